@@ -1,0 +1,32 @@
+# Berth: `make run` serves the registry on the embedded store; `make test` runs the whole suite.
+SWIFT ?= swift
+DATA ?= ./berth-data
+LISTEN ?= 127.0.0.1:5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Build: sqlite3, libgit2, libarchive. Tests: skopeo, git. Benchmark: the reference registry and wrk.
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev skopeo git docker-registry wrk openssl
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product berth
+
+run: build
+	$(SWIFT) run berth serve --listen $(LISTEN) --data $(DATA)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	bash bench/run.sh
+
+clean:
+	rm -rf .build

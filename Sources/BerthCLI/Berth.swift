@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Berth: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "berth",
+        abstract: "A private OCI registry whose configuration lives in git.",
+        subcommands: [Serve.self, Fsck.self]
+    )
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Registry
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the registry.")
+
+    @Option(help: "Address to listen on, HOST:PORT. Port 0 picks a free port.")
+    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 5000)
+
+    @Option(help: "Folder holding blobs and metadata.")
+    var data: String = "./berth-data"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var logger = Logger(label: "berth")
+        logger.logLevel = logLevel
+        let configuration = RegistryServer.Configuration(
+            host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data))
+        let app = try await RegistryServer.makeApplication(configuration: configuration, logger: logger) { host, port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            // Scripts and tests wait for this line, so it must not sit in a buffer.
+            FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
+
+struct ListenAddress: ExpressibleByArgument {
+    var host: String
+    var port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init?(argument: String) {
+        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(argument[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

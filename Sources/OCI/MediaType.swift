@@ -1,0 +1,17 @@
+/// The media types Berth treats specially. Any other media type is an opaque artifact type.
+public enum MediaType {
+    public static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
+    public static let ociIndex = "application/vnd.oci.image.index.v1+json"
+    public static let ociEmpty = "application/vnd.oci.empty.v1+json"
+    public static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
+    public static let dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"
+    public static let dockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+    public static let dockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json"
+
+    /// Manifest kinds Berth accepts, in the order it prefers them.
+    public static let manifestTypes = [ociManifest, ociIndex, dockerManifest, dockerManifestList]
+
+    public static func isIndex(_ mediaType: String) -> Bool {
+        mediaType == ociIndex || mediaType == dockerManifestList
+    }
+}

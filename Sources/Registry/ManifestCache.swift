@@ -1,0 +1,58 @@
+import OCI
+import Storage
+import Synchronization
+
+/// Manifests recently read, by repository and reference, so hot pulls are answered from memory.
+///
+/// Every write to a repository through this process drops that repository's entries, so a read never
+/// sees a manifest or tag older than the last write this process made.
+final class ManifestCache: Sendable {
+    private struct Key: Hashable {
+        let repository: RepositoryName
+        let reference: Reference
+    }
+
+    private struct State {
+        var entries: [Key: ManifestRecord] = [:]
+        var bytes = 0
+        /// Bumped by every invalidation; a read that raced a write must not repopulate the cache.
+        var generation: [RepositoryName: UInt64] = [:]
+    }
+
+    private let metadata: any MetadataStore
+    private let state = Mutex(State())
+    private let maximumBytes: Int
+
+    init(metadata: any MetadataStore, maximumBytes: Int = 64 << 20) {
+        self.metadata = metadata
+        self.maximumBytes = maximumBytes
+    }
+
+    func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord? {
+        let key = Key(repository: repository, reference: reference)
+        let (cached, generation) = state.withLock { ($0.entries[key], $0.generation[repository, default: 0]) }
+        if let cached { return cached }
+        guard let record = try await metadata.manifest(repository: repository, reference: reference) else { return nil }
+        state.withLock { state in
+            guard state.generation[repository, default: 0] == generation else { return }
+            if state.bytes + record.content.count > maximumBytes {
+                state.entries.removeAll()
+                state.bytes = 0
+            }
+            state.entries[key] = record
+            state.bytes += record.content.count
+        }
+        return record
+    }
+
+    func invalidate(_ repository: RepositoryName) {
+        state.withLock { state in
+            state.generation[repository, default: 0] &+= 1
+            let stale = state.entries.filter { $0.key.repository == repository }
+            for (key, record) in stale {
+                state.entries.removeValue(forKey: key)
+                state.bytes -= record.content.count
+            }
+        }
+    }
+}

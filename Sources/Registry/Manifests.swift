@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OCI
+import Storage
+
+extension Registry {
+    func parseReference(_ string: String) throws(RegistryError) -> Reference {
+        if string.contains(":") { return .digest(try parseDigest(string)) }
+        guard let tag = Tag(string) else {
+            throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: string)
+        }
+        return .tag(tag)
+    }
+
+    func getManifest(_ repository: RepositoryName, _ referenceString: String, includeBody: Bool) async throws -> Response {
+        let reference = try parseReference(referenceString)
+        guard let record = try await manifests.manifest(repository: repository, reference: reference) else {
+            throw RegistryError.manifestUnknown(referenceString)
+        }
+        let headers: HTTPFields = [
+            .contentType: record.mediaType,
+            .contentLength: String(record.content.count),
+            .dockerContentDigest: record.digest.description,
+            .eTag: "\"\(record.digest)\"",
+        ]
+        guard includeBody else { return Response(status: .ok, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.content)))
+    }
+
+    func putManifest(_ request: Request, _ repository: RepositoryName, _ referenceString: String) async throws -> Response {
+        let reference = try parseReference(referenceString)
+        var body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maximumManifestSize)
+        } catch is HTTPError {
+            throw RegistryError(.sizeInvalid, status: .contentTooLarge, "manifest larger than \(maximumManifestSize) bytes")
+        }
+        let content = body.readBytes(length: body.readableBytes) ?? []
+        let algorithm: Digest.Algorithm
+        if case .digest(let given) = reference { algorithm = given.algorithm } else { algorithm = .sha256 }
+        let digest = Digest.compute(content, algorithm: algorithm)
+        if case .digest(let given) = reference, given != digest {
+            throw RegistryError.digestInvalid("the manifest's content does not match the digest in the URL", detail: "given \(given), content is \(digest)")
+        }
+        let parsed: ParsedManifest
+        do {
+            parsed = try ParsedManifest.parse(content, contentType: request.headers[.contentType])
+        } catch {
+            throw RegistryError(.manifestInvalid, status: .badRequest, "manifest invalid: \(error)")
+        }
+        var tags: [Tag] = []
+        if case .tag(let tag) = reference { tags.append(tag) }
+        for extra in request.uri.queryParameters[values: "tag"] {
+            guard let tag = Tag(extra) else {
+                throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: String(extra))
+            }
+            tags.append(tag)
+        }
+        let record = ManifestRecord(
+            repository: repository, digest: digest, mediaType: parsed.mediaType, content: content,
+            subject: parsed.subject?.digest, artifactType: parsed.artifactType, annotations: parsed.annotations)
+        do {
+            try await metadata.putManifest(ManifestPut(
+                record: record, tags: tags, blobs: parsed.blobs.map(\.digest), manifests: parsed.manifests.map(\.digest)))
+        } catch MetadataError.missingReferences(let missing) {
+            throw RegistryError(.manifestBlobUnknown, status: .badRequest,
+                                "manifest references blobs or manifests this repository does not have; push them first",
+                                detail: missing.map(\.description).joined(separator: ", "))
+        }
+        manifests.invalidate(repository)
+        var headers: HTTPFields = [
+            .location: "/v2/\(repository)/manifests/\(digest)",
+            .dockerContentDigest: digest.description,
+            .contentLength: "0",
+        ]
+        if let subject = parsed.subject { headers[.ociSubject] = subject.digest.description }
+        return Response(status: .created, headers: headers)
+    }
+
+    func deleteManifest(_ repository: RepositoryName, _ referenceString: String) async throws -> Response {
+        let deleted: Bool
+        switch try parseReference(referenceString) {
+        case .digest(let digest): deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
+        case .tag(let tag): deleted = try await metadata.deleteTag(repository: repository, tag: tag)
+        }
+        guard deleted else { throw RegistryError.manifestUnknown(referenceString) }
+        manifests.invalidate(repository)
+        return Response(status: .accepted, headers: [.contentLength: "0"])
+    }
+
+    func referrers(_ request: Request, _ repository: RepositoryName, _ subject: Digest) async throws -> Response {
+        var descriptors = try await metadata.referrers(repository: repository, subject: subject)
+        var headers: HTTPFields = [:]
+        if let artifactType = request.uri.queryParameters["artifactType"] {
+            descriptors = descriptors.filter { $0.artifactType == String(artifactType) }
+            headers[.ociFiltersApplied] = "artifactType"
+        }
+        struct Index: Encodable {
+            let schemaVersion = 2
+            let mediaType = MediaType.ociIndex
+            let manifests: [Descriptor]
+        }
+        return try Self.json(Index(manifests: descriptors), contentType: MediaType.ociIndex, headers: headers)
+    }
+}

@@ -1,0 +1,47 @@
+import NIOCore
+import OCI
+
+/// Content-addressed blob storage plus the staging area for uploads in progress.
+///
+/// A blob is visible under its digest only once complete and durable; an upload's bytes are staged
+/// under its session id until `commitUpload` moves them into place.
+public protocol BlobStore: Sendable {
+    /// The blob's size, or nil when the store does not have it.
+    func size(of digest: Digest) async throws -> Int64?
+    /// Streams `range` of the blob to `sink`, in order, never holding the whole blob in memory.
+    func read(_ digest: Digest, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws
+    func delete(_ digest: Digest) async throws
+    /// Every blob the store holds, for integrity checks and garbage collection.
+    func allDigests() async throws -> [Digest]
+
+    /// Opens (creating when absent) the staging area of an upload, positioned at its end.
+    func openUpload(id: String) async throws -> any UploadWriter
+    /// Bytes staged so far, or nil when no such upload exists.
+    func uploadSize(id: String) async throws -> Int64?
+    /// Streams the bytes staged so far (used to rebuild a hash after a restart).
+    func readUpload(id: String, into sink: (ByteBuffer) async throws -> Void) async throws
+    /// Makes a finished upload the blob `digest`. The caller has verified the digest.
+    func commitUpload(id: String, as digest: Digest) async throws
+    func deleteUpload(id: String) async throws
+    /// Ids of every upload staged, for cleanup of abandoned sessions.
+    func allUploads() async throws -> [String]
+}
+
+/// Appends bytes to one staged upload.
+public protocol UploadWriter: Sendable {
+    /// Bytes in the upload, counting every accepted `append`.
+    var size: Int64 { get async }
+    /// Queues bytes for writing. May return before they reach the disk; errors surface at the latest in `finish`.
+    func append(_ buffer: ByteBuffer) async throws
+    /// Waits until everything appended is durable, then releases the writer.
+    func finish() async throws
+    /// Releases the writer after a failure; bytes may or may not have been written.
+    func abandon() async
+}
+
+public enum BlobStoreError: Error, Sendable, Equatable {
+    case notFound(Digest)
+    case uploadNotFound(String)
+    case rangeNotSatisfiable
+    case io(String)
+}

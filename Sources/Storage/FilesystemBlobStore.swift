@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import CSystemCalls
+import Foundation
+import NIOCore
+import NIOPosix
+import OCI
+
+/// Blobs as files named by their digest under `root/blobs/<algorithm>/<first two hex>/<hex>`,
+/// uploads as files under `root/uploads/<id>`.
+///
+/// A blob file only ever appears by renaming a fully written, fsync'd upload, and the rename is made
+/// durable by syncing the directory, so a crash leaves either no blob or a complete one.
+public final class FilesystemBlobStore: BlobStore {
+    public let root: URL
+    private let blobsDirectory: String
+    private let uploadsDirectory: String
+    let pool: NIOThreadPool
+
+    /// Blocking file work runs here. Wider than the core count so that fsyncs of concurrent
+    /// uploads overlap and the filesystem can commit them together.
+    private static let sharedPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
+
+    static let readChunkSize = 1 << 20
+
+    public init(root: URL) throws {
+        self.root = root
+        blobsDirectory = root.appendingPathComponent("blobs").path
+        uploadsDirectory = root.appendingPathComponent("uploads").path
+        pool = Self.sharedPool
+        for directory in [blobsDirectory, uploadsDirectory] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+    }
+
+    func path(of digest: Digest) -> String {
+        "\(blobsDirectory)/\(digest.algorithm.rawValue)/\(digest.hex.prefix(2))/\(digest.hex)"
+    }
+
+    func uploadPath(_ id: String) -> String {
+        "\(uploadsDirectory)/\(id)"
+    }
+
+    public func size(of digest: Digest) async throws -> Int64? {
+        let path = path(of: digest)
+        return try await pool.runIfActive { try FileSystemCalls.size(path) }
+    }
+
+    public func read(_ digest: Digest, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws {
+        guard try await stream(path: path(of: digest), range: range, into: sink) else { throw BlobStoreError.notFound(digest) }
+    }
+
+    public func delete(_ digest: Digest) async throws {
+        let path = path(of: digest)
+        try await pool.runIfActive {
+            guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemCalls.error("unlink", path) }
+        }
+    }
+
+    public func allDigests() async throws -> [Digest] {
+        let base = blobsDirectory
+        return try await pool.runIfActive {
+            var digests: [Digest] = []
+            for algorithm in Digest.Algorithm.allCases {
+                let algorithmDirectory = "\(base)/\(algorithm.rawValue)"
+                for prefix in (try? FileManager.default.contentsOfDirectory(atPath: algorithmDirectory)) ?? [] {
+                    for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(algorithmDirectory)/\(prefix)")) ?? [] {
+                        if let digest = Digest("\(algorithm.rawValue):\(name)") { digests.append(digest) }
+                    }
+                }
+            }
+            return digests.sorted()
+        }
+    }
+
+    public func openUpload(id: String) async throws -> any UploadWriter {
+        let path = uploadPath(id)
+        let (descriptor, size) = try await pool.runIfActive {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw FileSystemCalls.error("open", path) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else {
+                close(descriptor)
+                throw FileSystemCalls.error("stat", path)
+            }
+            return (descriptor, Int64(info.st_size))
+        }
+        return FileUploadWriter(descriptor: descriptor, offset: size, pool: pool)
+    }
+
+    public func uploadSize(id: String) async throws -> Int64? {
+        let path = uploadPath(id)
+        return try await pool.runIfActive { try FileSystemCalls.size(path) }
+    }
+
+    public func readUpload(id: String, into sink: (ByteBuffer) async throws -> Void) async throws {
+        guard try await stream(path: uploadPath(id), range: 0..<Int64.max, into: sink) else { throw BlobStoreError.uploadNotFound(id) }
+    }
+
+    public func commitUpload(id: String, as digest: Digest) async throws {
+        let source = uploadPath(id)
+        let target = path(of: digest)
+        try await pool.runIfActive {
+            let directory = (target as NSString).deletingLastPathComponent
+            try FileSystemCalls.makeDirectoryDurably(directory)
+            if access(target, F_OK) == 0 {
+                // Same digest, same bytes: keep the blob already in place.
+                unlink(source)
+                return
+            }
+            guard rename(source, target) == 0 else { throw FileSystemCalls.error("rename", source) }
+            try FileSystemCalls.syncDirectory(directory)
+        }
+    }
+
+    public func deleteUpload(id: String) async throws {
+        let path = uploadPath(id)
+        try await pool.runIfActive {
+            guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemCalls.error("unlink", path) }
+        }
+    }
+
+    public func allUploads() async throws -> [String] {
+        let directory = uploadsDirectory
+        return try await pool.runIfActive { try FileManager.default.contentsOfDirectory(atPath: directory).sorted() }
+    }
+
+    /// Streams part of a file, reading the next chunk while the previous one is being sent.
+    /// Returns false when the file does not exist.
+    private func stream(path: String, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws -> Bool {
+        let pool = self.pool
+        let descriptor = try await pool.runIfActive { () -> Int32 in
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0, errno != ENOENT { throw FileSystemCalls.error("open", path) }
+            return descriptor
+        }
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        let chunkSize = Self.readChunkSize
+        @Sendable func readChunk(at offset: Int64, limit: Int64) async throws -> ByteBuffer {
+            try await pool.runIfActive {
+                var buffer = ByteBufferAllocator().buffer(capacity: Int(min(Int64(chunkSize), limit)))
+                _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { pointer in
+                    let wanted = min(pointer.count, Int(min(Int64(chunkSize), limit)))
+                    while true {
+                        let result = pread(descriptor, pointer.baseAddress, wanted, off_t(offset))
+                        if result >= 0 { return result }
+                        if errno != EINTR { throw FileSystemCalls.error("read", path) }
+                    }
+                }
+                return buffer
+            }
+        }
+        let start = range.lowerBound
+        let end = range.upperBound
+        var offset = start
+        var next: Task<ByteBuffer, any Error>? = start < end ? Task { try await readChunk(at: start, limit: end - start) } : nil
+        while let current = next {
+            let chunk = try await current.value
+            if chunk.readableBytes == 0 { break }
+            offset += Int64(chunk.readableBytes)
+            let chunkOffset = offset
+            next = chunkOffset < end ? Task { try await readChunk(at: chunkOffset, limit: end - chunkOffset) } : nil
+            do {
+                try await sink(chunk)
+            } catch {
+                next?.cancel()
+                _ = try? await next?.value
+                throw error
+            }
+        }
+        return true
+    }
+}
+
+/// Appends to an upload file, writing batches on the IO pool while the caller keeps receiving and hashing.
+actor FileUploadWriter: UploadWriter {
+    private let descriptor: Int32
+    private let pool: NIOThreadPool
+    private var queuedOffset: Int64
+    private var writtenOffset: Int64
+    private var batch: [ByteBuffer] = []
+    private var batchBytes = 0
+    private var inFlight: [Task<Void, any Error>] = []
+    private var closed = false
+
+    static let batchSize = 1 << 20
+    static let maximumInFlight = 4
+
+    init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
+        self.descriptor = descriptor
+        self.pool = pool
+        self.queuedOffset = offset
+        self.writtenOffset = offset
+    }
+
+    var size: Int64 { queuedOffset }
+
+    func append(_ buffer: ByteBuffer) async throws {
+        precondition(!closed, "append after finish")
+        guard buffer.readableBytes > 0 else { return }
+        batch.append(buffer)
+        batchBytes += buffer.readableBytes
+        queuedOffset += Int64(buffer.readableBytes)
+        if batchBytes >= Self.batchSize { try await dispatchBatch() }
+    }
+
+    private func dispatchBatch() async throws {
+        guard batchBytes > 0 else { return }
+        let buffers = batch
+        let start = writtenOffset
+        let length = batchBytes
+        writtenOffset += Int64(length)
+        batch.removeAll(keepingCapacity: true)
+        batchBytes = 0
+        let descriptor = self.descriptor
+        inFlight.append(Task { [pool] in
+            try await pool.runIfActive {
+                var offset = start
+                for buffer in buffers {
+                    try buffer.withUnsafeReadableBytes { bytes in
+                        var written = 0
+                        while written < bytes.count {
+                            let result = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
+                            if result < 0 {
+                                if errno == EINTR { continue }
+                                throw BlobStoreError.io("write failed: \(String(cString: strerror(errno)))")
+                            }
+                            written += result
+                        }
+                    }
+                    offset += Int64(buffer.readableBytes)
+                }
+                FileSystemCalls.startWriteback(descriptor, offset: start, length: length)
+            }
+        })
+        if inFlight.count > Self.maximumInFlight {
+            try await inFlight.removeFirst().value
+        }
+    }
+
+    func finish() async throws {
+        defer { release() }
+        try await dispatchBatch()
+        for task in inFlight { try await task.value }
+        inFlight.removeAll()
+        let descriptor = self.descriptor
+        try await pool.runIfActive {
+            guard fdatasync(descriptor) == 0 else { throw BlobStoreError.io("fsync failed: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    func abandon() async {
+        for task in inFlight { _ = try? await task.value }
+        inFlight.removeAll()
+        release()
+    }
+
+    private func release() {
+        guard !closed else { return }
+        closed = true
+        close(descriptor)
+    }
+}
+
+enum FileSystemCalls {
+    static func error(_ operation: String, _ path: String) -> BlobStoreError {
+        .io("\(operation) \(path): \(String(cString: strerror(errno)))")
+    }
+
+    static func size(_ path: String) throws -> Int64? {
+        var info = stat()
+        if stat(path, &info) == 0 { return Int64(info.st_size) }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw error("stat", path)
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw error("open", path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw error("fsync", path) }
+    }
+
+    /// Creates the directory and any missing parents, syncing each parent that gained an entry.
+    static func makeDirectoryDurably(_ path: String) throws {
+        if access(path, F_OK) == 0 { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        try makeDirectoryDurably(parent)
+        if mkdir(path, 0o755) != 0, errno != EEXIST { throw error("mkdir", path) }
+        try syncDirectory(parent)
+    }
+
+    /// Asks the kernel to start writing dirty pages now, so the final fsync has little left to wait for.
+    static func startWriteback(_ descriptor: Int32, offset: Int64, length: Int) {
+        _ = berth_start_writeback(descriptor, offset, Int64(length))
+    }
+}

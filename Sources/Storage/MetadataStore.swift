@@ -1,0 +1,124 @@
+import Foundation
+import OCI
+
+/// A manifest as stored: its exact bytes plus what the registry needs to answer without re-parsing them.
+public struct ManifestRecord: Sendable, Hashable {
+    public var repository: RepositoryName
+    public var digest: Digest
+    public var mediaType: String
+    public var content: [UInt8]
+    public var subject: Digest?
+    public var artifactType: String?
+    public var annotations: [String: String]?
+
+    public init(repository: RepositoryName, digest: Digest, mediaType: String, content: [UInt8], subject: Digest? = nil, artifactType: String? = nil, annotations: [String: String]? = nil) {
+        self.repository = repository
+        self.digest = digest
+        self.mediaType = mediaType
+        self.content = content
+        self.subject = subject
+        self.artifactType = artifactType
+        self.annotations = annotations
+    }
+
+    public var descriptor: Descriptor {
+        Descriptor(mediaType: mediaType, digest: digest, size: Int64(content.count), artifactType: artifactType, annotations: annotations)
+    }
+}
+
+/// Everything one manifest push writes, applied atomically.
+public struct ManifestPut: Sendable {
+    public var record: ManifestRecord
+    public var tags: [Tag]
+    /// Blobs (config, layers) that must be present in the repository.
+    public var blobs: [Digest]
+    /// Child manifests (of an index) that must be present in the repository.
+    public var manifests: [Digest]
+
+    public init(record: ManifestRecord, tags: [Tag], blobs: [Digest], manifests: [Digest]) {
+        self.record = record
+        self.tags = tags
+        self.blobs = blobs
+        self.manifests = manifests
+    }
+}
+
+/// An upload in progress. Its bytes live in the blob store; this is what survives a restart besides them.
+public struct UploadSession: Sendable, Hashable {
+    public var id: String
+    public var repository: RepositoryName
+    public var startedAt: Date
+
+    public init(id: String, repository: RepositoryName, startedAt: Date) {
+        self.id = id
+        self.repository = repository
+        self.startedAt = startedAt
+    }
+}
+
+public enum MetadataError: Error, Sendable, Equatable {
+    /// A manifest references blobs or child manifests the repository does not hold.
+    case missingReferences([Digest])
+    /// The upload session does not exist (finished, cancelled, or never started).
+    case unknownUpload(String)
+}
+
+/// Every stored fact `fsck` cross-checks against the blob store.
+public struct MetadataInventory: Sendable {
+    public struct Link: Sendable, Hashable {
+        public var repository: RepositoryName
+        public var digest: Digest
+        public var size: Int64
+    }
+    public struct ManifestReference: Sendable, Hashable {
+        public var repository: RepositoryName
+        public var manifest: Digest
+        public var target: Digest
+        public var isManifest: Bool
+    }
+    public struct TagEntry: Sendable, Hashable {
+        public var repository: RepositoryName
+        public var tag: String
+        public var digest: Digest
+    }
+
+    public var blobLinks: [Link]
+    public var manifests: [ManifestRecord]
+    public var references: [ManifestReference]
+    public var tags: [TagEntry]
+    public var uploads: [UploadSession]
+}
+
+/// The registry's metadata: which repository holds which blobs and manifests, tags, referrers, and upload sessions.
+///
+/// Implementations must make each mutating call atomic and durable before returning, and must check a
+/// manifest's references inside the same transaction that stores it.
+public protocol MetadataStore: Sendable {
+    /// The blob's size when the repository holds it.
+    func blobSize(repository: RepositoryName, digest: Digest) async throws -> Int64?
+    /// Records that the repository holds a blob already present in the blob store.
+    func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws
+    /// Returns false when the repository did not hold the blob.
+    func unlinkBlob(repository: RepositoryName, digest: Digest) async throws -> Bool
+
+    func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord?
+    /// Throws `MetadataError.missingReferences` and stores nothing when a reference is absent.
+    func putManifest(_ put: ManifestPut) async throws
+    /// Deletes the manifest and every tag pointing at it. Returns false when it did not exist.
+    func deleteManifest(repository: RepositoryName, digest: Digest) async throws -> Bool
+    func deleteTag(repository: RepositoryName, tag: Tag) async throws -> Bool
+    /// Tags in lexical order after `last`; nil when the repository does not exist.
+    func tags(repository: RepositoryName, after last: String?, limit: Int?) async throws -> [String]?
+    /// Manifests in the repository whose `subject` is the given digest.
+    func referrers(repository: RepositoryName, subject: Digest) async throws -> [Descriptor]
+    /// Repository names in lexical order after `last`.
+    func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
+
+    func createUpload(_ session: UploadSession) async throws
+    func upload(id: String) async throws -> UploadSession?
+    /// Ends the session and links the finished blob to its repository, atomically.
+    func completeUpload(id: String, digest: Digest, size: Int64) async throws
+    func deleteUpload(id: String) async throws -> Bool
+
+    func inventory() async throws -> MetadataInventory
+}

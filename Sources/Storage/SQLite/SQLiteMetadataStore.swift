@@ -1,0 +1,287 @@
+import Foundation
+import OCI
+
+/// The embedded metadata store: one SQLite database in WAL mode.
+///
+/// Writes go through a `GroupCommitter` on a single writer connection; reads use a small pool of
+/// read-only connections so they never wait behind a commit.
+public final class SQLiteMetadataStore: MetadataStore {
+    private let writer: GroupCommitter
+    private let readers: [SQLiteExecutor]
+    private let nextReader = AtomicCounter()
+
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS repositories (
+            name TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS repository_blobs (
+            repository TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            linked_at INTEGER NOT NULL,
+            PRIMARY KEY (repository, digest)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS manifests (
+            repository TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            content BLOB NOT NULL,
+            subject TEXT,
+            artifact_type TEXT,
+            annotations TEXT,
+            pushed_at INTEGER NOT NULL,
+            PRIMARY KEY (repository, digest)
+        );
+        CREATE INDEX IF NOT EXISTS manifests_by_subject ON manifests (repository, subject) WHERE subject IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS manifest_references (
+            repository TEXT NOT NULL,
+            manifest TEXT NOT NULL,
+            target TEXT NOT NULL,
+            is_manifest INTEGER NOT NULL,
+            PRIMARY KEY (repository, manifest, target)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS tags (
+            repository TEXT NOT NULL,
+            name TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (repository, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS uploads (
+            id TEXT PRIMARY KEY,
+            repository TEXT NOT NULL,
+            started_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+    /// Opens (creating if needed) the database at `path`.
+    public init(path: String, readerCount: Int = 4) throws {
+        let writeConnection = try SQLiteConnection(path: path, readOnly: false)
+        try writeConnection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        try writeConnection.execute(Self.schema)
+        writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
+        readers = try (0..<max(1, readerCount)).map { index in
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            return SQLiteExecutor(connection: connection, label: "berth.sqlite.reader\(index)")
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await readers[nextReader.next() % readers.count].perform(body)
+    }
+
+    private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    private static func ensureRepository(_ connection: SQLiteConnection, _ repository: RepositoryName) throws {
+        try connection.query("INSERT OR IGNORE INTO repositories (name, created_at) VALUES (?, ?)", [.text(repository.value), .integer(now)])
+    }
+
+    // MARK: Blobs
+
+    public func blobSize(repository: RepositoryName, digest: Digest) async throws -> Int64? {
+        try await read { connection in
+            try connection.query("SELECT size FROM repository_blobs WHERE repository = ? AND digest = ?",
+                                 [.text(repository.value), .text(digest.description)]).first?.first?.int
+        }
+    }
+
+    public func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws {
+        try await writer.submit { connection in
+            try Self.link(connection, repository: repository, digest: digest, size: size)
+        }
+    }
+
+    private static func link(_ connection: SQLiteConnection, repository: RepositoryName, digest: Digest, size: Int64) throws {
+        try ensureRepository(connection, repository)
+        try connection.query(
+            "INSERT OR IGNORE INTO repository_blobs (repository, digest, size, linked_at) VALUES (?, ?, ?, ?)",
+            [.text(repository.value), .text(digest.description), .integer(size), .integer(now)])
+    }
+
+    public func unlinkBlob(repository: RepositoryName, digest: Digest) async throws -> Bool {
+        try await writer.submit { connection in
+            try connection.query("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?",
+                                 [.text(repository.value), .text(digest.description)])
+            return connection.changes > 0
+        }
+    }
+
+    // MARK: Manifests
+
+    private static let manifestColumns = "digest, media_type, content, subject, artifact_type, annotations"
+
+    private static func decodeManifest(_ row: [SQLiteValue], repository: RepositoryName) -> ManifestRecord? {
+        guard let digest = row[0].string.flatMap({ Digest($0) }), let mediaType = row[1].string, let content = row[2].bytes else { return nil }
+        let annotations = row[5].string.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        return ManifestRecord(
+            repository: repository, digest: digest, mediaType: mediaType, content: content,
+            subject: row[3].string.flatMap { Digest($0) }, artifactType: row[4].string, annotations: annotations)
+    }
+
+    public func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord? {
+        try await read { connection in
+            let rows: [[SQLiteValue]]
+            switch reference {
+            case .digest(let digest):
+                rows = try connection.query(
+                    "SELECT \(Self.manifestColumns) FROM manifests WHERE repository = ? AND digest = ?",
+                    [.text(repository.value), .text(digest.description)])
+            case .tag(let tag):
+                rows = try connection.query(
+                    "SELECT m.digest, m.media_type, m.content, m.subject, m.artifact_type, m.annotations FROM tags t JOIN manifests m ON m.repository = t.repository AND m.digest = t.digest WHERE t.repository = ? AND t.name = ?",
+                    [.text(repository.value), .text(tag.value)])
+            }
+            return rows.first.flatMap { Self.decodeManifest($0, repository: repository) }
+        }
+    }
+
+    public func putManifest(_ put: ManifestPut) async throws {
+        try await writer.submit { connection in
+            let record = put.record
+            let repository = SQLiteValue.text(record.repository.value)
+            var missing: [Digest] = []
+            for blob in Set(put.blobs) where try connection.query(
+                "SELECT 1 FROM repository_blobs WHERE repository = ? AND digest = ?", [repository, .text(blob.description)]).isEmpty {
+                missing.append(blob)
+            }
+            for child in Set(put.manifests) where try connection.query(
+                "SELECT 1 FROM manifests WHERE repository = ? AND digest = ?", [repository, .text(child.description)]).isEmpty {
+                missing.append(child)
+            }
+            guard missing.isEmpty else { throw MetadataError.missingReferences(missing.sorted()) }
+            try Self.ensureRepository(connection, record.repository)
+            let annotations: SQLiteValue = try record.annotations.map { .text(String(decoding: try JSONEncoder().encode($0), as: UTF8.self)) } ?? .null
+            try connection.query(
+                """
+                INSERT INTO manifests (repository, digest, media_type, content, subject, artifact_type, annotations, pushed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (repository, digest) DO NOTHING
+                """,
+                [repository, .text(record.digest.description), .text(record.mediaType), .blob(record.content),
+                 record.subject.map { .text($0.description) } ?? .null, record.artifactType.map { .text($0) } ?? .null,
+                 annotations, .integer(Self.now)])
+            for blob in Set(put.blobs) {
+                try connection.query("INSERT OR IGNORE INTO manifest_references (repository, manifest, target, is_manifest) VALUES (?, ?, ?, 0)",
+                                     [repository, .text(record.digest.description), .text(blob.description)])
+            }
+            for child in Set(put.manifests) {
+                try connection.query("INSERT OR IGNORE INTO manifest_references (repository, manifest, target, is_manifest) VALUES (?, ?, ?, 1)",
+                                     [repository, .text(record.digest.description), .text(child.description)])
+            }
+            for tag in Set(put.tags) {
+                try connection.query(
+                    "INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at",
+                    [repository, .text(tag.value), .text(record.digest.description), .integer(Self.now)])
+            }
+        }
+    }
+
+    public func deleteManifest(repository: RepositoryName, digest: Digest) async throws -> Bool {
+        try await writer.submit { connection in
+            let binds: [SQLiteValue] = [.text(repository.value), .text(digest.description)]
+            try connection.query("DELETE FROM manifests WHERE repository = ? AND digest = ?", binds)
+            guard connection.changes > 0 else { return false }
+            try connection.query("DELETE FROM manifest_references WHERE repository = ? AND manifest = ?", binds)
+            try connection.query("DELETE FROM tags WHERE repository = ? AND digest = ?", binds)
+            return true
+        }
+    }
+
+    public func deleteTag(repository: RepositoryName, tag: Tag) async throws -> Bool {
+        try await writer.submit { connection in
+            try connection.query("DELETE FROM tags WHERE repository = ? AND name = ?", [.text(repository.value), .text(tag.value)])
+            return connection.changes > 0
+        }
+    }
+
+    public func tags(repository: RepositoryName, after last: String?, limit: Int?) async throws -> [String]? {
+        try await read { connection in
+            guard try !connection.query("SELECT 1 FROM repositories WHERE name = ?", [.text(repository.value)]).isEmpty else { return nil }
+            let rows = try connection.query(
+                "SELECT name FROM tags WHERE repository = ? AND name > ? ORDER BY name LIMIT ?",
+                [.text(repository.value), .text(last ?? ""), .integer(Int64(limit ?? -1))])
+            return rows.compactMap { $0[0].string }
+        }
+    }
+
+    public func referrers(repository: RepositoryName, subject: Digest) async throws -> [Descriptor] {
+        try await read { connection in
+            try connection.query(
+                "SELECT \(Self.manifestColumns) FROM manifests WHERE repository = ? AND subject = ? ORDER BY digest",
+                [.text(repository.value), .text(subject.description)]
+            ).compactMap { Self.decodeManifest($0, repository: repository)?.descriptor }
+        }
+    }
+
+    public func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName] {
+        try await read { connection in
+            try connection.query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
+                                 [.text(last ?? ""), .integer(Int64(limit ?? -1))])
+                .compactMap { $0[0].string.flatMap { RepositoryName($0) } }
+        }
+    }
+
+    // MARK: Uploads
+
+    public func createUpload(_ session: UploadSession) async throws {
+        try await writer.submit { connection in
+            try connection.query("INSERT INTO uploads (id, repository, started_at) VALUES (?, ?, ?)",
+                                 [.text(session.id), .text(session.repository.value), .integer(Int64(session.startedAt.timeIntervalSince1970))])
+        }
+    }
+
+    public func upload(id: String) async throws -> UploadSession? {
+        try await read { connection in
+            try connection.query("SELECT repository, started_at FROM uploads WHERE id = ?", [.text(id)]).first.flatMap { row in
+                guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let started = row[1].int else { return nil }
+                return UploadSession(id: id, repository: repository, startedAt: Date(timeIntervalSince1970: TimeInterval(started)))
+            }
+        }
+    }
+
+    public func completeUpload(id: String, digest: Digest, size: Int64) async throws {
+        try await writer.submit { connection in
+            guard let repository = try connection.query("SELECT repository FROM uploads WHERE id = ?", [.text(id)])
+                .first?.first?.string.flatMap({ RepositoryName($0) })
+            else { throw MetadataError.unknownUpload(id) }
+            try connection.query("DELETE FROM uploads WHERE id = ?", [.text(id)])
+            try Self.link(connection, repository: repository, digest: digest, size: size)
+        }
+    }
+
+    public func deleteUpload(id: String) async throws -> Bool {
+        try await writer.submit { connection in
+            try connection.query("DELETE FROM uploads WHERE id = ?", [.text(id)])
+            return connection.changes > 0
+        }
+    }
+
+    // MARK: Integrity
+
+    public func inventory() async throws -> MetadataInventory {
+        try await read { connection in
+            let links = try connection.query("SELECT repository, digest, size FROM repository_blobs ORDER BY repository, digest").compactMap { row -> MetadataInventory.Link? in
+                guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let digest = row[1].string.flatMap({ Digest($0) }), let size = row[2].int else { return nil }
+                return .init(repository: repository, digest: digest, size: size)
+            }
+            let manifests = try connection.query("SELECT repository, \(Self.manifestColumns) FROM manifests ORDER BY repository, digest").compactMap { row in
+                row[0].string.flatMap { RepositoryName($0) }.flatMap { Self.decodeManifest(Array(row.dropFirst()), repository: $0) }
+            }
+            let references = try connection.query("SELECT repository, manifest, target, is_manifest FROM manifest_references").compactMap { row -> MetadataInventory.ManifestReference? in
+                guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let manifest = row[1].string.flatMap({ Digest($0) }),
+                      let target = row[2].string.flatMap({ Digest($0) }) else { return nil }
+                return .init(repository: repository, manifest: manifest, target: target, isManifest: row[3].int == 1)
+            }
+            let tags = try connection.query("SELECT repository, name, digest FROM tags").compactMap { row -> MetadataInventory.TagEntry? in
+                guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let name = row[1].string, let digest = row[2].string.flatMap({ Digest($0) }) else { return nil }
+                return .init(repository: repository, tag: name, digest: digest)
+            }
+            let uploads = try connection.query("SELECT id, repository, started_at FROM uploads").compactMap { row -> UploadSession? in
+                guard let id = row[0].string, let repository = row[1].string.flatMap({ RepositoryName($0) }), let started = row[2].int else { return nil }
+                return UploadSession(id: id, repository: repository, startedAt: Date(timeIntervalSince1970: TimeInterval(started)))
+            }
+            return MetadataInventory(blobLinks: links, manifests: manifests, references: references, tags: tags, uploads: uploads)
+        }
+    }
+}
