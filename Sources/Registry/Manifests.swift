@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OCI
 import Storage
 
@@ -33,7 +34,7 @@ extension Registry {
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maximumManifestSize)
-        } catch is HTTPError {
+        } catch is NIOTooManyBytesError {
             throw RegistryError(.sizeInvalid, status: .contentTooLarge, "manifest larger than \(maximumManifestSize) bytes")
         }
         let content = body.readBytes(length: body.readableBytes) ?? []

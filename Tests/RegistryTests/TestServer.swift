@@ -15,7 +15,7 @@ func withRegistry<T: Sendable>(
     let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("berth-registry-\(UUID().uuidString)")
     defer { if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
     var logger = Logger(label: "berth-test")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = try await RegistryServer.makeApplication(
         configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory), logger: logger
