@@ -20,6 +20,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CSystemCalls"),
+        .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
+        .target(name: "GitSource", dependencies: ["CLibGit2"]),
         .target(
             name: "OCI",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]
