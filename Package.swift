@@ -2,85 +2,22 @@
 import PackageDescription
 
 let package = Package(
-    name: "berth",
+    name: "berth-declarations",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "berth", targets: ["BerthCLI"]),
-        .executable(name: "berth-bench", targets: ["BerthBench"]),
+        .library(name: "Declarations", targets: ["Declarations"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
-            name: "OCI",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
-        ),
-        .target(
-            name: "Storage",
-            dependencies: [
-                "OCI",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "Registry",
-            dependencies: [
-                "OCI",
-                "Storage",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(
-            name: "BerthCLI",
-            dependencies: [
-                "Registry",
-                "Storage",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .executableTarget(
-            name: "BerthBench",
-            dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            name: "Declarations",
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
-            name: "StorageTests",
-            dependencies: ["Storage", "OCI"]
-        ),
-        .testTarget(
-            name: "RegistryTests",
-            dependencies: [
-                "Registry", "Storage", "OCI",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: [
-                "OCI",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            name: "DeclarationsTests",
+            dependencies: ["Declarations"]
         ),
     ]
 )

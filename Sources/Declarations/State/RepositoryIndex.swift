@@ -1,0 +1,96 @@
+/// Finds the Repository declaration that governs a concrete repository name.
+///
+/// Exact names are a dictionary lookup. Globs are bucketed by their first
+/// component when it is literal, so a name is only tested against the globs
+/// of its own top-level namespace plus the globs that start with a wildcard.
+///
+/// Precedence: an exact name wins over any glob. Among matching globs the
+/// most specific wins, comparing component by component from the left: a
+/// literal beats `*`, `*` beats the end of the pattern, the end of the
+/// pattern beats `**`; the first position that differs decides. Two globs of
+/// the same shape that both match are ambiguous (the validator reports it
+/// when their tiers differ); the one whose name sorts first is used.
+struct RepositoryIndex: Sendable {
+    let repositories: [Repository]
+    private let exact: [String: Int]
+    private let exactByFirstComponent: [Substring: [Int]]
+    private let globsByFirstComponent: [String: [Int]]
+    private let wildcardFirstGlobs: [Int]
+    let globs: [Int]
+
+    init(_ repositories: [Repository]) {
+        self.repositories = repositories
+        var exact: [String: Int] = [:]
+        var exactByFirst: [Substring: [Int]] = [:]
+        var byFirst: [String: [Int]] = [:]
+        var wildcardFirst: [Int] = []
+        var globs: [Int] = []
+        for (i, repository) in repositories.enumerated() {
+            let pattern = repository.pattern
+            if pattern.isExact {
+                if exact[pattern.text] == nil { exact[pattern.text] = i }
+                let first = pattern.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                exactByFirst[first, default: []].append(i)
+            } else {
+                globs.append(i)
+                if case .literal(let first) = pattern.segments[0] {
+                    byFirst[first, default: []].append(i)
+                } else {
+                    wildcardFirst.append(i)
+                }
+            }
+        }
+        self.exact = exact
+        self.exactByFirstComponent = exactByFirst
+        self.globsByFirstComponent = byFirst
+        self.wildcardFirstGlobs = wildcardFirst
+        self.globs = globs
+    }
+
+    struct Match {
+        var repository: Repository
+        /// Other globs of the same specificity that also match.
+        var tiedWith: [Repository]
+    }
+
+    /// The declaration governing `name`, or nil when none matches.
+    func match(_ name: String) -> Match? {
+        if let i = exact[name] { return Match(repository: repositories[i], tiedWith: []) }
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard let first = components.first else { return nil }
+        var best: [Int] = []
+        func consider(_ i: Int) {
+            let pattern = repositories[i].pattern
+            guard pattern.matches(components: components) else { return }
+            guard let current = best.first else {
+                best = [i]
+                return
+            }
+            switch pattern.isMoreSpecific(than: repositories[current].pattern) {
+            case .some(true): best = [i]
+            case .some(false): break
+            case .none: best.append(i)
+            }
+        }
+        for i in globsByFirstComponent[String(first)] ?? [] { consider(i) }
+        for i in wildcardFirstGlobs { consider(i) }
+        guard !best.isEmpty else { return nil }
+        let ordered = best.sorted { repositories[$0].name < repositories[$1].name }
+        return Match(repository: repositories[ordered[0]], tiedWith: ordered.dropFirst().map { repositories[$0] })
+    }
+
+    /// True when some declared repository (exact or glob) could be named by
+    /// `pattern`.
+    func anyDeclaration(overlapping pattern: RepositoryPattern) -> Bool {
+        if pattern.isExact { return match(pattern.text) != nil }
+        for i in globs where repositories[i].pattern.overlaps(pattern) { return true }
+        let candidates: [Int]
+        if case .literal(let first) = pattern.segments[0] {
+            candidates = exactByFirstComponent[Substring(first)] ?? []
+        } else {
+            candidates = Array(exact.values)
+        }
+        for i in candidates where pattern.matches(repositories[i].pattern.text) { return true }
+        return false
+    }
+}
