@@ -90,6 +90,11 @@ struct YAMLReader {
         default:
             let line = segmentLine + Int(parser.problem_mark.line)
             let column = Int(parser.problem_mark.column) + 1
+            if problem.hasPrefix("Maximum nesting level reached") {
+                return (line, Diagnostic(
+                    location: SourceLocation(file: file, line: line + 1, column: column),
+                    message: "document nests too deeply for the YAML parser (more than 1000 levels); declarations may nest at most \(limits.maxDepth) levels"))
+            }
             var message = "invalid YAML: \(problem)"
             if let context = parser.context {
                 let contextLine = segmentLine + Int(parser.context_mark.line) + 1
