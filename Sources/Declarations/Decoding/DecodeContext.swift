@@ -5,15 +5,16 @@ final class DecodeContext {
     let file: String
     let tree: YAMLTree
     var diagnostics: [Diagnostic] = []
-    var references: [PendingReference] = []
-    var repositoryPatternUses: [PatternUse] = []
+    /// Cross-document checks, shared by every file of one load.
+    let pending: PendingChecks
 
     private let caches: DecodeCaches
 
-    init(file: String, tree: YAMLTree, caches: DecodeCaches) {
+    init(file: String, tree: YAMLTree, caches: DecodeCaches, pending: PendingChecks) {
         self.file = file
         self.tree = tree
         self.caches = caches
+        self.pending = pending
     }
 
     // MARK: Reporting
@@ -59,19 +60,36 @@ final class DecodeContext {
         let context: DecodeContext
         let node: Int32
         let path: String
-        let entries: [Entry]
+        let pairs: ArraySlice<Int32>
+        let allowed: [String]
+
+        /// The allowed entries, in document order.
+        var entries: [Entry] {
+            var result: [Entry] = []
+            var i = pairs.startIndex
+            while i < pairs.endIndex {
+                let key = context.tree.scalarString(context.tree.resolved(pairs[i]))
+                if allowed.contains(key) { result.append(Entry(key: key, keyNode: pairs[i], value: pairs[i + 1])) }
+                i += 2
+            }
+            return result
+        }
 
         /// The value of a field; nil when absent or null.
         func value(_ key: String) -> Int32? {
-            for entry in entries where entry.key == key {
-                return context.tree.isNull(context.tree.resolved(entry.value)) ? nil : entry.value
+            let tree = context.tree
+            var i = pairs.startIndex
+            while i < pairs.endIndex {
+                if tree.scalarString(tree.resolved(pairs[i])) == key {
+                    let value = pairs[i + 1]
+                    return tree.isNull(tree.resolved(value)) ? nil : value
+                }
+                i += 2
             }
             return nil
         }
 
         func has(_ key: String) -> Bool { value(key) != nil }
-
-        func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
         /// Reports a missing required field at the mapping.
         func missing(_ key: String, expected: String? = nil) {
@@ -92,35 +110,29 @@ final class DecodeContext {
             error(node, "\(what): expected a mapping with fields \(allowed.joined(separator: ", ")); found \(describe(node))")
             return nil
         }
-        var entries: [Entry] = []
-        entries.reserveCapacity(Int(n.count) / 2)
-        let kids = tree.childIndices(n)
-        var i = kids.startIndex
-        while i < kids.endIndex {
-            let keyNode = kids[i]
-            let valueNode = kids[i + 1]
+        let pairs = tree.childIndices(n)
+        var i = pairs.startIndex
+        while i < pairs.endIndex {
+            let keyNode = pairs[i]
             i += 2
             let key = tree.scalarString(tree.resolved(keyNode))
-            if !allowed.contains(key) {
-                if let unknown, unknown(key, keyNode) { continue }
-                let where_ = path.isEmpty ? "the document" : path
-                var message = "unknown field '\(key)' in \(where_); expected one of: \(allowed.joined(separator: ", "))"
-                if let suggestion = Suggest.closest(to: key, in: allowed) {
-                    message += " (did you mean '\(suggestion)'?)"
-                }
-                error(keyNode, message)
-                continue
+            if allowed.contains(key) { continue }
+            if let unknown, unknown(key, keyNode) { continue }
+            let where_ = path.isEmpty ? "the document" : path
+            var message = "unknown field '\(key)' in \(where_); expected one of: \(allowed.joined(separator: ", "))"
+            if let suggestion = Suggest.closest(to: key, in: allowed) {
+                message += " (did you mean '\(suggestion)'?)"
             }
-            entries.append(Entry(key: key, keyNode: keyNode, value: valueNode))
+            error(keyNode, message)
         }
-        return Fields(context: self, node: node, path: path, entries: entries)
+        return Fields(context: self, node: node, path: path, pairs: pairs, allowed: allowed)
     }
 
     /// Reads a list; nil (with an error) when the node is not a sequence.
-    func list(_ node: Int32, path: String, of what: String) -> [Int32]? {
+    func list(_ node: Int32, path: @autoclosure () -> String, of what: String) -> [Int32]? {
         let n = tree.resolved(node)
         guard n.kind == .sequence else {
-            error(node, "\(path): expected a list of \(what); found \(describe(node))")
+            error(node, "\(path()): expected a list of \(what); found \(describe(node))")
             return nil
         }
         return Array(tree.childIndices(n))
@@ -130,25 +142,25 @@ final class DecodeContext {
 
     /// Any scalar as text (numbers and booleans included); nil with an error
     /// for collections.
-    func string(_ node: Int32, path: String, expected: String = "a string") -> String? {
+    func string(_ node: Int32, path: @autoclosure () -> String, expected: String = "a string") -> String? {
         let n = tree.resolved(node)
         guard n.kind == .scalar else {
-            error(node, "\(path): expected \(expected); found \(describe(node))")
+            error(node, "\(path()): expected \(expected); found \(describe(node))")
             return nil
         }
         return tree.scalarString(n)
     }
 
-    func nonEmptyString(_ node: Int32, path: String, expected: String = "a non-empty string") -> String? {
-        guard let s = string(node, path: path, expected: expected) else { return nil }
+    func nonEmptyString(_ node: Int32, path: @autoclosure () -> String, expected: String = "a non-empty string") -> String? {
+        guard let s = string(node, path: path(), expected: expected) else { return nil }
         if s.allSatisfy(\.isWhitespace) {
-            error(node, "\(path): expected \(expected); found an empty string")
+            error(node, "\(path()): expected \(expected); found an empty string")
             return nil
         }
         return s
     }
 
-    func bool(_ node: Int32, path: String) -> Bool? {
+    func bool(_ node: Int32, path: @autoclosure () -> String) -> Bool? {
         let n = tree.resolved(node)
         if n.kind == .scalar, n.style == .plain {
             switch tree.scalarString(n) {
@@ -158,11 +170,11 @@ final class DecodeContext {
             }
         }
         let found = n.kind == .scalar && n.style != .plain ? "the quoted string \(describe(node))" : describe(node)
-        error(node, "\(path): expected true or false; found \(found)")
+        error(node, "\(path()): expected true or false; found \(found)")
         return nil
     }
 
-    func integer(_ node: Int32, path: String, minimum: Int, maximum: Int = 1_000_000_000) -> Int? {
+    func integer(_ node: Int32, path: @autoclosure () -> String, minimum: Int, maximum: Int = 1_000_000_000) -> Int? {
         let n = tree.resolved(node)
         let expected = "an integer from \(minimum) to \(maximum)"
         if n.kind == .scalar, n.style == .plain {
@@ -177,20 +189,20 @@ final class DecodeContext {
                let magnitude = Int(digits) {
                 let value = negative ? -magnitude : magnitude
                 if value >= minimum && value <= maximum { return value }
-                error(node, "\(path): expected \(expected); found \(value)")
+                error(node, "\(path()): expected \(expected); found \(value)")
                 return nil
             }
         }
-        error(node, "\(path): expected \(expected); found \(describe(node))")
+        error(node, "\(path()): expected \(expected); found \(describe(node))")
         return nil
     }
 
-    func enumeration<E: RawRepresentable & CaseIterable>(_ node: Int32, path: String, as: E.Type) -> E?
+    func enumeration<E: RawRepresentable & CaseIterable>(_ node: Int32, path: @autoclosure () -> String, as: E.Type) -> E?
     where E.RawValue == String {
         let options = E.allCases.map(\.rawValue)
         let n = tree.resolved(node)
         if n.kind == .scalar, let value = E(rawValue: tree.scalarString(n)) { return value }
-        var message = "\(path): expected one of: \(options.joined(separator: ", ")); found \(describe(node))"
+        var message = "\(path()): expected one of: \(options.joined(separator: ", ")); found \(describe(node))"
         if n.kind == .scalar, let suggestion = Suggest.closest(to: tree.scalarString(n), in: options) {
             message += " (did you mean '\(suggestion)'?)"
         }
@@ -198,28 +210,28 @@ final class DecodeContext {
         return nil
     }
 
-    func timeSpan(_ node: Int32, path: String) -> TimeSpan? {
-        guard let s = string(node, path: path, expected: TimeSpan.expectation) else { return nil }
+    func timeSpan(_ node: Int32, path: @autoclosure () -> String) -> TimeSpan? {
+        guard let s = string(node, path: path(), expected: TimeSpan.expectation) else { return nil }
         guard let span = TimeSpan(s) else {
-            error(node, "\(path): invalid duration \(describe(node)); expected \(TimeSpan.expectation)")
+            error(node, "\(path()): invalid duration \(describe(node)); expected \(TimeSpan.expectation)")
             return nil
         }
         return span
     }
 
-    func date(_ node: Int32, path: String) -> CalendarDate? {
-        guard let s = string(node, path: path, expected: "a date YYYY-MM-DD") else { return nil }
+    func date(_ node: Int32, path: @autoclosure () -> String) -> CalendarDate? {
+        guard let s = string(node, path: path(), expected: "a date YYYY-MM-DD") else { return nil }
         guard let date = CalendarDate(s) else {
-            error(node, "\(path): invalid date \(describe(node)); expected a real calendar date written YYYY-MM-DD")
+            error(node, "\(path()): invalid date \(describe(node)); expected a real calendar date written YYYY-MM-DD")
             return nil
         }
         return date
     }
 
-    func byteSize(_ node: Int32, path: String) -> ByteSize? {
-        guard let s = string(node, path: path, expected: ByteSize.expectation) else { return nil }
+    func byteSize(_ node: Int32, path: @autoclosure () -> String) -> ByteSize? {
+        guard let s = string(node, path: path(), expected: ByteSize.expectation) else { return nil }
         guard let size = ByteSize(s) else {
-            error(node, "\(path): invalid size \(describe(node)); expected \(ByteSize.expectation)")
+            error(node, "\(path()): invalid size \(describe(node)); expected \(ByteSize.expectation)")
             return nil
         }
         return size
@@ -229,10 +241,9 @@ final class DecodeContext {
         guard let items = list(node, path: path, of: "tag patterns such as 'v*'") else { return nil }
         var result: [TagPattern] = []
         for (index, item) in items.enumerated() {
-            let itemPath = "\(path)[\(index)]"
-            guard let s = string(item, path: itemPath, expected: "a tag pattern such as 'v*'") else { continue }
+            guard let s = string(item, path: "\(path)[\(index)]", expected: "a tag pattern such as 'v*'") else { continue }
             if let problem = TagPattern.problem(s) {
-                error(item, "\(itemPath): invalid tag pattern \(describe(item)): \(problem)")
+                error(item, "\(path)[\(index)]: invalid tag pattern \(describe(item)): \(problem)")
             } else if let pattern = TagPattern(s) {
                 result.append(pattern)
             }
@@ -242,7 +253,7 @@ final class DecodeContext {
 
     /// A list of repository names or globs; each use is remembered so the
     /// validator can warn about patterns that match no declared repository.
-    func repositoryPatterns(_ node: Int32, path: String, owner: DeclarationReference) -> [RepositoryPattern]? {
+    func repositoryPatterns(_ node: Int32, path: String) -> [RepositoryPattern]? {
         guard let items = list(node, path: path, of: "repository names or globs") else { return nil }
         if items.isEmpty {
             error(node, "\(path): expected at least one repository name or glob; found an empty list")
@@ -250,13 +261,12 @@ final class DecodeContext {
         }
         var result: [RepositoryPattern] = []
         for (index, item) in items.enumerated() {
-            let itemPath = "\(path)[\(index)]"
-            guard let s = string(item, path: itemPath, expected: "a repository name or glob") else { continue }
+            let itemPath = FieldPath(path, index)
+            guard let s = string(item, path: itemPath.description, expected: "a repository name or glob") else { continue }
             switch caches.pattern(s) {
             case .success(let pattern):
                 result.append(pattern)
-                repositoryPatternUses.append(PatternUse(pattern: pattern, location: location(item),
-                                                        field: itemPath, owner: owner))
+                pending.patternUses.append(PatternUse(pattern: pattern, location: location(item), field: itemPath))
             case .failure(let problem):
                 error(item, "\(itemPath): invalid repository name or glob '\(s)': \(problem.reason); expected names like 'payments/api' or globs like 'payments/*' and '**'")
             }
@@ -283,10 +293,8 @@ final class DecodeContext {
     }
 
     /// Records a reference to check once every document is read.
-    func reference(_ kind: DeclarationKind, _ name: String, at node: Int32, field: String,
-                   from owner: DeclarationReference) {
-        references.append(PendingReference(kind: kind, name: name, location: location(node),
-                                           field: field, owner: owner))
+    func reference(_ kind: DeclarationKind, _ name: String, at node: Int32, field: FieldPath) {
+        pending.references.append(PendingReference(kind: kind, name: name, location: location(node), field: field))
     }
 }
 
@@ -295,16 +303,41 @@ struct PendingReference {
     var kind: DeclarationKind
     var name: String
     var location: SourceLocation
-    var field: String
-    var owner: DeclarationReference
+    var field: FieldPath
+}
+
+/// A field path such as `spec.subjects[2].team`, built only when a message
+/// needs it (the parts are usually string literals, which cost nothing).
+struct FieldPath: CustomStringConvertible {
+    var base: String
+    var index: Int
+    var leaf: String
+
+    init(_ base: String, _ index: Int = -1, _ leaf: String = "") {
+        self.base = base
+        self.index = index
+        self.leaf = leaf
+    }
+
+    var description: String {
+        var text = index >= 0 ? "\(base)[\(index)]" : base
+        if !leaf.isEmpty { text += ".\(leaf)" }
+        return text
+    }
 }
 
 /// A repository name or glob used outside a Repository declaration.
 struct PatternUse {
     var pattern: RepositoryPattern
     var location: SourceLocation
-    var field: String
-    var owner: DeclarationReference
+    var field: FieldPath
+}
+
+/// What every file contributes to the checks run after all files are read.
+final class PendingChecks {
+    var declarations: [DocumentDecoder.Result] = []
+    var references: [PendingReference] = []
+    var patternUses: [PatternUse] = []
 }
 
 /// Parsing the same pattern text many times (50,000 bindings naming the same

@@ -93,14 +93,14 @@ struct SpecDecoder {
         }
         var signers: [String] = []
         for (index, item) in items.enumerated() {
-            let path = "spec.signing.requiredSigners[\(index)]"
-            guard let name = c.string(item, path: path, expected: "a Signer name") else { continue }
+            let path = FieldPath("spec.signing.requiredSigners", index)
+            guard let name = c.string(item, path: path.description, expected: "a Signer name") else { continue }
             if signers.contains(name) {
                 c.error(item, "\(path): Signer '\(name)' is listed twice")
                 continue
             }
             signers.append(name)
-            c.reference(.signer, name, at: item, field: path, from: owner)
+            c.reference(.signer, name, at: item, field: path)
         }
         var minimum = 1
         if let m = fields.value("minimum"), let value = c.integer(m, path: "spec.signing.minimum", minimum: 1) {
@@ -153,7 +153,7 @@ struct SpecDecoder {
         var tierName: String?
         if let n = spec.value("tier") {
             tierName = c.string(n, path: "spec.tier", expected: "a Tier name")
-            if let tierName { c.reference(.tier, tierName, at: n, field: "spec.tier", from: owner) }
+            if let tierName { c.reference(.tier, tierName, at: n, field: FieldPath("spec.tier")) }
             locations["spec.tier"] = c.location(n)
         } else {
             spec.missing("tier", expected: "the name of a Tier")
@@ -193,8 +193,8 @@ struct SpecDecoder {
         }
         var permissions = Set<Permission>()
         for (index, item) in items.enumerated() {
-            let path = "spec.permissions[\(index)]"
-            guard let permission = c.enumeration(item, path: path, as: Permission.self) else { continue }
+            let path = FieldPath("spec.permissions", index)
+            guard let permission = c.enumeration(item, path: path.description, as: Permission.self) else { continue }
             if !permissions.insert(permission).inserted {
                 c.warning(item, "\(path): permission '\(permission.rawValue)' is listed twice")
             }
@@ -211,13 +211,13 @@ struct SpecDecoder {
         var roleName: String?
         if let n = spec.value("role") {
             roleName = c.string(n, path: "spec.role", expected: "a Role name")
-            if let roleName { c.reference(.role, roleName, at: n, field: "spec.role", from: owner) }
+            if let roleName { c.reference(.role, roleName, at: n, field: FieldPath("spec.role")) }
         } else {
             spec.missing("role", expected: "the name of a Role")
         }
         var repositories: [RepositoryPattern]?
         if let n = spec.value("repositories") {
-            repositories = c.repositoryPatterns(n, path: "spec.repositories", owner: owner)
+            repositories = c.repositoryPatterns(n, path: "spec.repositories")
         } else {
             spec.missing("repositories", expected: "a list of repository names or globs")
         }
@@ -227,8 +227,8 @@ struct SpecDecoder {
                 c.error(n, "spec.subjects: expected at least one subject ({user: …}, {team: …} or {robot: …}); found an empty list")
             }
             for (index, item) in items.enumerated() {
-                let path = "spec.subjects[\(index)]"
-                guard let fields = c.mapping(item, path: path, allowed: SpecDecoder.subjectFields) else { continue }
+                let path = FieldPath("spec.subjects", index)
+                guard let fields = c.mapping(item, path: path.description, allowed: SpecDecoder.subjectFields) else { continue }
                 let present = fields.entries.filter { !c.tree.isNull(c.tree.resolved($0.value)) }
                 guard present.count == 1, let entry = present.first else {
                     let found = present.isEmpty ? "none" : present.map(\.key).joined(separator: " and ")
@@ -236,17 +236,18 @@ struct SpecDecoder {
                     continue
                 }
                 guard let name = c.string(entry.value, path: "\(path).\(entry.key)", expected: "a name") else { continue }
+                let field = FieldPath("spec.subjects", index, entry.key)
                 let subject: Subject
                 switch entry.key {
                 case "user":
                     subject = .user(name)
-                    c.reference(.user, name, at: entry.value, field: "\(path).user", from: owner)
+                    c.reference(.user, name, at: entry.value, field: field)
                 case "team":
                     subject = .team(name)
-                    c.reference(.team, name, at: entry.value, field: "\(path).team", from: owner)
+                    c.reference(.team, name, at: entry.value, field: field)
                 default:
                     subject = .robot(name)
-                    c.reference(.robotAccount, name, at: entry.value, field: "\(path).robot", from: owner)
+                    c.reference(.robotAccount, name, at: entry.value, field: field)
                 }
                 if subjects.contains(subject) {
                     c.warning(item, "\(path): \(subject) is listed twice")
@@ -301,14 +302,14 @@ struct SpecDecoder {
         if let n = spec.value("members"), let items = c.list(n, path: "spec.members", of: "User names") {
             var seen = Set<String>()
             for (index, item) in items.enumerated() {
-                let path = "spec.members[\(index)]"
-                guard let name = c.string(item, path: path, expected: "a User name") else { continue }
+                let path = FieldPath("spec.members", index)
+                guard let name = c.string(item, path: path.description, expected: "a User name") else { continue }
                 guard seen.insert(name).inserted else {
                     c.warning(item, "\(path): member '\(name)' is listed twice")
                     continue
                 }
                 members.append(name)
-                c.reference(.user, name, at: item, field: path, from: owner)
+                c.reference(.user, name, at: item, field: path)
             }
             if items.isEmpty { c.warning(n, "spec.members is empty; the team grants nothing to anyone") }
         } else if !spec.has("members") {
@@ -374,8 +375,8 @@ struct SpecDecoder {
         }
         var keys: [PEMPublicKey] = []
         for (index, item) in items.enumerated() {
-            let path = "spec.publicKeys[\(index)]"
-            guard let text = c.string(item, path: path, expected: "a PEM public key") else { continue }
+            let path = FieldPath("spec.publicKeys", index)
+            guard let text = c.string(item, path: path.description, expected: "a PEM public key") else { continue }
             switch PEMPublicKey.parse(text) {
             case .success(let key):
                 if keys.contains(where: { $0.der == key.der }) {
@@ -409,7 +410,7 @@ struct SpecDecoder {
         }
         var repositories: [RepositoryPattern]?
         if let n = spec.value("repositories") {
-            repositories = c.repositoryPatterns(n, path: "spec.repositories", owner: owner)
+            repositories = c.repositoryPatterns(n, path: "spec.repositories")
         } else {
             spec.missing("repositories", expected: "a list of repository names or globs")
         }

@@ -64,10 +64,8 @@ public struct DeclarationLoader: Sendable {
     private func loadSelected(_ files: [DeclarationFile], now: Date) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         let selected = files.sorted { $0.path < $1.path }
-        var validator = CrossValidator()
-        let caches = DecodeCaches()
         var totalBytes = 0
-        var read: [String] = []
+        var accepted: [DeclarationFile] = []
 
         for (index, file) in selected.enumerated() {
             let start = SourceLocation(file: file.path, line: 1, column: 1)
@@ -84,17 +82,54 @@ public struct DeclarationLoader: Sendable {
                 diagnostics.append(Diagnostic(location: start, message: "declarations total more than \(DeclarationLoader.formatBytes(limits.maxTotalBytes)), the limit for all files together; stopped loading here"))
                 break
             }
-            read.append(file.path)
-            loadFile(file, now: now, caches: caches, validator: &validator, diagnostics: &diagnostics)
+            accepted.append(file)
         }
 
+        // Files are independent until the cross-document checks: read and
+        // decode them in parallel when there is enough work to share.
+        let outcomes = UnsafeMutableBufferPointer<FileOutcome?>.allocate(capacity: accepted.count)
+        outcomes.initialize(repeating: nil)
+        defer {
+            outcomes.deinitialize()
+            outcomes.deallocate()
+        }
+        let slots = OutcomeSlots(pointer: outcomes)
+        let loader = self
+        let work = accepted
+        if work.count > 1 && totalBytes > 256 << 10 {
+            DispatchQueue.concurrentPerform(iterations: work.count) { i in
+                slots.pointer[i] = loader.loadFile(work[i], now: now)
+            }
+        } else {
+            for i in accepted.indices { outcomes[i] = loadFile(accepted[i], now: now) }
+        }
+
+        var pending: [PendingChecks] = []
+        for outcome in outcomes {
+            guard let outcome else { continue }
+            diagnostics += outcome.diagnostics
+            pending.append(outcome.pending)
+        }
+        var validator = CrossValidator(pending: pending)
         let state = validator.finish()
         diagnostics += validator.diagnostics
-        return LoadResult(state: state, diagnostics: LoadResult.sorted(diagnostics), files: read)
+        return LoadResult(state: state, diagnostics: LoadResult.sorted(diagnostics), files: accepted.map(\.path))
     }
 
-    private func loadFile(_ file: DeclarationFile, now: Date, caches: DecodeCaches,
-                          validator: inout CrossValidator, diagnostics: inout [Diagnostic]) {
+    /// What reading one file produced.
+    private struct FileOutcome {
+        var diagnostics: [Diagnostic]
+        var pending: PendingChecks
+    }
+
+    /// Lets parallel iterations each write their own slot.
+    private struct OutcomeSlots: @unchecked Sendable {
+        let pointer: UnsafeMutableBufferPointer<FileOutcome?>
+    }
+
+    private func loadFile(_ file: DeclarationFile, now: Date) -> FileOutcome {
+        var diagnostics: [Diagnostic] = []
+        let pending = PendingChecks()
         let tree: YAMLTree? = file.contents.withUnsafeBytes { raw -> YAMLTree? in
             let bytes = raw.bindMemory(to: UInt8.self)
             if let problem = UTF8Check.firstProblem(in: bytes) {
@@ -116,15 +151,14 @@ public struct DeclarationLoader: Sendable {
             if bytes.isEmpty { return YAMLTree() }
             return YAMLReader(file: file.path, limits: limits).read(bytes, diagnostics: &diagnostics)
         }
-        guard let tree else { return }
-        let context = DecodeContext(file: file.path, tree: tree, caches: caches)
+        guard let tree else { return FileOutcome(diagnostics: diagnostics, pending: pending) }
+        let context = DecodeContext(file: file.path, tree: tree, caches: DecodeCaches(), pending: pending)
         let decoder = DocumentDecoder(context: context, now: now)
         for document in tree.documents {
-            if let result = decoder.decode(document) { validator.declarations.append(result) }
+            if let result = decoder.decode(document) { pending.declarations.append(result) }
         }
         diagnostics += context.diagnostics
-        validator.references += context.references
-        validator.patternUses += context.repositoryPatternUses
+        return FileOutcome(diagnostics: diagnostics, pending: pending)
     }
 
     // MARK: Files

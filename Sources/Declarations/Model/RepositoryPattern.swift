@@ -29,26 +29,40 @@ public struct RepositoryPattern: Sendable, Hashable, Comparable, CustomStringCon
 
     /// Parses a name or glob; the error says what is wrong.
     public static func parse(_ text: String) -> Result<RepositoryPattern, PatternError> {
-        if text.isEmpty { return .failure(.init(reason: "it is empty")) }
-        if text.utf8.count > maxLength {
-            return .failure(.init(reason: "it is \(text.utf8.count) characters long, more than \(maxLength)"))
+        var text = text
+        text.makeContiguousUTF8()
+        let count = text.utf8.count
+        if count == 0 { return .failure(.init(reason: "it is empty")) }
+        if count > maxLength {
+            return .failure(.init(reason: "it is \(count) characters long, more than \(maxLength)"))
         }
-        var segments: [Segment] = []
-        for (index, component) in text.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
-            if component == "*" {
-                segments.append(.anyComponent)
-            } else if component == "**" {
-                if segments.last == .anyDepth {
-                    return .failure(.init(reason: "'**/**' is redundant; use a single '**'"))
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> Result<RepositoryPattern, PatternError> in
+            var segments: [Segment] = []
+            var start = 0
+            var index = 0
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+                let component = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                index += 1
+                if component.count == 1 && component[0] == UInt8(ascii: "*") {
+                    segments.append(.anyComponent)
+                } else if component.count == 2 && component[0] == UInt8(ascii: "*") && component[1] == UInt8(ascii: "*") {
+                    if segments.last == .anyDepth {
+                        return .failure(.init(reason: "'**/**' is redundant; use a single '**'"))
+                    }
+                    segments.append(.anyDepth)
+                } else if let problem = componentProblem(component) {
+                    let shown = String(decoding: component, as: UTF8.self)
+                    return .failure(.init(reason: "component \(index) '\(shown)' \(problem)"))
+                } else {
+                    segments.append(.literal(String(decoding: component, as: UTF8.self)))
                 }
-                segments.append(.anyDepth)
-            } else if let problem = componentProblem(component) {
-                return .failure(.init(reason: "component \(index + 1) '\(component)' \(problem)"))
-            } else {
-                segments.append(.literal(String(component)))
+                if end == bytes.count { break }
+                start = end + 1
             }
-        }
-        return .success(RepositoryPattern(text: text, segments: segments))
+            return .success(RepositoryPattern(text: text, segments: segments))
+        }!
     }
 
     public init?(_ text: String) {
@@ -68,13 +82,12 @@ public struct RepositoryPattern: Sendable, Hashable, Comparable, CustomStringCon
     }
 
     /// Why a component is not valid, or nil.
-    static func componentProblem(_ component: Substring) -> String? {
-        if component.isEmpty { return "is empty (no leading, trailing or double '/')" }
-        if component.contains("*") {
+    static func componentProblem(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.isEmpty { return "is empty (no leading, trailing or double '/')" }
+        if bytes.contains(UInt8(ascii: "*")) {
             return "mixes '*' with other characters; a wildcard must be a whole component ('*' or '**')"
         }
         func isAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
-        let bytes = Array(component.utf8)
         if bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return "has upper-case letters; names are lower-case" }
         guard isAlnum(bytes[0]) else { return "must start with a lower-case letter or digit" }
         guard isAlnum(bytes[bytes.count - 1]) else { return "must end with a lower-case letter or digit" }
@@ -97,7 +110,7 @@ public struct RepositoryPattern: Sendable, Hashable, Comparable, CustomStringCon
                 return "has \(character); allowed are a-z, 0-9 and the separators '.', '_', '__', '-'"
             }
             guard i < bytes.count, isAlnum(bytes[i]) else {
-                return "has the separator '\(String(decoding: bytes[start..<i], as: UTF8.self))' not followed by a letter or digit"
+                return "has the separator '\(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))' not followed by a letter or digit"
             }
         }
         return nil
@@ -108,7 +121,24 @@ public struct RepositoryPattern: Sendable, Hashable, Comparable, CustomStringCon
     /// True when the concrete repository `name` matches this pattern.
     public func matches(_ name: String) -> Bool {
         if isExact { return name == text }
-        return matches(components: name.split(separator: "/", omittingEmptySubsequences: false))
+        return matches(components: RepositoryPattern.components(of: name))
+    }
+
+    /// Splits a name on '/', working on UTF-8 (cheaper than Characters).
+    static func components(of name: String) -> [Substring] {
+        let utf8 = name.utf8
+        var result: [Substring] = []
+        var start = utf8.startIndex
+        var i = start
+        while i != utf8.endIndex {
+            if utf8[i] == UInt8(ascii: "/") {
+                result.append(name[start..<i])
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        result.append(name[start..<utf8.endIndex])
+        return result
     }
 
     func matches(components: [Substring]) -> Bool {

@@ -67,6 +67,22 @@ public struct DesiredState: Sendable, Equatable {
     public func robotAccount(named name: String) -> RobotAccount? { robotIndex[name].map { robotAccounts[$0] } }
     public func signer(named name: String) -> Signer? { signerIndex[name].map { signers[$0] } }
 
+    /// True when an object of `kind` named `name` is declared (repositories
+    /// by their exact pattern text).
+    func declares(_ kind: DeclarationKind, named name: String) -> Bool {
+        switch kind {
+        case .tier: return tierIndex[name] != nil
+        case .role: return roleIndex[name] != nil
+        case .user: return userIndex[name] != nil
+        case .team: return teamIndex[name] != nil
+        case .robotAccount: return robotIndex[name] != nil
+        case .signer: return signerIndex[name] != nil
+        case .repository: return repositories.contains { $0.name == name }
+        case .roleBinding: return roleBindings.contains { $0.name == name }
+        case .vulnerabilityException: return vulnerabilityExceptions.contains { $0.name == name }
+        }
+    }
+
     /// The Repository declaration (exact name, else the most specific glob)
     /// that governs the concrete repository `name`; nil when none matches.
     public func repositoryDeclaration(governing name: String) -> Repository? {

@@ -29,8 +29,9 @@ struct RepositoryIndex: Sendable {
             let pattern = repository.pattern
             if pattern.isExact {
                 if exact[pattern.text] == nil { exact[pattern.text] = i }
-                let first = pattern.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                exactByFirst[first, default: []].append(i)
+                let text = pattern.text
+                let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) ?? text.utf8.endIndex
+                exactByFirst[text[text.startIndex..<slash], default: []].append(i)
             } else {
                 globs.append(i)
                 if case .literal(let first) = pattern.segments[0] {
@@ -56,7 +57,7 @@ struct RepositoryIndex: Sendable {
     /// The declaration governing `name`, or nil when none matches.
     func match(_ name: String) -> Match? {
         if let i = exact[name] { return Match(repository: repositories[i], tiedWith: []) }
-        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        let components = RepositoryPattern.components(of: name)
         guard let first = components.first else { return nil }
         var best: [Int] = []
         func consider(_ i: Int) {

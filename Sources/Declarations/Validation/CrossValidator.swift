@@ -1,10 +1,13 @@
 /// Checks that need every document: unique names, references between
 /// declarations, glob ambiguity, and patterns that name nothing.
 struct CrossValidator {
-    var declarations: [DocumentDecoder.Result] = []
-    var references: [PendingReference] = []
-    var patternUses: [PatternUse] = []
+    /// One per file, in file order.
+    let pending: [PendingChecks]
     var diagnostics: [Diagnostic] = []
+
+    init(pending: [PendingChecks]) {
+        self.pending = pending
+    }
 
     mutating func finish() -> DesiredState {
         let state = buildUniqueState()
@@ -22,11 +25,11 @@ struct CrossValidator {
     /// Keeps the first declaration of each (kind, name); reports the others.
     private mutating func buildUniqueState() -> DesiredState {
         var first: [Key: DeclarationReference] = [:]
-        first.reserveCapacity(declarations.count)
+        first.reserveCapacity(pending.reduce(0) { $0 + $1.declarations.count })
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
-        for result in declarations {
+        for result in pending.lazy.flatMap(\.declarations) {
             let ref = result.reference
             let key = Key(kind: ref.kind, name: ref.name)
             if let earlier = first[key] {
@@ -72,18 +75,8 @@ struct CrossValidator {
             namesByKind[kind] = list
             return list
         }
-        for reference in references {
-            let exists: Bool
-            switch reference.kind {
-            case .tier: exists = state.tier(named: reference.name) != nil
-            case .role: exists = state.role(named: reference.name) != nil
-            case .user: exists = state.user(named: reference.name) != nil
-            case .team: exists = state.team(named: reference.name) != nil
-            case .robotAccount: exists = state.robotAccount(named: reference.name) != nil
-            case .signer: exists = state.signer(named: reference.name) != nil
-            default: exists = true
-            }
-            if exists { continue }
+        for reference in pending.lazy.flatMap(\.references) {
+            if state.declares(reference.kind, named: reference.name) { continue }
             let declared = names(reference.kind)
             var message = "\(reference.field) refers to \(reference.kind) '\(reference.name)', which is not declared"
             if declared.isEmpty {
@@ -133,7 +126,7 @@ struct CrossValidator {
     /// repository: usually a typo.
     private mutating func checkPatternUses(_ state: DesiredState) {
         var cache: [String: Bool] = [:]
-        for use in patternUses {
+        for use in pending.lazy.flatMap(\.patternUses) {
             let text = use.pattern.text
             let found: Bool
             if let cached = cache[text] {

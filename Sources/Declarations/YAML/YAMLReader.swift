@@ -17,6 +17,7 @@ struct YAMLReader {
 
     func read(_ bytes: UnsafeBufferPointer<UInt8>, diagnostics: inout [Diagnostic]) -> YAMLTree {
         var builder = TreeBuilder(file: file, limits: limits)
+        builder.reserve(forBytes: bytes.count)
         var lineTable: LineTable?
         var segmentOffset = 0
         var segmentLine = 0
@@ -148,6 +149,15 @@ private struct TreeBuilder {
     init(file: String, limits: DeclarationLimits) {
         self.file = file
         self.limits = limits
+    }
+
+    /// Declarations average well over 8 bytes per node; reserving up front
+    /// avoids repeated regrowth of the arenas.
+    mutating func reserve(forBytes count: Int) {
+        let estimate = min(count / 8, 1 << 20)
+        tree.nodes.reserveCapacity(estimate)
+        tree.strings.reserveCapacity(estimate)
+        tree.children.reserveCapacity(estimate)
     }
 
     mutating func discardOpenDocument() {
