@@ -147,6 +147,22 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
         #expect(result.state.roles.first?.description?.count == 3 << 20)
     }
 
+    @Test func windowsLineEndingsAndByteOrderMarkAreFine() {
+        let yaml = "\u{FEFF}\(H)kind: Role\r\nmetadata: {name: r}\r\nspec: {permissions: [pull, fly]}\r\n"
+        let result = load(yaml)
+        #expect(rendered(result) == "test.yaml:4:28: spec.permissions[1]: expected one of: pull, push, delete, admin; found 'fly'")
+    }
+
+    @Test func columnsCountCharactersNotBytes() {
+        let result = load("\(H)kind: Team\nmetadata: {name: t, labels: {équipe: 'ü'}}\nspec: {members: [älice]}\n")
+        #expect(rendered(result).contains("test.yaml:4:18: spec.members[0] refers to User 'älice'"), "\(rendered(result))")
+    }
+
+    @Test func tabIndentationIsASyntaxError() {
+        let result = load("\(H)kind: Role\nmetadata:\n\tname: r\n")
+        #expect(rendered(result).contains("test.yaml:4:1: invalid YAML: found character that cannot start any token"), "\(rendered(result))")
+    }
+
     @Test func complexKeysAreRejected() {
         let result = load("? [a, b]\n: c\n")
         #expect(rendered(result).contains("test.yaml:1:3: mapping keys must be plain strings, found a sequence used as a key"), "\(rendered(result))")

@@ -148,8 +148,12 @@ public struct DeclarationLoader: Sendable {
                 }
                 return nil
             }
-            if bytes.isEmpty { return YAMLTree() }
-            return YAMLReader(file: file.path, limits: limits).read(bytes, diagnostics: &diagnostics)
+            // libyaml skips a byte order mark but counts it as a column,
+            // which shifts the first line's indentation: drop it first.
+            let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+            let text = hasBOM ? UnsafeBufferPointer(rebasing: bytes[3...]) : bytes
+            if text.isEmpty { return YAMLTree() }
+            return YAMLReader(file: file.path, limits: limits).read(text, diagnostics: &diagnostics)
         }
         guard let tree else { return FileOutcome(diagnostics: diagnostics, pending: pending) }
         let context = DecodeContext(file: file.path, tree: tree, caches: DecodeCaches(), pending: pending)
