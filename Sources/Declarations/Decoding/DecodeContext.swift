@@ -5,7 +5,7 @@ final class DecodeContext {
     let file: String
     let tree: YAMLTree
     var diagnostics: [Diagnostic] = []
-    /// Cross-document checks, shared by every file of one load.
+    /// What this file contributes to the checks run once every file is read.
     let pending: PendingChecks
 
     private let caches: DecodeCaches
@@ -341,7 +341,8 @@ final class PendingChecks {
 }
 
 /// Parsing the same pattern text many times (50,000 bindings naming the same
-/// globs) is wasted work; one load shares this cache across its files.
+/// globs) is wasted work; each file has its own cache, so files can be
+/// decoded in parallel without locks.
 final class DecodeCaches {
     private var patterns: [String: Result<RepositoryPattern, PatternError>] = [:]
 
