@@ -362,6 +362,12 @@ let brokenCases: [BrokenCase] = [
         spec: {permissions: *perms}
         """,
         expected: "test.yaml:4:21: unknown alias '*perms'; an alias must refer to an anchor '&perms' defined earlier in the same document"),
+    BrokenCase(name: "unquoted glob read as an alias", yaml: """
+        \(H)kind: Repository
+        metadata: {name: **}
+        spec: {tier: internal}
+        """,
+        expected: "test.yaml:3:19: invalid YAML: did not find expected alphabetic or numeric character (while scanning an alias started at 3:18); an unquoted value starting with '*' is YAML alias syntax: quote globs such as \"**\" or \"*/api\""),
     BrokenCase(name: "binding with an invalid glob", yaml: """
         \(H)kind: RoleBinding
         metadata: {name: b}

@@ -100,7 +100,11 @@ struct YAMLReader {
             if let context = parser.context {
                 let contextLine = segmentLine + Int(parser.context_mark.line) + 1
                 let contextColumn = Int(parser.context_mark.column) + 1
-                message += " (\(String(cString: context)) started at \(contextLine):\(contextColumn))"
+                let contextText = String(cString: context)
+                message += " (\(contextText) started at \(contextLine):\(contextColumn))"
+                if contextText == "while scanning an alias" {
+                    message += "; an unquoted value starting with '*' is YAML alias syntax: quote globs such as \"**\" or \"*/api\""
+                }
             }
             return (line, Diagnostic(
                 location: SourceLocation(file: file, line: line + 1, column: column),
