@@ -170,6 +170,28 @@ spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 20
     }
 }
 
+@Suite struct GlobScaleTests {
+    /// Thousands of `**` globs of one shape must not be compared pairwise,
+    /// and binding globs must not be matched against every declaration.
+    @Test func manyGlobsValidateWithoutQuadraticWork() {
+        var docs = ["\(H)kind: Tier\nmetadata: {name: internal}\nspec: {}\n",
+                    "\(H)kind: Role\nmetadata: {name: dev}\nspec: {permissions: [pull]}\n",
+                    "\(H)kind: User\nmetadata: {name: alice}\nspec: {passwordHash: \"$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\"}\n"]
+        for i in 0..<5_000 {
+            docs.append("\(H)kind: Repository\nmetadata: {name: \"team-\(i)/**\"}\nspec: {tier: internal}\n")
+        }
+        for i in 0..<5_000 {
+            docs.append("\(H)kind: RoleBinding\nmetadata: {name: b\(i)}\nspec: {role: dev, repositories: [\"team-\(i)/*\", \"*/x-\(i)\"], subjects: [{user: alice}]}\n")
+        }
+        let yaml = docs.joined(separator: "---\n")
+        let clock = ContinuousClock()
+        var result: LoadResult?
+        let elapsed = clock.measure { result = load(yaml) }
+        #expect(result?.diagnostics.isEmpty == true, "\(result.map(rendered) ?? "")")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")  // quadratic work would take minutes
+    }
+}
+
 @Suite struct ValueTests {
     @Test func durations() {
         #expect(TimeSpan("90d")?.totalSeconds == Int64(90 * 86_400))

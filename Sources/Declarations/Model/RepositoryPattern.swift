@@ -169,15 +169,27 @@ public struct RepositoryPattern: Sendable, Hashable, Comparable, CustomStringCon
     public func overlaps(_ other: RepositoryPattern) -> Bool {
         let a = segments
         let b = other.segments
+        // Cheap rejections: differing literals before the first wildcard, or
+        // at the same distance from the end after the last `**`.
+        for (x, y) in zip(a, b) {
+            guard case .literal(let l) = x, case .literal(let r) = y else { break }
+            if l != r { return false }
+        }
+        for (x, y) in zip(a.reversed(), b.reversed()) {
+            guard case .literal(let l) = x, case .literal(let r) = y else { break }
+            if l != r { return false }
+        }
+        if !a.contains(.anyDepth) && !b.contains(.anyDepth) && a.count != b.count { return false }
         // States (i, j, consumed): some concrete prefix is matched by both
         // a[..<i] and b[..<j]; `consumed` once it has at least one component
         // (an empty name is not a repository).
         let width = b.count + 1
-        var seen = Set<Int>()
+        var seen = [Bool](repeating: false, count: (a.count + 1) * width * 2)
         var stack: [(Int, Int, Bool)] = [(0, 0, false)]
         while let (i, j, consumed) = stack.popLast() {
             let key = (i * width + j) * 2 + (consumed ? 1 : 0)
-            guard seen.insert(key).inserted else { continue }
+            if seen[key] { continue }
+            seen[key] = true
             if i == a.count && j == b.count {
                 if consumed { return true }
                 continue

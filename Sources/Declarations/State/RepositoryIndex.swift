@@ -84,14 +84,18 @@ struct RepositoryIndex: Sendable {
     /// `pattern`.
     func anyDeclaration(overlapping pattern: RepositoryPattern) -> Bool {
         if pattern.isExact { return match(pattern.text) != nil }
-        for i in globs where repositories[i].pattern.overlaps(pattern) { return true }
-        let candidates: [Int]
         if case .literal(let first) = pattern.segments[0] {
-            candidates = exactByFirstComponent[Substring(first)] ?? []
-        } else {
-            candidates = Array(exact.values)
+            // Only globs of the same top-level namespace, or starting with a
+            // wildcard, can overlap.
+            for i in globsByFirstComponent[first] ?? [] where repositories[i].pattern.overlaps(pattern) { return true }
+            for i in wildcardFirstGlobs where repositories[i].pattern.overlaps(pattern) { return true }
+            for i in exactByFirstComponent[Substring(first)] ?? [] where pattern.matches(repositories[i].pattern.text) {
+                return true
+            }
+            return false
         }
-        for i in candidates where pattern.matches(repositories[i].pattern.text) { return true }
+        for i in globs where repositories[i].pattern.overlaps(pattern) { return true }
+        for i in exact.values where pattern.matches(repositories[i].pattern.text) { return true }
         return false
     }
 }

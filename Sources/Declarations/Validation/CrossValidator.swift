@@ -96,10 +96,23 @@ struct CrossValidator {
     /// Without `**` two distinct patterns of the same shape never overlap
     /// (they differ in a literal component), so only `**` shapes are paired.
     private mutating func checkGlobAmbiguity(_ state: DesiredState) {
-        var groups: [[Int]: [Repository]] = [:]
+        // Group by shape, and by the literals before the first `**` and after
+        // the last one: patterns that differ there cannot overlap, so only
+        // the members of one group are compared pairwise.
+        struct GroupKey: Hashable {
+            var shape: [Int]
+            var prefix: [RepositoryPattern.Segment]
+            var suffix: [RepositoryPattern.Segment]
+        }
+        var groups: [GroupKey: [Repository]] = [:]
         for repository in state.repositories where !repository.pattern.isExact {
-            guard repository.pattern.segments.contains(.anyDepth) else { continue }
-            groups[repository.pattern.shape, default: []].append(repository)
+            let segments = repository.pattern.segments
+            guard let first = segments.firstIndex(of: .anyDepth),
+                  let last = segments.lastIndex(of: .anyDepth) else { continue }
+            let key = GroupKey(shape: repository.pattern.shape,
+                               prefix: Array(segments[..<first]),
+                               suffix: Array(segments[(last + 1)...]))
+            groups[key, default: []].append(repository)
         }
         for group in groups.values where group.count > 1 {
             let ordered = group.sorted { $0.source < $1.source }
