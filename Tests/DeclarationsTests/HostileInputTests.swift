@@ -97,13 +97,13 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
         var bytes = Array("\(H)kind: Role\nmetadata: {name: caf".utf8)
         bytes += [0xE9]  // Latin-1 'é'
         bytes += Array("}\nspec: {permissions: [pull]}\n".utf8)
-        let result = DeclarationLoader().load(files: [DeclarationFile(path: "latin1.yaml", contents: Data(bytes))])
+        let result = DeclarationLoader().load([DeclarationFile(path: "latin1.yaml", contents: Data(bytes))])
         #expect(rendered(result) == "latin1.yaml:3:21: file is not valid UTF-8: unexpected byte 0xE9 at byte offset 62; declarations must be UTF-8 text")
     }
 
     @Test func utf16IsReportedAsNotUTF8() {
         let data = "kind: Role\n".data(using: .utf16LittleEndian)!
-        let result = DeclarationLoader().load(files: [DeclarationFile(path: "u16.yaml", contents: data)])
+        let result = DeclarationLoader().load([DeclarationFile(path: "u16.yaml", contents: data)])
         #expect(rendered(result).contains("u16.yaml:1:2: file contains a NUL byte"), "\(rendered(result))")
     }
 
@@ -204,6 +204,14 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
         #expect(result.diagnostics.isEmpty, "\(rendered(result))")
         #expect(result.files == ["\(root)/a/b/two.yml", "\(root)/one.yaml"])
         #expect(result.state.roles.map(\.name) == ["one", "two"])
+    }
+
+    @Test func tupleFilesAreAccepted() {
+        let role = "\(H)kind: Role\nmetadata: {name: r}\nspec: {permissions: [pull]}\n"
+        let result = DeclarationLoader().load(files: [(path: "roles.yaml", contents: Data(role.utf8))], now: fixedNow)
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.state.role(named: "r")?.permissions == [.pull])
+        #expect(DeclarationLoader().load([]).state == .empty)
     }
 
     @Test func missingFolderIsReported() {

@@ -71,7 +71,7 @@ func largeDeclarationSet(bindingFiles: Int = 50) -> [DeclarationFile] {
         for _ in 0..<runs {
             result = nil
             let cpuStart = processCPUSeconds()
-            timings.append(clock.measure { result = DeclarationLoader().load(files: files, now: fixedNow) })
+            timings.append(clock.measure { result = DeclarationLoader().load(files, now: fixedNow) })
             cpu.append(processCPUSeconds() - cpuStart)
         }
         let loaded = result!

@@ -15,7 +15,7 @@ let examplesDirectory: String = {
 func load(_ files: [(String, String)], now: Date = fixedNow,
           limits: DeclarationLimits = .default) -> LoadResult {
     DeclarationLoader(limits: limits).load(
-        files: files.map { DeclarationFile(path: $0.0, contents: Data($0.1.utf8)) }, now: now)
+        files.map { DeclarationFile(path: $0.0, contents: Data($0.1.utf8)) }, now: now)
 }
 
 func load(_ yaml: String, file: String = "test.yaml", now: Date = fixedNow) -> LoadResult {

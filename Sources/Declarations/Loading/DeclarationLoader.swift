@@ -52,12 +52,12 @@ public struct DeclarationLoader: Sendable {
     /// Loads in-memory files, e.g. blobs read from a git tree. Files that are
     /// not `*.yaml`/`*.yml`, or that sit under a hidden folder, are ignored.
     public func load(files: [(path: String, contents: Data)], now: Date = Date()) -> LoadResult {
-        load(files: files.map { DeclarationFile(path: $0.path, contents: $0.contents) }, now: now)
+        load(files.map { DeclarationFile(path: $0.path, contents: $0.contents) }, now: now)
     }
 
     /// Loads in-memory files, e.g. blobs read from a git tree. Files that are
     /// not `*.yaml`/`*.yml`, or that sit under a hidden folder, are ignored.
-    public func load(files: [DeclarationFile], now: Date = Date()) -> LoadResult {
+    public func load(_ files: [DeclarationFile], now: Date = Date()) -> LoadResult {
         loadSelected(files.filter { DeclarationLoader.isDeclarationPath($0.path) }, now: now)
     }
 
