@@ -16,12 +16,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CSystemCalls"),
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitSource", dependencies: ["CLibGit2"]),
+        // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
+        .target(name: "Declarations", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "OCI",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -69,6 +72,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
+        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]

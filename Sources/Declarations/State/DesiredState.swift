@@ -1,0 +1,104 @@
+/// Everything the declarations ask for, typed and resolved: every object by
+/// kind, each list sorted by name.
+///
+/// When loading reported errors the state is partial (objects that could not
+/// be decoded are missing) and must not be applied.
+public struct DesiredState: Sendable, Equatable {
+    public let tiers: [Tier]
+    public let repositories: [Repository]
+    public let roles: [Role]
+    public let roleBindings: [RoleBinding]
+    public let users: [User]
+    public let teams: [Team]
+    public let robotAccounts: [RobotAccount]
+    public let signers: [Signer]
+    public let vulnerabilityExceptions: [VulnerabilityException]
+
+    let repositoryIndex: RepositoryIndex
+    private let tierIndex: [String: Int]
+    private let roleIndex: [String: Int]
+    private let userIndex: [String: Int]
+    private let teamIndex: [String: Int]
+    private let robotIndex: [String: Int]
+    private let signerIndex: [String: Int]
+
+    public init(tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = [],
+                roleBindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = [],
+                robotAccounts: [RobotAccount] = [], signers: [Signer] = [],
+                vulnerabilityExceptions: [VulnerabilityException] = []) {
+        self.tiers = tiers.sorted { $0.name < $1.name }
+        self.repositories = repositories.sorted { $0.name < $1.name }
+        self.roles = roles.sorted { $0.name < $1.name }
+        self.roleBindings = roleBindings.sorted { $0.name < $1.name }
+        self.users = users.sorted { $0.name < $1.name }
+        self.teams = teams.sorted { $0.name < $1.name }
+        self.robotAccounts = robotAccounts.sorted { $0.name < $1.name }
+        self.signers = signers.sorted { $0.name < $1.name }
+        self.vulnerabilityExceptions = vulnerabilityExceptions.sorted { $0.name < $1.name }
+
+        func index(_ names: [String]) -> [String: Int] {
+            var result: [String: Int] = [:]
+            result.reserveCapacity(names.count)
+            for (i, name) in names.enumerated() where result[name] == nil { result[name] = i }
+            return result
+        }
+        repositoryIndex = RepositoryIndex(self.repositories)
+        tierIndex = index(self.tiers.map(\.name))
+        roleIndex = index(self.roles.map(\.name))
+        userIndex = index(self.users.map(\.name))
+        teamIndex = index(self.teams.map(\.name))
+        robotIndex = index(self.robotAccounts.map(\.name))
+        signerIndex = index(self.signers.map(\.name))
+    }
+
+    public static let empty = DesiredState()
+
+    public static func == (lhs: DesiredState, rhs: DesiredState) -> Bool {
+        lhs.tiers == rhs.tiers && lhs.repositories == rhs.repositories && lhs.roles == rhs.roles
+            && lhs.roleBindings == rhs.roleBindings && lhs.users == rhs.users && lhs.teams == rhs.teams
+            && lhs.robotAccounts == rhs.robotAccounts && lhs.signers == rhs.signers
+            && lhs.vulnerabilityExceptions == rhs.vulnerabilityExceptions
+    }
+
+    public func tier(named name: String) -> Tier? { tierIndex[name].map { tiers[$0] } }
+    public func role(named name: String) -> Role? { roleIndex[name].map { roles[$0] } }
+    public func user(named name: String) -> User? { userIndex[name].map { users[$0] } }
+    public func team(named name: String) -> Team? { teamIndex[name].map { teams[$0] } }
+    public func robotAccount(named name: String) -> RobotAccount? { robotIndex[name].map { robotAccounts[$0] } }
+    public func signer(named name: String) -> Signer? { signerIndex[name].map { signers[$0] } }
+
+    /// True when an object of `kind` named `name` is declared (repositories
+    /// by their exact pattern text).
+    func declares(_ kind: DeclarationKind, named name: String) -> Bool {
+        switch kind {
+        case .tier: return tierIndex[name] != nil
+        case .role: return roleIndex[name] != nil
+        case .user: return userIndex[name] != nil
+        case .team: return teamIndex[name] != nil
+        case .robotAccount: return robotIndex[name] != nil
+        case .signer: return signerIndex[name] != nil
+        case .repository: return repositories.contains { $0.name == name }
+        case .roleBinding: return roleBindings.contains { $0.name == name }
+        case .vulnerabilityException: return vulnerabilityExceptions.contains { $0.name == name }
+        }
+    }
+
+    /// The Repository declaration (exact name, else the most specific glob)
+    /// that governs the concrete repository `name`; nil when none matches.
+    public func repositoryDeclaration(governing name: String) -> Repository? {
+        repositoryIndex.match(name)?.repository
+    }
+
+    /// The effective policy of the concrete repository `name`: tier settings
+    /// merged field by field with the governing Repository declaration, each
+    /// field with its origin. Nil when no declaration governs the name or its
+    /// tier is not declared.
+    public func effectivePolicy(for name: String) -> EffectivePolicy? {
+        guard let match = repositoryIndex.match(name),
+              let tier = tier(named: match.repository.tier) else { return nil }
+        let exceptions = vulnerabilityExceptions
+            .filter { exception in exception.repositories.contains { $0.matches(name) } }
+            .map(\.name)
+        return EffectivePolicy(repository: name, declaration: match.repository, tier: tier, exceptions: exceptions)
+    }
+}
