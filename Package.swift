@@ -55,6 +55,7 @@ let package = Package(
         .executableTarget(
             name: "BerthCLI",
             dependencies: [
+                "CSystemCalls",
                 "Registry",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSystemCalls
 import Foundation
 import Hummingbird
 import Logging
@@ -17,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // The IO pool's many threads would otherwise each keep a malloc arena of freed upload buffers.
+        berth_limit_malloc_arenas(2)
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
         let configuration = RegistryServer.Configuration(

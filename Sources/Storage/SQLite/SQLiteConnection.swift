@@ -5,10 +5,18 @@ import Foundation
 enum SQLiteValue: Sendable, Hashable {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
     case blob([UInt8])
 
     var int: Int64? { if case .integer(let value) = self { value } else { nil } }
+    var double: Double? {
+        switch self {
+        case .real(let value): value
+        case .integer(let value): Double(value)
+        default: nil
+        }
+    }
     var string: String? { if case .text(let value) = self { value } else { nil } }
     var bytes: [UInt8]? {
         switch self {
@@ -73,6 +81,7 @@ final class SQLiteConnection {
             switch value {
             case .null: status = sqlite3_bind_null(statement, position)
             case .integer(let int): status = sqlite3_bind_int64(statement, position, int)
+            case .real(let double): status = sqlite3_bind_double(statement, position, double)
             case .text(let text): status = sqlite3_bind_text(statement, position, text, -1, Self.transient)
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), Self.transient) }
@@ -90,6 +99,7 @@ final class SQLiteConnection {
             for column in 0..<count {
                 switch sqlite3_column_type(statement, column) {
                 case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, column)))
                 case SQLITE_TEXT: row.append(.text(String(cString: sqlite3_column_text(statement, column))))
                 case SQLITE_BLOB:
                     let length = Int(sqlite3_column_bytes(statement, column))
@@ -108,6 +118,7 @@ final class SQLiteConnection {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertedRow: Int64 { sqlite3_last_insert_rowid(handle) }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }

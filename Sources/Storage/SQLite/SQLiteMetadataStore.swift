@@ -56,10 +56,11 @@ public final class SQLiteMetadataStore: MetadataStore {
         """
 
     /// Opens (creating if needed) the database at `path`.
-    public init(path: String, readerCount: Int = 4) throws {
+    public init(path: String, readerCount: Int = 2) throws {
         let writeConnection = try SQLiteConnection(path: path, readOnly: false)
         try writeConnection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try writeConnection.execute(Self.schema)
+        try writeConnection.execute(Self.configurationSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)
@@ -67,8 +68,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await readers[nextReader.next() % readers.count].perform(body)
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await writer.submit(body)
     }
 
     private static var now: Int64 { Int64(Date().timeIntervalSince1970) }

@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+
+/// One object of the live configuration, as the reconciler stores it: its kind, its name and its spec
+/// in canonical JSON (sorted keys, no whitespace), so equal specs are equal strings.
+public struct ConfigurationObject: Sendable, Hashable, Codable {
+    public var kind: String
+    public var name: String
+    public var spec: String
+
+    public init(kind: String, name: String, spec: String) {
+        self.kind = kind
+        self.name = name
+        self.spec = spec
+    }
+
+    /// A digest of a whole configuration, independent of the order objects are given in.
+    public static func fingerprint(of objects: [ConfigurationObject]) -> String {
+        var hasher = SHA256()
+        for object in objects.sorted(by: { ($0.kind, $0.name) < ($1.kind, $1.name) }) {
+            hasher.update(data: Data("\(object.kind)\u{0}\(object.name)\u{0}\(object.spec)\n".utf8))
+        }
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public enum ConfigurationChange: Sendable, Hashable, Codable {
+    case put(ConfigurationObject)
+    case delete(kind: String, name: String)
+}
+
+/// Who changed the configuration, and from what.
+public struct ConfigurationSource: Sendable, Hashable, Codable {
+    /// `reconciler` for changes from declarations, `admin-api` for changes made directly.
+    public var actor: String
+    public var commit: String?
+    public var author: String?
+    public var summary: String
+
+    public init(actor: String, commit: String? = nil, author: String? = nil, summary: String) {
+        self.actor = actor
+        self.commit = commit
+        self.author = author
+        self.summary = summary
+    }
+}
+
+/// One applied change set.
+public struct ConfigurationRevision: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var appliedAt: Date
+    public var source: ConfigurationSource
+    public var changeCount: Int
+    public var fingerprintBefore: String
+    public var fingerprintAfter: String
+}
+
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The live configuration is not the one the change set was computed against.
+    case stale(expected: String, actual: String)
+
+    public var description: String {
+        switch self {
+        case .stale(let expected, let actual):
+            "the live configuration changed since the plan was made (plan expects \(expected), registry has \(actual)); make a new plan"
+        }
+    }
+}
+
+/// The registry's live configuration: the objects the reconciler applies, with their history.
+///
+/// `apply` is all-or-nothing: either every change of the set lands in one transaction, or none does.
+public protocol ConfigurationStore: Sendable {
+    func configuration() async throws -> (objects: [ConfigurationObject], fingerprint: String)
+    /// Applies the changes atomically. With `expectedFingerprint`, refuses (`ConfigurationError.stale`)
+    /// unless the live configuration still has that fingerprint.
+    func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision
+    /// Most recent first.
+    func revisions(limit: Int) async throws -> [ConfigurationRevision]
+}
