@@ -28,7 +28,7 @@ public final class FilesystemBlobStore: BlobStore {
         return pool
     }()
 
-    static let readChunkSize = 1 << 20
+    static let readChunkSize = 512 << 10
 
     public init(root: URL) throws {
         self.root = root
@@ -191,7 +191,7 @@ actor FileUploadWriter: UploadWriter {
     private var inFlight: [Task<Void, any Error>] = []
     private var closed = false
 
-    static let batchSize = 1 << 20
+    static let batchSize = 512 << 10
     static let maximumInFlight = 4
 
     init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
