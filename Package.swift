@@ -52,10 +52,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Controller",
+            dependencies: [
+                "Declarations",
+                "GitSource",
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "BerthCLI",
             dependencies: [
                 "CSystemCalls",
+                "Controller",
                 "Registry",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,6 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]

@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// The bootstrap administrator's secret, from `--admin-password-file` or `BERTH_ADMIN_PASSWORD`, never from git.
+///
+/// Only its SHA-256 is kept in memory, and requests are compared against that in constant time.
+public struct AdminCredentials: Sendable {
+    private let digest: SHA256.Digest
+
+    public init?(secret: String) {
+        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        digest = SHA256.hash(data: Data(trimmed.utf8))
+    }
+
+    /// Accepts `Bearer <secret>` or HTTP Basic `admin:<secret>`.
+    public func accepts(authorization header: String?) -> Bool {
+        guard let header else { return false }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return false }
+        let scheme = parts[0].lowercased()
+        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let secret: String
+        if scheme == "bearer" {
+            secret = credential
+        } else if scheme == "basic", let decoded = Data(base64Encoded: credential).map({ String(decoding: $0, as: UTF8.self) }),
+                  let colon = decoded.firstIndex(of: ":"), decoded[..<colon] == "admin" {
+            secret = String(decoded[decoded.index(after: colon)...])
+        } else {
+            return false
+        }
+        return SHA256.hash(data: Data(secret.utf8)) == digest
+    }
+}
