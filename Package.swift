@@ -23,6 +23,13 @@ let package = Package(
         .target(name: "CSystemCalls"),
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitSource", dependencies: ["CLibGit2"]),
+        .target(
+            name: "Signatures",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
         .target(name: "Declarations", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
@@ -57,8 +64,14 @@ let package = Package(
             dependencies: [
                 "Declarations",
                 "GitSource",
+                "Registry",
+                "Signatures",
                 "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -86,13 +99,21 @@ let package = Package(
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
         .testTarget(
+            name: "SignaturesTests",
+            dependencies: [
+                "Signatures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "Storage", "OCI",
+                "Controller", "Registry", "Storage", "OCI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

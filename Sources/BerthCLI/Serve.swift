@@ -1,9 +1,9 @@
 import ArgumentParser
 import CSystemCalls
+import Controller
 import Foundation
 import Hummingbird
 import Logging
-import Registry
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the registry.")
@@ -17,19 +17,36 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "File holding the bootstrap administrator's secret (else BERTH_ADMIN_PASSWORD). Without one the admin API is off.")
+    var adminPasswordFile: String?
+
     func run() async throws {
         // The IO pool's many threads would otherwise each keep a malloc arena of freed upload buffers.
         berth_limit_malloc_arenas(2)
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
-        let configuration = RegistryServer.Configuration(
-            host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data))
-        let app = try await RegistryServer.makeApplication(configuration: configuration, logger: logger) { host, port in
+        let configuration = BerthServer.Configuration(
+            host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
+            adminCredentials: try adminCredentials())
+        let server = try await BerthServer(configuration: configuration, logger: logger)
+        let app = server.makeApplication { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             // Scripts and tests wait for this line, so it must not sit in a buffer.
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
         }
         try await app.runService()
+    }
+}
+
+extension Serve {
+    func adminCredentials() throws -> AdminCredentials? {
+        if let adminPasswordFile {
+            guard let secret = try? String(contentsOfFile: adminPasswordFile, encoding: .utf8), let credentials = AdminCredentials(secret: secret) else {
+                throw ValidationError("--admin-password-file \(adminPasswordFile): unreadable or empty")
+            }
+            return credentials
+        }
+        return ProcessInfo.processInfo.environment["BERTH_ADMIN_PASSWORD"].flatMap { AdminCredentials(secret: $0) }
     }
 }
 

@@ -120,5 +120,8 @@ public protocol MetadataStore: Sendable {
     func completeUpload(id: String, digest: Digest, size: Int64) async throws
     func deleteUpload(id: String) async throws -> Bool
 
+    /// Number of manifests each repository holds (repositories holding none are absent).
+    func manifestCounts() async throws -> [RepositoryName: Int]
+
     func inventory() async throws -> MetadataInventory
 }

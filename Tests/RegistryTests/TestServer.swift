@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import OCI
-@testable import Registry
+import Controller
 
 /// A real registry on a free loopback port, over a fresh data folder, for the duration of `body`.
 func withRegistry<T: Sendable>(
@@ -17,9 +17,8 @@ func withRegistry<T: Sendable>(
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = try await RegistryServer.makeApplication(
-        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory), logger: logger
-    ) { _, port in
+    let server = try await BerthServer(configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory), logger: logger)
+    let app = server.makeApplication { _, port in
         continuation.yield(port)
     }
     return try await withThrowingTaskGroup(of: T?.self) { group in

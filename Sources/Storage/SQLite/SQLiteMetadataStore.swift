@@ -262,6 +262,16 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func manifestCounts() async throws -> [RepositoryName: Int] {
+        try await read { connection in
+            var counts: [RepositoryName: Int] = [:]
+            for row in try connection.query("SELECT repository, COUNT(*) FROM manifests GROUP BY repository") {
+                if let name = row[0].string.flatMap({ RepositoryName($0) }), let count = row[1].int { counts[name] = Int(count) }
+            }
+            return counts
+        }
+    }
+
     // MARK: Integrity
 
     public func inventory() async throws -> MetadataInventory {

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import Signatures
+
+struct ToolFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+struct ToolResult {
+    let status: Int32
+    let stdout: Data
+    let stderr: String
+    var text: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+/// Runs a program (looked up in PATH) with arguments, optional standard input and extra environment.
+@discardableResult
+func run(
+    _ program: String, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
+    environment: [String: String] = [:], check: Bool = true
+) throws -> ToolResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [program] + arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    process.standardInput = inPipe
+    try process.run()
+    // Read both pipes concurrently with writing standard input, so no side blocks on a full pipe.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var out = Data(), err = Data()
+    group.enter()
+    DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    if let stdin { inPipe.fileHandleForWriting.write(stdin) }
+    try inPipe.fileHandleForWriting.close()
+    process.waitUntilExit()
+    group.wait()
+    let result = ToolResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
+    if check && result.status != 0 {
+        throw ToolFailure(description: "\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+    }
+    return result
+}
+
+/// A temporary directory, removed when the value goes away.
+final class TemporaryDirectory: @unchecked Sendable {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("signatures-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    func write(_ name: String, _ text: String) throws -> String {
+        try Data(text.utf8).write(to: url.appendingPathComponent(name))
+        return path(name)
+    }
+    func write(_ name: String, _ data: Data) throws -> String {
+        try data.write(to: url.appendingPathComponent(name))
+        return path(name)
+    }
+}
+
+/// A key made by ssh-keygen: its private key file and its public key line.
+struct TestKey: Sendable {
+    let name: String
+    let privateKeyPath: String
+    let publicLine: String
+    var publicKey: SSHPublicKey { try! SSHPublicKey(line: publicLine) }
+
+    /// Signs `data` with `ssh-keygen -Y sign` and returns the armored signature.
+    func sign(_ data: Data, namespace: String = "git", hashAlgorithm: String? = nil) throws -> String {
+        var arguments = ["-Y", "sign", "-f", privateKeyPath, "-n", namespace]
+        if let hashAlgorithm { arguments += ["-O", "hashalg=\(hashAlgorithm)"] }
+        return try run("ssh-keygen", arguments, stdin: data).text
+    }
+}
+
+/// Keys made once per test run (RSA generation is slow on a shared machine).
+final class Keys: Sendable {
+    static let shared = try! Keys()
+
+    private let directory: TemporaryDirectory
+    let ed25519: TestKey
+    let ecdsa256: TestKey
+    let ecdsa384: TestKey
+    let ecdsa521: TestKey
+    let rsa: TestKey
+    /// Another Ed25519 key, that the allowed signers of the tests do not list.
+    let stranger: TestKey
+
+    var all: [TestKey] { [ed25519, ecdsa256, ecdsa384, ecdsa521, rsa] }
+
+    private init() throws {
+        let directory = try TemporaryDirectory()
+        self.directory = directory
+        func make(_ name: String, _ arguments: [String]) throws -> TestKey {
+            let path = directory.path(name)
+            try run("ssh-keygen", ["-q", "-N", "", "-C", "\(name)@example.com", "-f", path] + arguments)
+            let line = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            return TestKey(name: name, privateKeyPath: path, publicLine: line)
+        }
+        ed25519 = try make("ed25519", ["-t", "ed25519"])
+        ecdsa256 = try make("ecdsa256", ["-t", "ecdsa", "-b", "256"])
+        ecdsa384 = try make("ecdsa384", ["-t", "ecdsa", "-b", "384"])
+        ecdsa521 = try make("ecdsa521", ["-t", "ecdsa", "-b", "521"])
+        rsa = try make("rsa", ["-t", "rsa", "-b", "2048"])
+        stranger = try make("stranger", ["-t", "ed25519"])
+    }
+
+    /// An allowed signers text listing every key but the stranger, each for principal `<name>@example.com`.
+    func allowedSignersText(options: String = "") -> String {
+        all.map { key in
+            "\(key.name)@example.com \(options.isEmpty ? "" : options + " ")\(key.publicLine)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    func allowedSigners(options: String = "") -> AllowedSigners {
+        try! AllowedSigners(contents: allowedSignersText(options: options), source: "test_allowed_signers")
+    }
+}
+
+let sampleData = Data("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> 1700000000 +0000\n\nhello\n".utf8)
+let now = Date(timeIntervalSince1970: 1_750_000_000)
+
+/// Re-armors a binary signature as ssh-keygen does (76 columns).
+func armor(_ blob: [UInt8]) -> String {
+    let encoded = Base64.encode(blob)
+    var lines: [Substring] = []
+    var rest = Substring(encoded)
+    while !rest.isEmpty {
+        lines.append(rest.prefix(76))
+        rest = rest.dropFirst(76)
+    }
+    return "-----BEGIN SSH SIGNATURE-----\n" + lines.joined(separator: "\n") + "\n-----END SSH SIGNATURE-----\n"
+}
+
+/// The binary body of an armored signature.
+func dearmor(_ armored: String) -> [UInt8] {
+    try! SSHSignature.dearmor(armored)
+}
