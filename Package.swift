@@ -32,6 +32,7 @@ let package = Package(
         ),
         // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
         .target(name: "Declarations", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Reconciler", dependencies: ["Declarations"]),
         .target(
             name: "OCI",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -64,13 +65,16 @@ let package = Package(
             dependencies: [
                 "Declarations",
                 "GitSource",
+                "Reconciler",
                 "Registry",
                 "Signatures",
                 "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -79,6 +83,8 @@ let package = Package(
             dependencies: [
                 "CSystemCalls",
                 "Controller",
+                "Declarations",
+                "Reconciler",
                 "Registry",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +104,7 @@ let package = Package(
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
         .testTarget(
             name: "SignaturesTests",
             dependencies: [

@@ -21,8 +21,8 @@ struct Serve: AsyncParsableCommand {
     var adminPasswordFile: String?
 
     func run() async throws {
-        // The IO pool's many threads would otherwise each keep a malloc arena of freed upload buffers.
-        berth_limit_malloc_arenas(2)
+        // Upload and download buffers are large and short-lived; keep them from pinning memory after use.
+        berth_tune_malloc(2, 128 << 10)
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
         let configuration = BerthServer.Configuration(

@@ -14,10 +14,12 @@ int berth_start_writeback(int fd, int64_t offset, int64_t length) {
 #endif
 }
 
-void berth_limit_malloc_arenas(int count) {
+void berth_tune_malloc(int arenas, int mmap_threshold) {
 #ifdef __GLIBC__
-    mallopt(M_ARENA_MAX, count);
+    mallopt(M_ARENA_MAX, arenas);
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, mmap_threshold * 2);
 #else
-    (void)count;
+    (void)arenas; (void)mmap_threshold;
 #endif
 }

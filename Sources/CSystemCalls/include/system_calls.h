@@ -5,7 +5,9 @@
 /// Starts asynchronous writeback of a byte range (Linux sync_file_range); a no-op elsewhere.
 int berth_start_writeback(int fd, int64_t offset, int64_t length);
 
-/// Caps the number of glibc malloc arenas; a no-op elsewhere. Many threads otherwise each keep an arena of freed memory.
-void berth_limit_malloc_arenas(int count);
+/// Makes glibc's malloc give memory back: at most `arenas` arenas (many threads otherwise each keep one of freed
+/// memory), and a fixed mmap threshold so large I/O buffers are unmapped when freed instead of fragmenting the heap.
+/// A no-op elsewhere.
+void berth_tune_malloc(int arenas, int mmap_threshold);
 
 #endif

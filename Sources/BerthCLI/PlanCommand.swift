@@ -1,0 +1,59 @@
+import ArgumentParser
+import Controller
+import Declarations
+import Foundation
+import Reconciler
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what applying the declarations would change in the registry.",
+        discussion: "With --detailed-exitcode: 0 no changes, 2 changes, 1 error.")
+
+    @Argument(help: "Folder of declarations.")
+    var folder: String?
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var target: TargetOptions
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: PlanFormat = .text
+
+    @Flag(help: "Exit 2 when the plan has changes, 0 when it has none.")
+    var detailedExitcode = false
+
+    @Option(help: "Save the plan (JSON) to FILE, for `berth apply FILE`.")
+    var out: String?
+
+    @Flag(help: "Colour the text output.")
+    var color = false
+
+    func run() async throws {
+        let loaded = try source.reader.read(try source.source(positional: folder))
+        try requireValid(loaded)
+        let plan = try await Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
+                                                 live: try target.endpoint().liveState())
+        print(render(plan, format: format, desired: loaded.result.state, color: color), terminator: "")
+        if let out { try Output.writeAtomically(plan.encoded(), to: out) }
+        if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+func render(_ plan: Plan, format: PlanFormat, desired: DesiredState, color: Bool = false) -> String {
+    let text: String
+    switch format {
+    case .text: text = PlanRenderer.text(plan, color: color)
+    case .json: text = PlanRenderer.json(plan)
+    case .markdown: text = PlanRenderer.markdown(plan, desired: desired)
+    }
+    return text.hasSuffix("\n") ? text : text + "\n"
+}
+
+/// Prints every diagnostic; stops with exit 1 when there are errors.
+func requireValid(_ loaded: LoadedDeclarations) throws {
+    for diagnostic in loaded.result.diagnostics { Output.error("\(diagnostic)") }
+    if !loaded.result.errors.isEmpty {
+        Output.error("\(loaded.result.errors.count) error(s) in the declarations of \(loaded.provenance.commit ?? loaded.provenance.reference); nothing was planned")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,72 @@
+import Declarations
+import Foundation
+import Reconciler
+import Storage
+
+/// The glue between declarations, plans and the live configuration: how a canonical object is stored,
+/// how a plan is computed against a live state, and which change set applying it means.
+public enum Reconciliation {
+    /// Live objects store the whole canonical object as canonical JSON, so equal objects are equal bytes.
+    public static func configurationObject(_ object: CanonicalObject) -> ConfigurationObject {
+        ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.configValue.canonicalJSONString)
+    }
+
+    public static func canonicalObject(_ object: ConfigurationObject) throws -> CanonicalObject {
+        let value = try ConfigValue(json: Data(object.spec.utf8))
+        guard case .object(let fields) = value, case .object = fields["spec"] ?? .object([:]),
+              let kind = DeclarationKind(rawValue: object.kind) else {
+            throw ReconciliationError("live object \(object.kind)/\(object.name) is not a canonical object")
+        }
+        func strings(_ key: String) -> [String: String] {
+            guard case .object(let entries)? = fields[key] else { return [:] }
+            return entries.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        }
+        return CanonicalObject(kind: kind, name: object.name, labels: strings("labels"), annotations: strings("annotations"),
+                               spec: fields["spec"] ?? .object([:]))
+    }
+
+    public static func fingerprint(of desired: DesiredState) -> String {
+        ConfigurationObject.fingerprint(of: desired.canonicalObjects().map(configurationObject))
+    }
+
+    /// The plan that would make the live state match `desired`.
+    public static func plan(desired: DesiredState, provenance: Provenance, path: String? = nil, live: LiveState, now: Date = Date()) throws -> Plan {
+        let desiredObjects = desired.canonicalObjects()
+        let liveObjects = try live.objects.map(canonicalObject)
+        return Planner.plan(
+            desired: desiredObjects, live: liveObjects, facts: LiveFacts(imageCounts: live.imageCounts),
+            liveFingerprint: live.fingerprint,
+            desiredFingerprint: ConfigurationObject.fingerprint(of: desiredObjects.map(configurationObject)),
+            source: PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path),
+            now: now)
+    }
+
+    /// The change set that applies `plan`, in the plan's order.
+    public static func changes(of plan: Plan) -> [ConfigurationChange] {
+        plan.changes.compactMap { change in
+            switch change.action {
+            case .create, .update: change.after.map { .put(configurationObject($0)) }
+            case .delete: .delete(kind: change.kind.rawValue, name: change.name)
+            }
+        }
+    }
+
+    /// Applies a plan through the admin endpoint. Refused when the live state is no longer the one the plan was
+    /// made against, or when it is destructive and `allowDestroy` is false; in both cases nothing changes.
+    public static func apply(_ plan: Plan, through admin: any AdminEndpoint, allowDestroy: Bool, actor: String = "reconciler") async throws -> ConfigurationRevision? {
+        guard !plan.isEmpty else { return nil }
+        if plan.hasDestructiveChanges, !allowDestroy {
+            throw ReconciliationError(
+                "the plan has destructive changes (\(plan.destructiveChanges.map(\.id).joined(separator: ", "))); re-run with --allow-destroy to apply them")
+        }
+        let summary = "\(plan.summary.create) to create, \(plan.summary.update) to update, \(plan.summary.delete) to delete"
+        return try await admin.apply(
+            changes(of: plan), expectedFingerprint: plan.liveFingerprint,
+            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary))
+    }
+}
+
+public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

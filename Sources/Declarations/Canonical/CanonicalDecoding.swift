@@ -1,0 +1,358 @@
+/// Why a canonical object could not be turned back into a typed declaration.
+public struct CanonicalDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var kind: DeclarationKind
+    public var name: String
+    /// The spec field (`retention.keepLast`), or empty for the object itself.
+    public var path: String
+    public var reason: String
+
+    public init(kind: DeclarationKind, name: String, path: String, reason: String) {
+        self.kind = kind
+        self.name = name
+        self.path = path
+        self.reason = reason
+    }
+
+    /// `Tier 'confidential': spec.retention.keepLast: expected an integer, found a string`
+    public var description: String {
+        "\(kind) '\(name)': \(path.isEmpty ? "" : "spec.\(path): ")\(reason)"
+    }
+}
+
+extension DesiredState {
+    /// Typed declarations from canonical objects (the inverse of
+    /// ``canonicalObjects()``), e.g. live state stored by the registry.
+    ///
+    /// Every field is checked as strictly as when loading YAML — unknown
+    /// fields, wrong types and invalid values (durations, patterns, hashes,
+    /// keys, dates) are errors — but references between objects are not
+    /// cross-checked: the objects were validated when they were applied.
+    /// Source locations point to `origin` (line and column 0), since the
+    /// objects no longer come from a file.
+    public init(canonical objects: [CanonicalObject], origin: String = "registry") throws(CanonicalDecodingError) {
+        var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
+        var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
+        var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
+        var seen = Set<String>()
+        seen.reserveCapacity(objects.count)
+        for object in objects {
+            guard seen.insert(object.id).inserted else {
+                throw CanonicalDecodingError(kind: object.kind, name: object.name, path: "",
+                                             reason: "appears twice (names are unique per kind)")
+            }
+            let reader = try SpecReader(object, origin: origin)
+            switch object.kind {
+            case .tier: tiers.append(try reader.tier())
+            case .repository: repositories.append(try reader.repository())
+            case .role: roles.append(try reader.role())
+            case .roleBinding: bindings.append(try reader.roleBinding())
+            case .user: users.append(try reader.user())
+            case .team: teams.append(try reader.team())
+            case .robotAccount: robots.append(try reader.robotAccount())
+            case .signer: signers.append(try reader.signer())
+            case .vulnerabilityException: exceptions.append(try reader.vulnerabilityException())
+            }
+        }
+        self.init(tiers: tiers, repositories: repositories, roles: roles, roleBindings: bindings, users: users,
+                  teams: teams, robotAccounts: robots, signers: signers, vulnerabilityExceptions: exceptions)
+    }
+}
+
+/// Reads one canonical object's spec, strictly.
+private struct SpecReader {
+    let object: CanonicalObject
+    let metadata: ObjectMetadata
+    let source: SourceLocation
+
+    init(_ object: CanonicalObject, origin: String) throws(CanonicalDecodingError) {
+        self.object = object
+        self.metadata = ObjectMetadata(name: object.name, labels: object.labels, annotations: object.annotations)
+        self.source = SourceLocation(file: origin, line: 0, column: 0)
+        if object.kind != .repository, !Self.isValidName(object.name) {
+            throw CanonicalDecodingError(kind: object.kind, name: object.name, path: "",
+                                         reason: "invalid name; expected 1-63 characters of a-z, 0-9, '-', '.', '_', starting and ending with a letter or digit")
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) }
+        guard (1...63).contains(bytes.count), alnum(bytes[0]), alnum(bytes[bytes.count - 1]) else { return false }
+        return bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+    }
+
+    func fail(_ path: String, _ reason: String) -> CanonicalDecodingError {
+        CanonicalDecodingError(kind: object.kind, name: object.name, path: path, reason: reason)
+    }
+
+    /// The fields of the object at `path` (the spec itself when empty), after
+    /// checking that it has no field outside `allowed`.
+    func fields(_ value: ConfigValue, _ path: String, allowed: [String]) throws(CanonicalDecodingError) -> Fields {
+        guard case .object(let entries) = value else {
+            throw fail(path, "expected an object, found \(value.typeName)")
+        }
+        if let unknown = entries.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw fail(path.isEmpty ? unknown : "\(path).\(unknown)",
+                       "unknown field; expected one of: \(allowed.joined(separator: ", "))")
+        }
+        return Fields(reader: self, path: path, entries: entries)
+    }
+
+    struct Fields {
+        let reader: SpecReader
+        let path: String
+        let entries: [String: ConfigValue]
+
+        func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+        func required(_ key: String) throws(CanonicalDecodingError) -> ConfigValue {
+            guard let value = entries[key] else { throw reader.fail(at(key), "missing required field") }
+            return value
+        }
+
+        func string(_ key: String) throws(CanonicalDecodingError) -> String? {
+            guard let value = entries[key] else { return nil }
+            guard case .string(let s) = value else {
+                throw reader.fail(at(key), "expected a string, found \(value.typeName)")
+            }
+            return s
+        }
+
+        func requiredString(_ key: String) throws(CanonicalDecodingError) -> String {
+            _ = try required(key)
+            return try string(key)!
+        }
+
+        func bool(_ key: String) throws(CanonicalDecodingError) -> Bool? {
+            guard let value = entries[key] else { return nil }
+            guard case .bool(let b) = value else {
+                throw reader.fail(at(key), "expected a boolean, found \(value.typeName)")
+            }
+            return b
+        }
+
+        func integer(_ key: String, minimum: Int) throws(CanonicalDecodingError) -> Int? {
+            guard let value = entries[key] else { return nil }
+            guard case .integer(let i) = value else {
+                throw reader.fail(at(key), "expected an integer, found \(value.typeName)")
+            }
+            guard i >= minimum else { throw reader.fail(at(key), "expected an integer of at least \(minimum), found \(i)") }
+            return i
+        }
+
+        func strings(_ key: String) throws(CanonicalDecodingError) -> [String]? {
+            guard let value = entries[key] else { return nil }
+            guard case .array(let items) = value else {
+                throw reader.fail(at(key), "expected a list, found \(value.typeName)")
+            }
+            var result: [String] = []
+            result.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                guard case .string(let s) = item else {
+                    throw reader.fail("\(at(key))[\(index)]", "expected a string, found \(item.typeName)")
+                }
+                result.append(s)
+            }
+            return result
+        }
+
+        func nonEmptyStrings(_ key: String) throws(CanonicalDecodingError) -> [String] {
+            _ = try required(key)
+            let list = try strings(key)!
+            guard !list.isEmpty else { throw reader.fail(at(key), "expected a non-empty list") }
+            return list
+        }
+
+        func parsed<T>(_ key: String, _ what: String, _ parse: (String) -> T?) throws(CanonicalDecodingError) -> T? {
+            guard let text = try string(key) else { return nil }
+            guard let value = parse(text) else { throw reader.fail(at(key), "invalid \(what) \"\(text)\"") }
+            return value
+        }
+
+        func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(CanonicalDecodingError) -> E?
+        where E.RawValue == String {
+            try parsed(key, "value (expected one of: \(E.allCases.map(\.rawValue).joined(separator: ", ")))", E.init(rawValue:))
+        }
+
+        func tagPatterns(_ key: String) throws(CanonicalDecodingError) -> [TagPattern]? {
+            guard let list = try strings(key) else { return nil }
+            var result: [TagPattern] = []
+            for (index, text) in list.enumerated() {
+                guard let pattern = TagPattern(text) else {
+                    throw reader.fail("\(at(key))[\(index)]", "invalid tag pattern \"\(text)\"")
+                }
+                result.append(pattern)
+            }
+            return result
+        }
+
+        func repositoryPatterns(_ key: String) throws(CanonicalDecodingError) -> [RepositoryPattern] {
+            var result: [RepositoryPattern] = []
+            for (index, text) in try nonEmptyStrings(key).enumerated() {
+                switch RepositoryPattern.parse(text) {
+                case .success(let pattern): result.append(pattern)
+                case .failure(let problem):
+                    throw reader.fail("\(at(key))[\(index)]", "invalid repository name or glob \"\(text)\": \(problem.reason)")
+                }
+            }
+            return result
+        }
+    }
+
+    func spec(allowed: [String]) throws(CanonicalDecodingError) -> Fields {
+        try fields(object.spec, "", allowed: allowed)
+    }
+
+    func retention(_ fields: Fields) throws(CanonicalDecodingError) -> RetentionPolicy {
+        guard let value = fields.entries["retention"] else { return RetentionPolicy() }
+        let r = try self.fields(value, "retention", allowed: ["keepLast", "keepPulledWithin", "keepPushedWithin", "protect"])
+        return RetentionPolicy(
+            keepLast: try r.integer("keepLast", minimum: 0),
+            keepPulledWithin: try r.parsed("keepPulledWithin", "duration", TimeSpan.init),
+            keepPushedWithin: try r.parsed("keepPushedWithin", "duration", TimeSpan.init),
+            protect: try r.tagPatterns("protect"))
+    }
+
+    // MARK: Kinds
+
+    func tier() throws(CanonicalDecodingError) -> Tier {
+        let s = try spec(allowed: ["description", "anonymousPull", "scanning", "signing", "retention", "immutableTags", "quota"])
+        var scanning = ScanningPolicy()
+        if let value = s.entries["scanning"] {
+            let sc = try fields(value, "scanning", allowed: ["vulnerabilities", "secrets"])
+            if let v = sc.entries["vulnerabilities"] {
+                let vf = try fields(v, "scanning.vulnerabilities", allowed: ["onPush", "onPull", "threshold", "rescanEvery"])
+                scanning.vulnerabilities = VulnerabilityScanning(
+                    onPush: try vf.enumeration("onPush", ScanAction.self),
+                    onPull: try vf.enumeration("onPull", ScanAction.self),
+                    threshold: try vf.enumeration("threshold", VulnerabilitySeverity.self),
+                    rescanEvery: try vf.parsed("rescanEvery", "duration", TimeSpan.init))
+            }
+            if let x = sc.entries["secrets"] {
+                let xf = try fields(x, "scanning.secrets", allowed: ["onPush"])
+                scanning.secrets = SecretScanning(onPush: try xf.enumeration("onPush", ScanAction.self))
+            }
+        }
+        var signing: SigningPolicy?
+        if let value = s.entries["signing"] {
+            let sg = try fields(value, "signing", allowed: ["requiredSigners", "minimum"])
+            let signers = try sg.nonEmptyStrings("requiredSigners")
+            let minimum = try sg.integer("minimum", minimum: 1) ?? 1
+            guard minimum <= signers.count else {
+                throw fail("signing.minimum", "is \(minimum) but only \(signers.count) signer(s) are listed")
+            }
+            signing = SigningPolicy(requiredSigners: signers, minimum: minimum)
+        }
+        return Tier(metadata: metadata, source: source, description: try s.string("description"),
+                    anonymousPull: try s.bool("anonymousPull"), scanning: scanning, signing: signing,
+                    retention: try retention(s), immutableTags: try s.tagPatterns("immutableTags"),
+                    quota: try s.parsed("quota", "size", ByteSize.init), fieldLocations: [:])
+    }
+
+    func repository() throws(CanonicalDecodingError) -> Repository {
+        let pattern: RepositoryPattern
+        switch RepositoryPattern.parse(object.name) {
+        case .success(let p): pattern = p
+        case .failure(let problem): throw fail("", "invalid repository name or glob: \(problem.reason)")
+        }
+        let s = try spec(allowed: ["tier", "description", "retention", "immutableTags", "quota"])
+        return Repository(metadata: metadata, source: source, pattern: pattern, tier: try s.requiredString("tier"),
+                          description: try s.string("description"), retention: try retention(s),
+                          immutableTags: try s.tagPatterns("immutableTags"),
+                          quota: try s.parsed("quota", "size", ByteSize.init), fieldLocations: [:])
+    }
+
+    func role() throws(CanonicalDecodingError) -> Role {
+        let s = try spec(allowed: ["permissions", "description"])
+        var permissions = Set<Permission>()
+        for (index, text) in try s.nonEmptyStrings("permissions").enumerated() {
+            guard let permission = Permission(rawValue: text) else {
+                throw fail("permissions[\(index)]", "invalid permission \"\(text)\"; expected one of: pull, push, delete, admin")
+            }
+            permissions.insert(permission)
+        }
+        return Role(metadata: metadata, source: source, description: try s.string("description"),
+                    permissions: permissions.sorted())
+    }
+
+    func roleBinding() throws(CanonicalDecodingError) -> RoleBinding {
+        let s = try spec(allowed: ["role", "repositories", "subjects"])
+        guard case .array(let items) = try s.required("subjects") else {
+            throw fail("subjects", "expected a list of {user: …}, {team: …} or {robot: …}")
+        }
+        guard !items.isEmpty else { throw fail("subjects", "expected a non-empty list") }
+        var subjects: [Subject] = []
+        for (index, item) in items.enumerated() {
+            let path = "subjects[\(index)]"
+            guard case .object(let entry) = item, entry.count == 1, let (key, value) = entry.first,
+                  case .string(let name) = value else {
+                throw fail(path, "expected exactly one of {user: name}, {team: name} or {robot: name}")
+            }
+            switch key {
+            case "user": subjects.append(.user(name))
+            case "team": subjects.append(.team(name))
+            case "robot": subjects.append(.robot(name))
+            default: throw fail("\(path).\(key)", "unknown subject kind; expected user, team or robot")
+            }
+        }
+        return RoleBinding(metadata: metadata, source: source, role: try s.requiredString("role"),
+                           repositories: try s.repositoryPatterns("repositories"), subjects: subjects)
+    }
+
+    func user() throws(CanonicalDecodingError) -> User {
+        let s = try spec(allowed: ["passwordHash", "email"])
+        // Never repeat the value in the error: it may be a real password.
+        guard let hash = PasswordHash(try s.requiredString("passwordHash")) else {
+            throw fail("passwordHash", "is not a valid bcrypt or argon2id hash")
+        }
+        let email = try s.string("email")
+        if let email, !EmailRule.isPlausible(email) { throw fail("email", "invalid email address \"\(email)\"") }
+        return User(metadata: metadata, source: source, passwordHash: hash, email: email)
+    }
+
+    func team() throws(CanonicalDecodingError) -> Team {
+        let s = try spec(allowed: ["members", "description"])
+        _ = try s.required("members")
+        return Team(metadata: metadata, source: source, description: try s.string("description"),
+                    members: try s.strings("members")!)
+    }
+
+    func robotAccount() throws(CanonicalDecodingError) -> RobotAccount {
+        let s = try spec(allowed: ["description", "expiresIn", "rotateEvery", "deliverTo"])
+        _ = try s.required("expiresIn")
+        let expiresIn = try s.parsed("expiresIn", "duration", TimeSpan.init)!
+        let rotateEvery = try s.parsed("rotateEvery", "duration", TimeSpan.init)
+        let deliverTo = try fields(try s.required("deliverTo"), "deliverTo", allowed: ["recipientPublicKey"])
+        let key: RecipientKey
+        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey")) {
+        case .success(let k): key = k
+        case .failure(let problem): throw fail("deliverTo.recipientPublicKey", "invalid key: \(problem.reason)")
+        }
+        return RobotAccount(metadata: metadata, source: source, description: try s.string("description"),
+                            expiresIn: expiresIn, rotateEvery: rotateEvery, deliverTo: key)
+    }
+
+    func signer() throws(CanonicalDecodingError) -> Signer {
+        let s = try spec(allowed: ["publicKeys", "description"])
+        var keys: [PEMPublicKey] = []
+        for (index, text) in try s.nonEmptyStrings("publicKeys").enumerated() {
+            switch PEMPublicKey.parse(text) {
+            case .success(let key): keys.append(key)
+            case .failure(let problem): throw fail("publicKeys[\(index)]", "invalid PEM public key: \(problem.reason)")
+            }
+        }
+        return Signer(metadata: metadata, source: source, description: try s.string("description"), publicKeys: keys)
+    }
+
+    func vulnerabilityException() throws(CanonicalDecodingError) -> VulnerabilityException {
+        let s = try spec(allowed: ["vulnerability", "repositories", "expires", "reason", "owner"])
+        _ = try s.required("vulnerability")
+        _ = try s.required("expires")
+        return VulnerabilityException(
+            metadata: metadata, source: source,
+            vulnerability: try s.parsed("vulnerability", "vulnerability id", VulnerabilityID.init)!,
+            repositories: try s.repositoryPatterns("repositories"),
+            expires: try s.parsed("expires", "date", CalendarDate.init)!,
+            reason: try s.requiredString("reason"), owner: try s.string("owner"))
+    }
+}

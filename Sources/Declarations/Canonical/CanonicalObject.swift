@@ -1,0 +1,129 @@
+import Foundation
+
+/// One declared object in normalized data form: what the reconciler diffs,
+/// what a plan carries, and what the registry stores as live state.
+///
+/// The spec holds canonical strings for typed values (durations `30d`, sizes
+/// `50GiB`, dates `2027-01-31`, tag and repository patterns, re-wrapped PEM
+/// keys), omits fields that were not declared, and sorts every list whose
+/// order carries no meaning. Two declarations that mean the same thing have
+/// equal canonical objects. See `spec/plan.md` for the shape of every kind.
+///
+/// `labels` and `annotations` are the object's metadata; they are part of the
+/// object (a change to them is a change to apply) and omitted when empty.
+public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
+    public var kind: DeclarationKind
+    public var name: String
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    /// Always an object.
+    public var spec: ConfigValue
+
+    public init(kind: DeclarationKind, name: String, labels: [String: String] = [:],
+                annotations: [String: String] = [:], spec: ConfigValue) {
+        self.kind = kind
+        self.name = name
+        self.labels = labels
+        self.annotations = annotations
+        self.spec = spec
+    }
+
+    /// Orders by kind (``DeclarationKind`` order), then name (UTF-8 bytes).
+    public static func < (lhs: CanonicalObject, rhs: CanonicalObject) -> Bool {
+        if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
+        return ConfigValue.keyPrecedes(lhs.name, rhs.name)
+    }
+
+    /// `Tier/confidential`
+    public var id: String { "\(kind.rawValue)/\(name)" }
+
+    /// The whole object as one value:
+    /// `{"annotations":{…},"kind":"Tier","labels":{…},"name":"…","spec":{…}}`,
+    /// `labels` and `annotations` only when not empty.
+    public var configValue: ConfigValue {
+        var object: [String: ConfigValue] = [
+            "kind": .string(kind.rawValue),
+            "name": .string(name),
+            "spec": spec,
+        ]
+        if !labels.isEmpty { object["labels"] = .object(labels.mapValues { .string($0) }) }
+        if !annotations.isEmpty { object["annotations"] = .object(annotations.mapValues { .string($0) }) }
+        return .object(object)
+    }
+
+    /// The canonical JSON of ``configValue``.
+    public var canonicalJSON: Data { configValue.canonicalJSON }
+
+    // MARK: Fingerprint
+
+    /// The canonical JSON of a whole state: a JSON array of the objects'
+    /// canonical JSON, sorted by kind then name. Input order does not matter.
+    public static func canonicalJSON(of objects: [CanonicalObject]) -> Data {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (n, object) in objects.sorted().enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            object.configValue.write(to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return Data(out)
+    }
+
+    /// `sha256:` and the lower-case hex SHA-256 of ``canonicalJSON(of:)``.
+    ///
+    /// This module has no cryptography: pass the hash function, e.g.
+    /// `{ SHA256.hash(data: $0) }` with swift-crypto.
+    public static func fingerprint<Digest: Sequence<UInt8>>(
+        of objects: [CanonicalObject], sha256: (Data) -> Digest
+    ) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("sha256:".utf8)
+        for byte in sha256(canonicalJSON(of: objects)) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    // MARK: Codable
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, name, labels, annotations, spec
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(DeclarationKind.self, forKey: .kind)
+        name = try c.decode(String.self, forKey: .name)
+        labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations) ?? [:]
+        spec = try c.decode(ConfigValue.self, forKey: .spec)
+        guard case .object = spec else {
+            throw DecodingError.dataCorruptedError(forKey: .spec, in: c, debugDescription: "spec must be an object")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(name, forKey: .name)
+        if !labels.isEmpty { try c.encode(ConfigValue.object(labels.mapValues { .string($0) }), forKey: .labels) }
+        if !annotations.isEmpty {
+            try c.encode(ConfigValue.object(annotations.mapValues { .string($0) }), forKey: .annotations)
+        }
+        try c.encode(spec, forKey: .spec)
+    }
+}
+
+extension DeclarationKind: Codable {}
+
+extension DeclarationKind {
+    /// Spec fields (dotted paths) whose values are secret enough never to be
+    /// shown in a plan: only `User.passwordHash`. Public keys (Signer keys,
+    /// robot recipients) are not secret.
+    public var sensitiveFields: Set<String> {
+        switch self {
+        case .user: return ["passwordHash"]
+        default: return []
+        }
+    }
+}

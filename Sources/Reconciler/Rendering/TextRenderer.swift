@@ -1,0 +1,67 @@
+import Declarations
+
+struct TextRenderer {
+    var color: Bool
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private func marker(_ m: Character) -> String {
+        switch m {
+        case "+": return paint("+", "32")
+        case "~": return paint("~", "33")
+        default: return paint("-", "31")
+        }
+    }
+
+    private func marker(for action: Change.Action) -> Character {
+        switch action {
+        case .create: return "+"
+        case .update: return "~"
+        case .delete: return "-"
+        }
+    }
+
+    func render(_ plan: Plan) -> String {
+        var out = "Berth plan, computed \(Plan.timestamp(plan.createdAt))\n"
+        if let source = ValueText.sourceLine(plan.source) { out += "  source:  \(source)\n" }
+        out += "  live:    \(plan.liveFingerprint)\n"
+        out += "  desired: \(plan.desiredFingerprint)\n\n"
+        guard !plan.isEmpty else {
+            return out + ValueText.noChanges + "\n"
+        }
+        out += "Berth will perform the following actions:\n"
+        for change in plan.changes {
+            out += "\n"
+            render(change, into: &out)
+        }
+        out += "\n"
+        let destructive = plan.summary.destructive
+        if destructive > 0 {
+            let text = "Warning: \(destructive) destructive change\(destructive == 1 ? "" : "s"); apply refuses this plan without an explicit opt-in."
+            out += paint(text, "1;31") + "\n"
+        }
+        out += ValueText.totals(plan.summary) + "\n"
+        return out
+    }
+
+    private func render(_ change: Change, into out: inout String) {
+        let title = "\(change.kind.rawValue) \(ValueText.render(.string(change.name)))"
+        var header = "  # \(title) \(ValueText.verb(change.action))"
+        if change.destructive {
+            header += " — " + paint("DESTRUCTIVE", "1;31") + ": " + change.details.joined(separator: "; ")
+        }
+        out += header + "\n"
+        if !change.destructive {
+            for note in change.details { out += "  # note: \(note)\n" }
+        }
+        out += "  \(marker(marker(for: change.action))) \(title) {\n"
+        let width = change.fields.map(\.path.count).max() ?? 0
+        for field in change.fields {
+            let line = ValueText.line(field, width: width)
+            out += "      \(marker(line.marker)) \(line.text)\n"
+        }
+        out += "    }\n"
+    }
+}
