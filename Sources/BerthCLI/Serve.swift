@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSystemCalls
 import Controller
+import Declarations
 import Foundation
 import Hummingbird
 import Logging
@@ -20,6 +21,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "File holding the bootstrap administrator's secret (else BERTH_ADMIN_PASSWORD). Without one the admin API is off.")
     var adminPasswordFile: String?
 
+    @OptionGroup(title: "Reconciling declarations") var source: SourceOptions
+
+    @Option(help: "How often to reconcile the declarations, e.g. 30s, 5m.")
+    var interval: String = "1m"
+
+    @Flag(help: "Detect and report changes and drift, but apply nothing.")
+    var reportOnly = false
+
+    @Flag(help: "Let the reconcile loop apply destructive changes (deleting repositories that hold images, removing every admin).")
+    var allowDestroy = false
+
+    @Flag(help: "Apply only commits signed by a key in --trusted-keys.")
+    var requireSignedCommits = false
+
+    @Option(help: "Trusted signing keys (git allowed-signers format) for --require-signed-commits.")
+    var trustedKeys: String?
+
     func run() async throws {
         // Upload and download buffers are large and short-lived; keep them from pinning memory after use.
         berth_tune_malloc(2, 128 << 10)
@@ -29,12 +47,33 @@ struct Serve: AsyncParsableCommand {
             host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
             adminCredentials: try adminCredentials())
         let server = try await BerthServer(configuration: configuration, logger: logger)
+        let loop = try reconcileLoop(server: server, logger: logger)
         let app = server.makeApplication { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             // Scripts and tests wait for this line, so it must not sit in a buffer.
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
         }
+        let reconciling = Task { await loop?.run() }
+        defer { reconciling.cancel() }
         try await app.runService()
+    }
+
+    private func reconcileLoop(server: BerthServer, logger: Logger) throws -> ReconcileLoop? {
+        guard source.declarations != nil || source.git != nil else {
+            if requireSignedCommits { throw ValidationError("--require-signed-commits needs --git") }
+            return nil
+        }
+        guard let seconds = TimeSpan(interval)?.totalSeconds, seconds > 0 else {
+            throw ValidationError("--interval \(interval): expected a duration such as 30s, 5m or 1h")
+        }
+        var trust: CommitTrust?
+        if requireSignedCommits {
+            guard let trustedKeys else { throw ValidationError("--require-signed-commits needs --trusted-keys FILE") }
+            trust = try CommitTrust(trustedKeysFile: trustedKeys)
+        }
+        let options = ReconcileLoop.Options(source: try source.source(), interval: .seconds(seconds), reportOnly: reportOnly,
+                                            allowDestroy: allowDestroy, trust: trust)
+        return ReconcileLoop(options: options, reader: source.reader, admin: server.admin, status: server.status, logger: logger)
     }
 }
 

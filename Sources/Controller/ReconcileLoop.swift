@@ -1,0 +1,154 @@
+import Declarations
+import Foundation
+import Logging
+import Reconciler
+import Storage
+
+/// The continuous reconciler of `berth serve --git/--declarations`: one `reconcile` step, run every interval.
+///
+/// Each step reads the declarations, refuses them if invalid or untrusted (the last good state stays in force),
+/// detects drift — live objects that differ from what the reconciler last made live — and, unless in
+/// report-only mode, applies the plan, which also reverts drift.
+public actor ReconcileLoop {
+    public struct Options: Sendable {
+        public var source: DeclarationSource
+        public var interval: Duration
+        public var reportOnly: Bool
+        public var allowDestroy: Bool
+        public var trust: CommitTrust?
+
+        public init(source: DeclarationSource, interval: Duration, reportOnly: Bool = false, allowDestroy: Bool = false, trust: CommitTrust? = nil) {
+            self.source = source
+            self.interval = interval
+            self.reportOnly = reportOnly
+            self.allowDestroy = allowDestroy
+            self.trust = trust
+        }
+    }
+
+    let options: Options
+    let reader: DeclarationReader
+    let admin: any AdminEndpoint
+    let status: ReconcileStatusBoard
+    let logger: Logger
+    /// What the reconciler last made live (or found already live); the baseline drift is measured against.
+    private var lastApplied: [ConfigurationObject]?
+
+    public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger) {
+        self.options = options
+        self.reader = reader
+        self.admin = admin
+        self.status = status
+        self.logger = logger
+    }
+
+    public func run() async {
+        await status.update { [options] in
+            $0.source = options.source.description
+            $0.mode = options.reportOnly ? "report-only" : "enforce"
+        }
+        while !Task.isCancelled {
+            await reconcile()
+            try? await Task.sleep(for: options.interval)
+        }
+    }
+
+    /// One reconciliation. Never throws: every outcome is recorded in the status board and the log.
+    public func reconcile(now: Date = Date()) async {
+        await status.update { $0.reconciliations += 1 }
+        let loaded: LoadedDeclarations
+        do {
+            loaded = try reader.read(options.source, now: now)
+        } catch {
+            await fail("SourceUnavailable", "cannot read \(options.source): \(error)")
+            return
+        }
+        await status.update { $0.lastAttemptedCommit = loaded.provenance.commit }
+        if let trust = options.trust {
+            if let problem = trust.problem(with: loaded, at: now) {
+                await status.update { $0.set("SourceVerified", false, reason: "UntrustedCommit", message: problem, at: now) }
+                await fail("UntrustedCommit", "refused: \(problem); the last good state stays in force")
+                return
+            }
+            await status.update { $0.set("SourceVerified", true, reason: "Signed", message: "signed by a trusted key", at: now) }
+        }
+        if !loaded.result.errors.isEmpty {
+            let first = loaded.result.errors.prefix(5).map(\.description).joined(separator: "; ")
+            await fail("ValidationFailed", "\(loaded.result.errors.count) error(s) in \(loaded.provenance.commit ?? loaded.provenance.reference): \(first); the last good state stays in force")
+            return
+        }
+        do {
+            let live = try await admin.liveState()
+            let plan = try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, live: live, now: now)
+            let desired = loaded.result.state.canonicalObjects().map(Reconciliation.configurationObject)
+            try await detectDrift(live: live, plan: plan, now: now)
+            if plan.isEmpty {
+                lastApplied = desired
+                await status.update {
+                    $0.set("Ready", true, reason: "InSync", message: "the registry matches \(loaded.provenance.commit ?? loaded.provenance.reference)", at: now)
+                    $0.lastAppliedCommit = loaded.provenance.commit ?? $0.lastAppliedCommit
+                }
+                return
+            }
+            if options.reportOnly {
+                await status.update {
+                    $0.set("Ready", false, reason: "ChangesPending",
+                           message: "report-only: \(plan.summary.total) change(s) not applied: \(plan.changes.prefix(10).map(\.id).joined(separator: ", "))", at: now)
+                }
+                logger.notice("report-only: changes pending", metadata: ["changes": "\(plan.changes.map(\.id))"])
+                return
+            }
+            let revision = try await Reconciliation.apply(plan, through: admin, allowDestroy: options.allowDestroy)
+            lastApplied = desired
+            logger.notice("applied declarations", metadata: [
+                "commit": "\(loaded.provenance.commit ?? "-")", "revision": "\(revision?.id ?? 0)",
+                "create": "\(plan.summary.create)", "update": "\(plan.summary.update)", "delete": "\(plan.summary.delete)",
+            ])
+            await status.update {
+                $0.set("Ready", true, reason: "Applied", message: "applied \(loaded.provenance.commit ?? loaded.provenance.reference) as revision \(revision?.id ?? 0)", at: now)
+                $0.set("Drifted", false, reason: "Reverted", message: "the live configuration matches git again", at: now)
+                $0.lastAppliedCommit = loaded.provenance.commit
+                $0.lastAppliedAt = now
+            }
+        } catch {
+            await fail("ApplyFailed", "\(error)")
+        }
+    }
+
+    /// Drift: live objects that differ from what the reconciler last made live. Before the first apply of this
+    /// process, the baseline is the revision history: a latest revision not made by the reconciler is drift.
+    private func detectDrift(live: LiveState, plan: Plan, now: Date) async throws {
+        let drifted: [String]
+        if let lastApplied {
+            let expected = Dictionary(lastApplied.map { ("\($0.kind)/\($0.name)", $0.spec) }, uniquingKeysWith: { first, _ in first })
+            let actual = Dictionary(live.objects.map { ("\($0.kind)/\($0.name)", $0.spec) }, uniquingKeysWith: { first, _ in first })
+            drifted = Set(expected.keys).union(actual.keys).filter { expected[$0] != actual[$0] }.sorted()
+        } else if let latest = try await admin.revisions(limit: 1).first, latest.source.actor != "reconciler" {
+            drifted = plan.changes.map(\.id)
+        } else {
+            drifted = []
+        }
+        if drifted.isEmpty {
+            await status.update {
+                $0.drift = []
+                $0.set("Drifted", false, reason: "InSync", message: "no change outside git", at: now)
+            }
+            return
+        }
+        logger.warning("drift: the live configuration was changed outside git", metadata: ["objects": "\(drifted)"])
+        await status.update {
+            $0.drift = drifted
+            $0.driftDetections += 1
+            $0.set("Drifted", true, reason: "ChangedOutsideGit",
+                   message: "\(drifted.count) object(s) changed outside git: \(drifted.prefix(10).joined(separator: ", "))", at: now)
+        }
+    }
+
+    private func fail(_ reason: String, _ message: String) async {
+        logger.error("reconcile failed", metadata: ["reason": "\(reason)", "message": "\(message)"])
+        await status.update {
+            $0.failures += 1
+            $0.set("Ready", false, reason: reason, message: message)
+        }
+    }
+}
