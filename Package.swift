@@ -103,7 +103,10 @@ let package = Package(
         ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: ["Controller", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
         .testTarget(
             name: "SignaturesTests",
