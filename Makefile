@@ -18,8 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build --product berth
 
+# The admin secret is generated once into the data folder (mode 600); `berth plan/apply --registry` read it with --token-file.
 run: build
-	$(SWIFT) run berth serve --listen $(LISTEN) --data $(DATA)
+	@mkdir -p $(DATA) && [ -s $(DATA)/admin.secret ] || (umask 077 && head -c 24 /dev/urandom | base64 > $(DATA)/admin.secret)
+	@echo "admin secret: $(DATA)/admin.secret"
+	$(SWIFT) run berth serve --listen $(LISTEN) --data $(DATA) --declarations examples --interval 30s --admin-password-file $(DATA)/admin.secret
 
 test: deps
 	$(SWIFT) build --build-tests
