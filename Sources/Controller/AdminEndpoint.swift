@@ -1,3 +1,4 @@
+import Declarations
 import Foundation
 import Storage
 
@@ -39,8 +40,27 @@ public struct LocalAdmin: AdminEndpoint {
                          imageCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.value, $0.value) }))
     }
 
+    /// Refuses a change set whose result is not a well-formed configuration, so nothing — not even a direct
+    /// edit through the admin API — can store objects the registry cannot read back.
     public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
-        try await configuration.apply(changes, expectedFingerprint: expectedFingerprint, source: source)
+        let (current, fingerprint) = try await configuration.configuration()
+        if let expectedFingerprint, expectedFingerprint != fingerprint {
+            throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
+        }
+        var result = Dictionary(current.map { ("\($0.kind)/\($0.name)", $0) }, uniquingKeysWith: { _, last in last })
+        for change in changes {
+            switch change {
+            case .put(let object): result["\(object.kind)/\(object.name)"] = object
+            case .delete(let kind, let name): result["\(kind)/\(name)"] = nil
+            }
+        }
+        do {
+            _ = try DesiredState(canonical: try result.values.map(Reconciliation.canonicalObject))
+        } catch {
+            throw AdminAPIError.invalid("the change set would leave an unreadable configuration: \(error)")
+        }
+        // The fingerprint read above guards against a change landing between this check and the write.
+        return try await configuration.apply(changes, expectedFingerprint: fingerprint, source: source)
     }
 
     public func revisions(limit: Int) async throws -> [ConfigurationRevision] {

@@ -66,9 +66,9 @@ struct BerthResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/admin/") {
+        if path.hasPrefix("/admin/") || path == "/status" {
             do {
-                return try await admin.respond(to: request, path: path)
+                return try await admin.respond(to: request, path: path == "/status" ? "/admin/v1/status" : path)
             } catch let error as AdminAPIError {
                 return AdminAPI.error(error)
             }
