@@ -40,6 +40,13 @@ struct ApplyCommand: AsyncParsableCommand {
             plan = try await Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
                                                  live: try endpoint.liveState())
         }
+        if planFile != nil {
+            let current = try await endpoint.liveState().fingerprint
+            guard plan.isCurrent(liveFingerprint: current) else {
+                Output.error("Refusing a stale plan; nothing changed: the live configuration changed since the plan was made (plan expects \(plan.liveFingerprint), registry has \(current)); make a new plan")
+                throw ExitCode(1)
+            }
+        }
         print(PlanRenderer.text(plan), terminator: "")
         guard !plan.isEmpty else { return }
         if !autoApprove, !(try confirm()) {

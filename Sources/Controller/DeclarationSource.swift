@@ -37,6 +37,8 @@ public struct LoadedDeclarations: Sendable {
     public var provenance: Provenance
     /// The raw commit signature and the bytes it covers, for `--require-signed-commits`.
     public var commitSignature: (signature: String, signedData: Data)?
+    /// The committer time of the commit.
+    public var commitTime: Date?
 }
 
 public struct DeclarationSourceError: Error, Sendable, CustomStringConvertible {
@@ -76,7 +78,8 @@ public struct DeclarationReader: Sendable {
         return LoadedDeclarations(
             result: loader.load(files, now: now),
             provenance: Provenance(commit: snapshot.commit, author: "\(snapshot.authorName) <\(snapshot.authorEmail)>", reference: reference),
-            commitSignature: snapshot.signature)
+            commitSignature: snapshot.signature,
+            commitTime: snapshot.time)
     }
 
     /// Local paths are read in place; anything else is mirrored under the cache folder.

@@ -7,8 +7,8 @@ import Storage
 /// The continuous reconciler of `berth serve --git/--declarations`: one `reconcile` step, run every interval.
 ///
 /// Each step reads the declarations, refuses them if invalid or untrusted (the last good state stays in force),
-/// detects drift — live objects that differ from what the reconciler last made live — and, unless in
-/// report-only mode, applies the plan, which also reverts drift.
+/// detects drift — a change made outside git, i.e. a revision by any actor but the reconciler since the last
+/// step — and, unless in report-only mode, applies the plan, which also reverts drift.
 public actor ReconcileLoop {
     public struct Options: Sendable {
         public var source: DeclarationSource
@@ -31,8 +31,10 @@ public actor ReconcileLoop {
     let admin: any AdminEndpoint
     let status: ReconcileStatusBoard
     let logger: Logger
-    /// What the reconciler last made live (or found already live); the baseline drift is measured against.
-    private var lastApplied: [ConfigurationObject]?
+    /// The newest revision seen at the end of the last step; revisions after it are what changed since.
+    private var lastSeenRevision: Int64?
+    /// Drift found and not yet reverted (report-only mode keeps reporting it until git and the registry agree).
+    private var driftPending = false
 
     public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger) {
         self.options = options
@@ -65,7 +67,7 @@ public actor ReconcileLoop {
         }
         await status.update { $0.lastAttemptedCommit = loaded.provenance.commit }
         if let trust = options.trust {
-            if let problem = trust.problem(with: loaded, at: now) {
+            if let problem = trust.problem(with: loaded) {
                 await status.update { $0.set("SourceVerified", false, reason: "UntrustedCommit", message: problem, at: now) }
                 await fail("UntrustedCommit", "refused: \(problem); the last good state stays in force")
                 return
@@ -80,10 +82,8 @@ public actor ReconcileLoop {
         do {
             let live = try await admin.liveState()
             let plan = try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, live: live, now: now)
-            let desired = loaded.result.state.canonicalObjects().map(Reconciliation.configurationObject)
-            try await detectDrift(live: live, plan: plan, now: now)
+            let drifted = try await detectDrift(plan: plan, now: now)
             if plan.isEmpty {
-                lastApplied = desired
                 await status.update {
                     $0.set("Ready", true, reason: "InSync", message: "the registry matches \(loaded.provenance.commit ?? loaded.provenance.reference)", at: now)
                     $0.lastAppliedCommit = loaded.provenance.commit ?? $0.lastAppliedCommit
@@ -99,14 +99,18 @@ public actor ReconcileLoop {
                 return
             }
             let revision = try await Reconciliation.apply(plan, through: admin, allowDestroy: options.allowDestroy)
-            lastApplied = desired
+            lastSeenRevision = revision?.id ?? lastSeenRevision
+            driftPending = false
             logger.notice("applied declarations", metadata: [
                 "commit": "\(loaded.provenance.commit ?? "-")", "revision": "\(revision?.id ?? 0)",
                 "create": "\(plan.summary.create)", "update": "\(plan.summary.update)", "delete": "\(plan.summary.delete)",
             ])
             await status.update {
                 $0.set("Ready", true, reason: "Applied", message: "applied \(loaded.provenance.commit ?? loaded.provenance.reference) as revision \(revision?.id ?? 0)", at: now)
-                $0.set("Drifted", false, reason: "Reverted", message: "the live configuration matches git again", at: now)
+                if !drifted.isEmpty {
+                    $0.drift = []
+                    $0.set("Drifted", false, reason: "Reverted", message: "reverted \(drifted.count) change(s) made outside git: \(drifted.prefix(10).joined(separator: ", "))", at: now)
+                }
                 $0.lastAppliedCommit = loaded.provenance.commit
                 $0.lastAppliedAt = now
             }
@@ -115,33 +119,32 @@ public actor ReconcileLoop {
         }
     }
 
-    /// Drift: live objects that differ from what the reconciler last made live. Before the first apply of this
-    /// process, the baseline is the revision history: a latest revision not made by the reconciler is drift.
-    private func detectDrift(live: LiveState, plan: Plan, now: Date) async throws {
-        let drifted: [String]
-        if let lastApplied {
-            let expected = Dictionary(lastApplied.map { ("\($0.kind)/\($0.name)", $0.spec) }, uniquingKeysWith: { first, _ in first })
-            let actual = Dictionary(live.objects.map { ("\($0.kind)/\($0.name)", $0.spec) }, uniquingKeysWith: { first, _ in first })
-            drifted = Set(expected.keys).union(actual.keys).filter { expected[$0] != actual[$0] }.sorted()
-        } else if let latest = try await admin.revisions(limit: 1).first, latest.source.actor != "reconciler" {
-            drifted = plan.changes.map(\.id)
-        } else {
-            drifted = []
-        }
+    /// Drift: revisions since the last step made by anyone but the reconciler (`berth apply` of git declarations is the
+    /// reconciler too). The drifted objects are those the plan would change back. Returns them.
+    private func detectDrift(plan: Plan, now: Date) async throws -> [String] {
+        let recent = try await admin.revisions(limit: 100)
+        let since = lastSeenRevision.map { seen in recent.filter { $0.id > seen } } ?? Array(recent.prefix(1))
+        lastSeenRevision = recent.first?.id ?? lastSeenRevision
+        let outside = since.filter { $0.source.actor != "reconciler" }
+        driftPending = !plan.isEmpty && (driftPending || !outside.isEmpty)
+        let drifted = driftPending ? plan.changes.map(\.id) : []
         if drifted.isEmpty {
             await status.update {
                 $0.drift = []
                 $0.set("Drifted", false, reason: "InSync", message: "no change outside git", at: now)
             }
-            return
+            return []
         }
-        logger.warning("drift: the live configuration was changed outside git", metadata: ["objects": "\(drifted)"])
+        let actors = outside.isEmpty ? "an earlier change" : Set(outside.map(\.source.actor)).sorted().joined(separator: ", ")
+        let isNew = !outside.isEmpty
+        logger.warning("drift: the live configuration was changed outside git", metadata: ["objects": "\(drifted)", "by": "\(actors)"])
         await status.update {
             $0.drift = drifted
-            $0.driftDetections += 1
+            if isNew { $0.driftDetections += 1 }
             $0.set("Drifted", true, reason: "ChangedOutsideGit",
-                   message: "\(drifted.count) object(s) changed outside git: \(drifted.prefix(10).joined(separator: ", "))", at: now)
+                   message: "\(drifted.count) object(s) changed outside git by \(actors): \(drifted.prefix(10).joined(separator: ", "))", at: now)
         }
+        return drifted
     }
 
     private func fail(_ reason: String, _ message: String) async {

@@ -31,6 +31,7 @@ public struct GitSnapshot: Sendable {
     public var authorName: String
     public var authorEmail: String
     public var message: String
+    /// When the commit was made (committer time): what signing keys' validity windows are checked against.
     public var time: Date
     public var files: [GitFile]
     /// The commit's signature (`gpgsig` header) and the exact bytes it signs; nil for an unsigned commit.
@@ -132,6 +133,7 @@ public final class GitRepository: @unchecked Sendable {
             guard status == 0, let commit else { throw GitError("cannot read commit \(commitID)", code: status) }
             defer { git_commit_free(commit) }
             let author = git_commit_author(commit)!.pointee
+            let committer = git_commit_committer(commit)!.pointee
             var tree: OpaquePointer?
             status = git_commit_tree(&tree, commit)
             guard status == 0, let tree else { throw GitError("cannot read the tree of \(commitID)", code: status) }
@@ -170,7 +172,7 @@ public final class GitRepository: @unchecked Sendable {
                 authorName: String(cString: author.name),
                 authorEmail: String(cString: author.email),
                 message: String(cString: git_commit_message(commit)),
-                time: Date(timeIntervalSince1970: TimeInterval(author.when.time)),
+                time: Date(timeIntervalSince1970: TimeInterval(committer.when.time)),
                 files: files.sorted { $0.path < $1.path },
                 signature: signature)
         }

@@ -5,7 +5,7 @@ import Foundation
 /// ordered by dependency, with destructive changes marked.
 ///
 /// Pure: no I/O, no clock (`now` is passed), no cryptography (fingerprints
-/// are computed by the caller, see ``CanonicalObject/fingerprint(of:sha256:)``).
+/// are computed by the caller, see `ConfigurationObject.fingerprint(of:)` in the Storage module and spec/admin-api.md).
 /// The desired objects are assumed to have passed validation; the planner
 /// does not repeat it.
 public enum Planner {

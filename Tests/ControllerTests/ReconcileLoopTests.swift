@@ -69,7 +69,8 @@ import Testing
         await loop.reconcile()
         let status = await rig.status.current
         #expect(status.driftDetections == 1)
-        #expect(status.drift == ["\(tier.kind)/\(tier.name)"])
+        #expect(status.condition("Drifted")?.reason == "Reverted")
+        #expect(status.condition("Drifted")?.message.contains("\(tier.kind)/\(tier.name)") == true)
         #expect(try await rig.admin.liveState().fingerprint == applied.fingerprint)
         #expect(status.condition("Ready")?.status == "True")
     }
@@ -84,10 +85,16 @@ import Testing
                                                 source: ConfigurationSource(actor: "admin-api", summary: "hand edit"))
         let reporter = rig.loop(reportOnly: true)
         await reporter.reconcile()
-        let status = await rig.status.current
+        var status = await rig.status.current
         #expect(status.condition("Drifted")?.status == "True")
+        #expect(status.drift == ["\(object.kind)/\(object.name)"])
         #expect(status.condition("Ready")?.reason == "ChangesPending")
         #expect(try await rig.admin.liveState().fingerprint == drifted.fingerprintAfter)
+        // Still reported at the next step, and counted once.
+        await reporter.reconcile()
+        status = await rig.status.current
+        #expect(status.condition("Drifted")?.status == "True")
+        #expect(status.driftDetections == 1)
     }
 
     @Test func anInvalidCommitChangesNothingAndTheLastGoodStateStays() async throws {

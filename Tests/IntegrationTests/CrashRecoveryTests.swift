@@ -41,6 +41,12 @@ struct CrashRecoveryTests {
                                                seed: roundSeed &+ UInt64(worker) &* 0x9E37_79B9_7F4A_7C15, stop: stop)
                             }
                         }
+                        // The random delay counts from the first acknowledgement, so a slow machine still
+                        // kills mid-traffic rather than before anything was acknowledged.
+                        let deadline = ContinuousClock.now + .seconds(60)
+                        while stop.acknowledgements == 0, ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
                         try await Task.sleep(for: .milliseconds(killDelay))
                         stop.markKilled()
                         server.kill(signal: SIGKILL)
@@ -104,8 +110,11 @@ private final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var killed = false
 
+    private var acknowledged = 0
     func markKilled() { lock.withLock { killed = true } }
     var isKilled: Bool { lock.withLock { killed } }
+    func noteAcknowledged() { lock.withLock { acknowledged += 1 } }
+    var acknowledgements: Int { lock.withLock { acknowledged } }
 }
 
 private enum Ack: Sendable {
@@ -200,6 +209,7 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
             try await client.pushBlob(layer, to: repository, mode: mode, chunkSize: chunk)
             let layerDigest = sha256Digest(layer)
             report.acks.append(.blob(repository: repository, digest: layerDigest, size: layer.count))
+            stop.noteAcknowledged()
 
             let configBytes = Data("""
                 {"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\(layerDigest)"]},\

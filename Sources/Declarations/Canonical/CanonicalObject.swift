@@ -54,7 +54,7 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
     /// The canonical JSON of ``configValue``.
     public var canonicalJSON: Data { configValue.canonicalJSON }
 
-    // MARK: Fingerprint
+    // MARK: Whole states
 
     /// The canonical JSON of a whole state: a JSON array of the objects'
     /// canonical JSON, sorted by kind then name. Input order does not matter.
@@ -66,22 +66,6 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
         }
         out.append(UInt8(ascii: "]"))
         return Data(out)
-    }
-
-    /// `sha256:` and the lower-case hex SHA-256 of ``canonicalJSON(of:)``.
-    ///
-    /// This module has no cryptography: pass the hash function, e.g.
-    /// `{ SHA256.hash(data: $0) }` with swift-crypto.
-    public static func fingerprint<Digest: Sequence<UInt8>>(
-        of objects: [CanonicalObject], sha256: (Data) -> Digest
-    ) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = Array("sha256:".utf8)
-        for byte in sha256(canonicalJSON(of: objects)) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     // MARK: Codable
