@@ -20,6 +20,8 @@ public struct LiveState: Sendable, Codable {
 /// or over the admin HTTP API of a running registry (`RemoteAdmin`).
 public protocol AdminEndpoint: Sendable {
     func liveState() async throws -> LiveState
+    /// The live configuration's fingerprint alone (cheaper than `liveState`).
+    func configurationFingerprint() async throws -> String
     func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision
     func revisions(limit: Int) async throws -> [ConfigurationRevision]
 }
@@ -38,6 +40,10 @@ public struct LocalAdmin: AdminEndpoint {
         let counts = try await metadata.manifestCounts()
         return LiveState(objects: objects, fingerprint: fingerprint,
                          imageCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.value, $0.value) }))
+    }
+
+    public func configurationFingerprint() async throws -> String {
+        try await configuration.configuration().fingerprint
     }
 
     /// Refuses a change set whose result is not a well-formed configuration, so nothing — not even a direct

@@ -35,6 +35,8 @@ public actor ReconcileLoop {
     private var lastSeenRevision: Int64?
     /// Drift found and not yet reverted (report-only mode keeps reporting it until git and the registry agree).
     private var driftPending = false
+    /// The commit the registry was last found to match, and the fingerprint of that state.
+    private var inSync: (commit: String, fingerprint: String)?
 
     public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger) {
         self.options = options
@@ -60,7 +62,15 @@ public actor ReconcileLoop {
         await status.update { $0.reconciliations += 1 }
         let loaded: LoadedDeclarations
         do {
-            loaded = try reader.read(options.source, now: now)
+            switch options.source {
+            case .folder:
+                loaded = try reader.read(options.source, now: now)
+            case .git(let url, let ref, let path):
+                let repository = try reader.open(url)
+                let commit = try repository.resolve(ref)
+                if try await isUnchanged(since: commit) { return }
+                loaded = try reader.read(repository, commit: commit, path: path, reference: "\(url)@\(ref)", now: now)
+            }
         } catch {
             await fail("SourceUnavailable", "cannot read \(options.source): \(error)")
             return
@@ -83,7 +93,9 @@ public actor ReconcileLoop {
             let live = try await admin.liveState()
             let plan = try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, live: live, now: now)
             let drifted = try await detectDrift(plan: plan, now: now)
+            let commit = loaded.provenance.commit
             if plan.isEmpty {
+                inSync = commit.map { ($0, plan.desiredFingerprint) }
                 await status.update {
                     $0.set("Ready", true, reason: "InSync", message: "the registry matches \(loaded.provenance.commit ?? loaded.provenance.reference)", at: now)
                     $0.lastAppliedCommit = loaded.provenance.commit ?? $0.lastAppliedCommit
@@ -101,6 +113,7 @@ public actor ReconcileLoop {
             let revision = try await Reconciliation.apply(plan, through: admin, allowDestroy: options.allowDestroy)
             lastSeenRevision = revision?.id ?? lastSeenRevision
             driftPending = false
+            inSync = commit.map { ($0, plan.desiredFingerprint) }
             logger.notice("applied declarations", metadata: [
                 "commit": "\(loaded.provenance.commit ?? "-")", "revision": "\(revision?.id ?? 0)",
                 "create": "\(plan.summary.create)", "update": "\(plan.summary.update)", "delete": "\(plan.summary.delete)",
@@ -117,6 +130,16 @@ public actor ReconcileLoop {
         } catch {
             await fail("ApplyFailed", "\(error)")
         }
+    }
+
+    /// The fast path of a no-op step: the same commit as last time, and no revision since, so the registry
+    /// still holds exactly what that commit declares. Skips reading, validating and planning.
+    private func isUnchanged(since commit: String) async throws -> Bool {
+        guard let inSync, inSync.commit == commit, let seen = lastSeenRevision,
+              try await admin.revisions(limit: 1).first?.id == seen,
+              try await admin.configurationFingerprint() == inSync.fingerprint
+        else { return false }
+        return true
     }
 
     /// Drift: revisions since the last step made by anyone but the reconciler (`berth apply` of git declarations is the

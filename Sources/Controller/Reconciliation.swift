@@ -32,11 +32,22 @@ public enum Reconciliation {
     /// The plan that would make the live state match `desired`.
     public static func plan(desired: DesiredState, provenance: Provenance, path: String? = nil, live: LiveState, now: Date = Date()) throws -> Plan {
         let desiredObjects = desired.canonicalObjects()
-        let liveObjects = try live.objects.map(canonicalObject)
+        let desiredStored = desiredObjects.map(configurationObject)
+        var desiredIndex: [String: Int] = [:]
+        desiredIndex.reserveCapacity(desiredStored.count)
+        for (index, object) in desiredStored.enumerated() { desiredIndex["\(object.kind)/\(object.name)"] = index }
+        // A live object stored with the same bytes as its declaration is that declaration: reuse it rather
+        // than decode it, so an unchanged registry costs a string comparison per object.
+        let liveObjects = try live.objects.map { object in
+            if let index = desiredIndex["\(object.kind)/\(object.name)"], desiredStored[index].spec == object.spec {
+                return desiredObjects[index]
+            }
+            return try canonicalObject(object)
+        }
         return Planner.plan(
             desired: desiredObjects, live: liveObjects, facts: LiveFacts(imageCounts: live.imageCounts),
             liveFingerprint: live.fingerprint,
-            desiredFingerprint: ConfigurationObject.fingerprint(of: desiredObjects.map(configurationObject)),
+            desiredFingerprint: ConfigurationObject.fingerprint(of: desiredStored),
             source: PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path),
             now: now)
     }

@@ -18,6 +18,10 @@ public struct RemoteAdmin: AdminEndpoint {
         try await send(.GET, "/admin/v1/state", as: LiveState.self)
     }
 
+    public func configurationFingerprint() async throws -> String {
+        try await liveState().fingerprint
+    }
+
     public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
         let body = AdminWire.ApplyRequest(expectedFingerprint: expectedFingerprint, source: source, changes: changes.map(AdminWire.Change.init))
         return try await send(.POST, "/admin/v1/changes", body: try AdminWire.encoder.encode(body), as: ConfigurationRevision.self)

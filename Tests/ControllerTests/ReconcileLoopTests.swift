@@ -51,7 +51,16 @@ import Testing
         #expect(revisions.first?.source.actor == "reconciler")
         #expect(revisions.first?.source.author == "Platform Team <platform@example.com>")
 
+        // Same commit, no revision since: the fast path confirms the state without planning.
         await loop.reconcile()
+        status = await rig.status.current
+        #expect(status.condition("Ready")?.status == "True")
+        #expect(status.reconciliations == 2)
+        #expect(try await rig.admin.revisions(limit: 10).count == 1)
+
+        // A fresh loop (as after a restart) has no fast path: it plans, finds nothing to do.
+        let restarted = rig.loop()
+        await restarted.reconcile()
         status = await rig.status.current
         #expect(status.condition("Ready")?.reason == "InSync")
         #expect(try await rig.admin.revisions(limit: 10).count == 1)
