@@ -30,6 +30,7 @@ test: deps
 
 bench: deps
 	bash bench/run.sh
+	bash bench/reconcile.sh
 
 clean:
 	rm -rf .build
