@@ -38,7 +38,7 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-300}
 log() { printf '[reconcile-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for tool in python3 openssl curl timeout; do
+for tool in python3 openssl curl timeout git; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
 if [[ ! -x /usr/bin/time ]]; then
@@ -175,30 +175,39 @@ repeat() {
 }
 
 # ---------------------------------------------------------------- in-process reconcile (no Berth code changed)
-# `berth serve --interval 1s` reconciles at start, then 1 s after each reconcile ends. An LD_PRELOAD shim stamps
-# CLOCK_MONOTONIC when the loader opens the declarations folder (opendir), the first I/O of a reconcile, and
-# when drift detection reads the revision history (sqlite3_step of "SELECT id, applied_at ..."), the last I/O
-# of a no-op reconcile: what remains after it is a status update.
+# `berth serve --interval 2s` reconciles at start, then sleeps 2 s (Task.sleep) after each reconcile. An
+# LD_PRELOAD shim stamps CLOCK_MONOTONIC at:
+#   start  the first reconcile's first I/O: opendir() of the declarations folder, or git_repository_open_ext()
+#   end    a reconcile returning: the loop arms its sleep, a dispatch_after_f() on the continuous clock with a
+#          delay of the interval (other timers, such as the HTTP server's 1 s date cache, use other delays)
+#   wake   that timer firing: the next reconcile begins
+# so a reconcile is start (or wake) to the next end, its whole `reconcile()` call.
 SHIM=
+INTERVAL_S=2
 if command -v cc >/dev/null; then
     cat >"$TMP/marks.c" <<'EOF'
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+static long long now_ns(clockid_t clock) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void mark(const char *name) {
     const char *log = getenv("MARK_LOG");
     if (!log) return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     char line[96];
-    int n = snprintf(line, sizeof line, "%s %lld\n", name, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    int n = snprintf(line, sizeof line, "%s %lld\n", name, now_ns(CLOCK_MONOTONIC));
     int fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd >= 0) { (void)!write(fd, line, (size_t)n); close(fd); }
 }
@@ -211,21 +220,40 @@ DIR *opendir(const char *path) {
     return real(path);
 }
 
-typedef struct sqlite3_stmt sqlite3_stmt;
-int sqlite3_step(sqlite3_stmt *stmt) {
-    static int (*real)(sqlite3_stmt *);
-    static const char *(*sql)(sqlite3_stmt *);
-    if (!real) {
-        real = (int (*)(sqlite3_stmt *))dlsym(RTLD_NEXT, "sqlite3_step");
-        sql = (const char *(*)(sqlite3_stmt *))dlsym(RTLD_NEXT, "sqlite3_sql");
+typedef struct git_repository git_repository;
+int git_repository_open_ext(git_repository **out, const char *path, unsigned int flags, const char *ceiling) {
+    static int (*real)(git_repository **, const char *, unsigned int, const char *);
+    if (!real) real = (int (*)(git_repository **, const char *, unsigned int, const char *))dlsym(RTLD_NEXT, "git_repository_open_ext");
+    mark("start");
+    return real(out, path, flags, ceiling);
+}
+
+/* dispatch_time_t: bit 63 set = continuous clock (CLOCK_BOOTTIME) nanoseconds in the low bits. */
+struct wake { void *context; void (*work)(void *); };
+static void wake_up(void *p) {
+    struct wake w = *(struct wake *)p;
+    free(p);
+    mark("wake");
+    w.work(w.context);
+}
+
+void dispatch_after_f(uint64_t when, void *queue, void *context, void (*work)(void *)) {
+    static void (*real)(uint64_t, void *, void *, void (*)(void *));
+    if (!real) real = (void (*)(uint64_t, void *, void *, void (*)(void *)))dlsym(RTLD_NEXT, "dispatch_after_f");
+    const char *interval = getenv("MARK_INTERVAL_NS");
+    if (interval && (when >> 63) == 1 && when != ~0ULL) {
+        long long target = atoll(interval);
+        long long delay = (long long)(when & ~(1ULL << 63)) - now_ns(CLOCK_BOOTTIME);
+        struct wake *w;
+        if (delay > target - target / 20 && delay < target + target / 20 && (w = malloc(sizeof *w))) {
+            mark("end");
+            w->context = context;
+            w->work = work;
+            real(when, queue, w, wake_up);
+            return;
+        }
     }
-    int rc = real(stmt);
-    const char *prefix = getenv("MARK_SQL");
-    if (prefix && sql) {
-        const char *text = sql(stmt);
-        if (text && strncmp(text, prefix, strlen(prefix)) == 0) mark("end");
-    }
-    return rc;
+    real(when, queue, context, work);
 }
 EOF
     if cc -O2 -shared -fPIC -o "$TMP/marks.so" "$TMP/marks.c" -ldl 2>"$TMP/cc.txt"; then SHIM="$TMP/marks.so"; fi
@@ -233,27 +261,26 @@ fi
 [[ -n "$SHIM" ]] || log "no C compiler: the in-process reconcile time is not measured"
 printf 'bench-admin-%s' "$RANDOM$RANDOM" >"$TMP/admin-secret"
 
-# serve_reconcile NAME DECLARATIONS DATA: one `berth serve`; records its first reconcile (NAME-first: cold, while
-# the HTTP server starts) and the next REPS (NAME: steady state), and its peak memory after them.
+# serve_reconcile NAME folder|git DECLARATIONS DATA: one `berth serve` on the folder or on a git repository of it;
+# records its first reconcile (NAME-first: cold, while the HTTP server starts) and the next REPS (NAME: steady
+# state, 2 s apart on an idle server), and the server's peak memory after them.
 serve_reconcile() {
-    local name=$1 decl=$2 data=$3 url="" status="" t0 t1 hwm cpu=null b0 b1 marks="$TMP/marks-$1.log"
+    local name=$1 kind=$2 decl=$3 data=$4 url="" status="" t0 t1 hwm cpu=null b0 b1 marks="$TMP/marks-$1.log"
+    local source=(--declarations "$decl")
+    [[ $kind == git ]] && source=(--git "$decl" --ref main)
     rm -f "$marks" "$TMP/serve.out"
     read_busy_ticks; b0=$BUSY_TICKS
     now_ns; t0=$NOW_NS
-    MARK_LOG="$marks" MARK_DIR="$decl" MARK_SQL="SELECT id, applied_at" LD_PRELOAD="$SHIM" \
-        "$BERTH" serve --listen 127.0.0.1:0 --data "$data" --declarations "$decl" --interval 1s \
+    MARK_LOG="$marks" MARK_DIR="$decl" MARK_INTERVAL_NS=$((INTERVAL_S * 1000000000)) LD_PRELOAD="$SHIM" \
+        "$BERTH" serve --listen 127.0.0.1:0 --data "$data" "${source[@]}" --interval "${INTERVAL_S}s" \
         --admin-password-file "$TMP/admin-secret" >"$TMP/serve.out" 2>"$TMP/serve-$name.log" &
     SERVE_PID=$!
-    # Wait for REPS + 1 reconciles to end (a start mark and an end mark after the last start), without polling
-    # the server meanwhile: requests would compete for the CPU.
-    local deadline=$((SECONDS + TIMEOUT + 10 * REPS))
+    # Wait for REPS + 1 reconciles to end, without polling the server meanwhile (requests would compete for the CPU).
+    local deadline=$((SECONDS + TIMEOUT + (INTERVAL_S + 5) * REPS)) ends
     while ((SECONDS < deadline)) && kill -0 "$SERVE_PID" 2>/dev/null; do
-        if [[ -f "$marks" ]]; then
-            local text starts
-            text=$(<"$marks")
-            starts=$(grep -c '^start' <<<"$text" || true)
-            if ((starts >= REPS + 1)) && [[ "${text##*start}" == *end* ]]; then break; fi
-        fi
+        ends=0
+        [[ -f "$marks" ]] && ends=$(grep -c '^end' "$marks" || true)
+        ((ends >= REPS + 1)) && break
         sleep 0.2
     done
     url=$(sed -n 's/^listening on //p' "$TMP/serve.out")
@@ -273,38 +300,45 @@ serve_reconcile() {
     python3 - "$name" "$marks" "$status" "$hwm" "$t0" "$t1" "$cpu" "$b0" "$b1" "$CLK_TCK" "$REPS" >>"$RESULTS" <<'PY'
 import json, os, sys
 name, marks, status, hwm, t0, t1, cpu, b0, b1, hz, reps = sys.argv[1:]
+reps = int(reps)
 base = {"rss_kib": None if hwm == "null" else int(hwm)}
 if cpu != "null":
-    # over the server's whole life (start, reconciles, one status request, stop)
+    # over the server's whole life (start, reconciles and the sleeps between them, one status request, stop)
     window = (int(t1) - int(t0)) / 1e9
     base["other_s"], base["window_s"] = round(max(0.0, (int(b1) - int(b0) - int(cpu)) / int(hz)), 3), window
     base["other_cores"] = round(base["other_s"] / max(window, 0.001), 2)
 try:
-    s = json.loads(status)
-    ready = next((c for c in s["conditions"] if c["type"] == "Ready"), None)
+    ready = next((c for c in json.loads(status)["conditions"] if c["type"] == "Ready"), None)
 except Exception:
-    s, ready = None, None
-# Pair each start with the last end before the next start.
-cycles, cur = [], None
-for kind, t in (l.split() for l in (open(marks) if os.path.exists(marks) else []) if l.strip()):
-    if kind == "start":
-        if cur and cur[1]: cycles.append(cur)
-        cur = [int(t), None]
-    elif cur:
-        cur[1] = int(t)
-if cur and cur[1]: cycles.append(cur)
+    ready = None
+events = [(k, int(t)) for k, t in (l.split() for l in (open(marks) if os.path.exists(marks) else []) if l.strip())]
+# Reconcile i runs from its beginning (the first start mark for the first, the timer's wake for the others)
+# to the next end mark.
+begins = [next((t for k, t in events if k == "start"), None)] + [t for k, t in events if k == "wake"]
+ends = [t for k, t in events if k == "end"]
+cycles = []
+for begin in begins:
+    end = next((e for e in ends if begin is not None and e > begin), None)
+    if begin is None or end is None: break
+    cycles.append((begin, end))
+for i, (begin, end) in enumerate(cycles[: reps + 1]):
+    print(json.dumps(dict(base, name=name + ("-first" if i == 0 else ""), wall_s=(end - begin) / 1e9)))
 problem = None
 if not ready or ready["status"] != "True" or ready["reason"] != "InSync":
     problem = f"not a no-op reconcile in sync: {status[-400:]}"
-elif len(cycles) < int(reps) + 1:
-    problem = f"only {len(cycles)} reconcile(s) timed (marks missing: has the revision query changed?)"
-for i, (start, end) in enumerate(cycles[: int(reps) + 1]):
-    row = dict(base, name=name + ("-first" if i == 0 else ""), wall_s=(end - start) / 1e9, reason=ready and ready["reason"])
-    print(json.dumps(row))
+elif len(cycles) < reps + 1:
+    problem = f"only {len(cycles)} reconcile(s) timed: {events[:6]}"
 if problem:
     print(json.dumps(dict(base, name=name, wall_s=None, failed=problem)))
 PY
     log "$name: $(grep "\"$name" "$RESULTS" | python3 -c 'import json,sys; print(", ".join("%s %s" % (r["name"], "FAILED" if r.get("failed") else "%.0f ms" % (r["wall_s"] * 1000)) for r in map(json.loads, sys.stdin)))')"
+}
+
+# git_repository FOLDER: a git repository (branch main, one commit) holding the folder's declarations.
+git_repository() {
+    git -C "$1" init -q -b main
+    git -C "$1" add -A
+    git -C "$1" -c user.name=bench -c user.email=bench@example.com commit -q -m "declarations"
 }
 
 # ---------------------------------------------------------------- the large set
@@ -328,7 +362,11 @@ apply_big() {
 repeat apply apply_big
 repeat plan-noop measure plan-noop 0 "$BERTH" plan "$BIG" --data "$TMP/data-big" --detailed-exitcode
 repeat plan-change measure plan-change 2 "$BERTH" plan "$BIG-changed" --data "$TMP/data-big" --detailed-exitcode
-if [[ -n "$SHIM" ]]; then serve_reconcile serve-big "$BIG" "$TMP/data-big"; fi
+if [[ -n "$SHIM" ]]; then
+    serve_reconcile serve-big folder "$BIG" "$TMP/data-big"
+    cp -r "$BIG" "$TMP/git-big" && git_repository "$TMP/git-big"
+    serve_reconcile serve-big-git git "$TMP/git-big" "$TMP/data-big"
+fi
 
 # Where the CPU goes in one large no-op plan (perf, if it works here).
 PROFILE="$TMP/profile.txt"
@@ -380,7 +418,11 @@ mkdir -p "$TMP/data-small"
 repeat small-validate measure small-validate 0 "$BERTH" validate "$SMALL"
 repeat small-plan-noop measure small-plan-noop 0 "$BERTH" plan "$SMALL" --data "$TMP/data-small" --detailed-exitcode
 repeat small-plan-change measure small-plan-change 2 "$BERTH" plan "$SMALL-changed" --data "$TMP/data-small" --detailed-exitcode
-if [[ -n "$SHIM" ]]; then serve_reconcile serve-small "$SMALL" "$TMP/data-small"; fi
+if [[ -n "$SHIM" ]]; then
+    serve_reconcile serve-small folder "$SMALL" "$TMP/data-small"
+    cp -r "$SMALL" "$TMP/git-small" && git_repository "$TMP/git-small"
+    serve_reconcile serve-small-git git "$TMP/git-small" "$TMP/data-small"
+fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measurements done in $((SECONDS - START)) s"
 
@@ -423,12 +465,16 @@ spec = [
     ("**plan** against the registry holding the same state (no-op, exit 0), large set", "plan-noop", 2.0),
     ("apply into an empty registry (setup), large set", "apply", None),
     (f"plan after a {change}% change (exit 2), large set", "plan-change", None),
-    ("`serve`: first reconcile (while the server starts), in process, no-op, large set", "serve-big-first", None),
-    ("`serve`: later reconciles, in process, no-op, large set", "serve-big", None),
+    ("`serve --declarations`: first reconcile (while the server starts), in process, no-op, large set", "serve-big-first", None),
+    ("`serve --declarations`: later reconciles, in process, no-op, large set", "serve-big", None),
+    ("`serve --git`: first reconcile (reads the commit, full plan), in process, no-op, large set", "serve-big-git-first", None),
+    ("`serve --git`: later reconciles of the same commit (fast path), in process, large set", "serve-big-git", None),
     ("validate, 1,000-repository set", "small-validate", None),
     ("**no-op reconcile**, 1,000 repositories: `berth plan --detailed-exitcode` (CLI, whole process)", "small-plan-noop", 0.2),
-    ("no-op reconcile, 1,000 repositories: `serve` first reconcile (while the server starts), in process", "serve-small-first", None),
-    ("**no-op reconcile**, 1,000 repositories: `serve` later reconciles, in process", "serve-small", 0.2),
+    ("no-op reconcile, 1,000 repositories: `serve --declarations` first reconcile (while the server starts), in process", "serve-small-first", None),
+    ("**no-op reconcile**, 1,000 repositories: `serve --declarations` later reconciles, in process", "serve-small", 0.2),
+    ("no-op reconcile, 1,000 repositories: `serve --git` first reconcile (reads the commit, full plan), in process", "serve-small-git-first", None),
+    ("**no-op reconcile**, 1,000 repositories: `serve --git` later reconciles of the same commit (fast path), in process", "serve-small-git", 0.2),
     (f"plan after a {change}% change (exit 2), 1,000-repository set", "small-plan-change", None),
     ("process start and exit (`berth --help`), for reference", "start-baseline", None),
 ]
@@ -461,12 +507,13 @@ out.append(f"*Other processes*: CPU the rest of the machine used during the runs
            f"A run during which it exceeded {NOISY:g} (plus 20 ms for starting and reaping processes) was repeated (at most {2 * int(reps)} runs in all) "
            "and the medians leave such runs out when there are quiet ones (`serve` runs are not repeated).\n")
 out.append("CLI figures include process start, reading and validating every YAML file, opening the SQLite store, "
-           "the diff, printing the plan and exit. The in-process `serve` figures run from the loader opening the "
-           "declarations folder to drift detection's read of the revision history, the last I/O of a no-op reconcile "
-           "(stamped by an LD_PRELOAD shim on `opendir` and `sqlite3_step`; Berth's code is unchanged). "
-           f"One `serve --interval 1s` per set: its first reconcile runs while the HTTP server starts; the next {reps} "
-           "run 1 s apart on an idle server." if shim else
-           "In-process figures were not measured (no C compiler for the LD_PRELOAD shim).")
+           "the diff, printing the plan and exit. The in-process `serve` figures are whole `reconcile()` calls of one "
+           f"`berth serve --interval 2s` per source: from the first reconcile's first I/O (or the wake-up of the "
+           "loop's timer) to the loop arming its timer again, stamped by an LD_PRELOAD shim on `opendir`, "
+           "`git_repository_open_ext` and `dispatch_after_f` (Berth's code is unchanged). The first reconcile "
+           f"runs while the HTTP server starts; the next {reps} run 2 s apart on an idle server. With `--git`, a "
+           "reconcile of the commit already in sync, with no revision since, skips reading and planning (fast path)."
+           if shim else "In-process figures were not measured (no C compiler for the LD_PRELOAD shim).")
 if open(profile).read().strip():
     out.append("\n### Where the CPU goes: one large no-op `plan` under `perf` (each sample counted once, in the first phase on its stack; loading runs on both cores)\n")
     out.append(open(profile).read().rstrip())

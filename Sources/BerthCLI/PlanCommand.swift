@@ -29,10 +29,13 @@ struct PlanCommand: AsyncParsableCommand {
     var color = false
 
     func run() async throws {
+        let endpoint = try target.endpoint()
+        // The live state is read while the declarations are parsed.
+        async let live = endpoint.liveState()
         let loaded = try source.reader.read(try source.source(positional: folder))
         try requireValid(loaded)
         let plan = try await Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
-                                                 live: try target.endpoint().liveState())
+                                                 live: try await live)
         print(render(plan, format: format, desired: loaded.result.state, color: color), terminator: "")
         if let out { try Output.writeAtomically(plan.encoded(), to: out) }
         if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }

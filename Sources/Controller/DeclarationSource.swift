@@ -71,6 +71,26 @@ public struct DeclarationReader: Sendable {
         }
     }
 
+    /// A digest of every declaration file under a folder (paths and contents): equal digests, equal declarations.
+    /// Lets a reconcile of an unchanged folder skip parsing, as an unchanged commit id does for git.
+    public func folderDigest(_ path: String) throws -> String {
+        var hasher = SHA256()
+        guard let walker = FileManager.default.enumerator(atPath: path) else {
+            throw DeclarationSourceError(message: "\(path): no such folder")
+        }
+        var files: [String] = []
+        while let item = walker.nextObject() as? String {
+            if item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if item.hasSuffix(".yaml") || item.hasSuffix(".yml") { files.append(item) }
+        }
+        for file in files.sorted() {
+            hasher.update(data: Data("\(file)\u{0}".utf8))
+            hasher.update(data: FileManager.default.contents(atPath: "\(path)/\(file)") ?? Data())
+            hasher.update(data: Data([0]))
+        }
+        return "folder:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Reads one commit of an opened repository (used by `diff`, which reads two).
     public func read(_ repository: GitRepository, commit: String, path: String?, reference: String, now: Date = Date()) throws -> LoadedDeclarations {
         let snapshot = try repository.snapshot(commit: commit, directory: path ?? "", maximumFileSize: loader.limits.maxFileBytes)

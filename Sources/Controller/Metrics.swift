@@ -19,6 +19,9 @@ enum Metrics {
             # HELP berth_drifted Whether the live configuration differs from git at the last check.
             # TYPE berth_drifted gauge
             berth_drifted \(drifted)
+            # HELP berth_reconcile_duration_seconds Wall time of the last reconcile step.
+            # TYPE berth_reconcile_duration_seconds gauge
+            berth_reconcile_duration_seconds \(status.lastReconcileSeconds ?? 0)
             # HELP berth_ready Whether the registry matches the last good commit.
             # TYPE berth_ready gauge
             berth_ready \(ready)

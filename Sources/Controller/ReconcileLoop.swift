@@ -35,8 +35,9 @@ public actor ReconcileLoop {
     private var lastSeenRevision: Int64?
     /// Drift found and not yet reverted (report-only mode keeps reporting it until git and the registry agree).
     private var driftPending = false
-    /// The commit the registry was last found to match, and the fingerprint of that state.
-    private var inSync: (commit: String, fingerprint: String)?
+    /// The version (commit id, or digest of a folder's files) the registry was last found to match, and the
+    /// fingerprint of that state.
+    private var inSync: (version: String, fingerprint: String)?
 
     public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger) {
         self.options = options
@@ -59,17 +60,28 @@ public actor ReconcileLoop {
 
     /// One reconciliation. Never throws: every outcome is recorded in the status board and the log.
     public func reconcile(now: Date = Date()) async {
+        let started = ContinuousClock.now
+        await step(now: now)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        await status.update { $0.lastReconcileSeconds = seconds }
+    }
+
+    private func step(now: Date) async {
         await status.update { $0.reconciliations += 1 }
         let loaded: LoadedDeclarations
+        let version: String
         do {
             switch options.source {
-            case .folder:
+            case .folder(let path):
+                version = try reader.folderDigest(path)
+                if try await isUnchanged(since: version) { return }
                 loaded = try reader.read(options.source, now: now)
             case .git(let url, let ref, let path):
                 let repository = try reader.open(url)
-                let commit = try repository.resolve(ref)
-                if try await isUnchanged(since: commit) { return }
-                loaded = try reader.read(repository, commit: commit, path: path, reference: "\(url)@\(ref)", now: now)
+                version = try repository.resolve(ref)
+                if try await isUnchanged(since: version) { return }
+                loaded = try reader.read(repository, commit: version, path: path, reference: "\(url)@\(ref)", now: now)
             }
         } catch {
             await fail("SourceUnavailable", "cannot read \(options.source): \(error)")
@@ -93,9 +105,8 @@ public actor ReconcileLoop {
             let live = try await admin.liveState()
             let plan = try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, live: live, now: now)
             let drifted = try await detectDrift(plan: plan, now: now)
-            let commit = loaded.provenance.commit
             if plan.isEmpty {
-                inSync = commit.map { ($0, plan.desiredFingerprint) }
+                inSync = (version, plan.desiredFingerprint)
                 await status.update {
                     $0.set("Ready", true, reason: "InSync", message: "the registry matches \(loaded.provenance.commit ?? loaded.provenance.reference)", at: now)
                     $0.lastAppliedCommit = loaded.provenance.commit ?? $0.lastAppliedCommit
@@ -113,7 +124,7 @@ public actor ReconcileLoop {
             let revision = try await Reconciliation.apply(plan, through: admin, allowDestroy: options.allowDestroy)
             lastSeenRevision = revision?.id ?? lastSeenRevision
             driftPending = false
-            inSync = commit.map { ($0, plan.desiredFingerprint) }
+            inSync = (version, plan.desiredFingerprint)
             logger.notice("applied declarations", metadata: [
                 "commit": "\(loaded.provenance.commit ?? "-")", "revision": "\(revision?.id ?? 0)",
                 "create": "\(plan.summary.create)", "update": "\(plan.summary.update)", "delete": "\(plan.summary.delete)",
@@ -132,10 +143,10 @@ public actor ReconcileLoop {
         }
     }
 
-    /// The fast path of a no-op step: the same commit as last time, and no revision since, so the registry
-    /// still holds exactly what that commit declares. Skips reading, validating and planning.
-    private func isUnchanged(since commit: String) async throws -> Bool {
-        guard let inSync, inSync.commit == commit, let seen = lastSeenRevision,
+    /// The fast path of a no-op step: the same commit (or folder contents) as last time, and no revision since,
+    /// so the registry still holds exactly what it declares. Skips parsing, validating and planning.
+    private func isUnchanged(since version: String) async throws -> Bool {
+        guard let inSync, inSync.version == version, let seen = lastSeenRevision,
               try await admin.revisions(limit: 1).first?.id == seen,
               try await admin.configurationFingerprint() == inSync.fingerprint
         else { return false }

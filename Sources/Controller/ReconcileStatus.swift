@@ -21,6 +21,8 @@ public struct ReconcileStatus: Sendable, Codable, Equatable {
     public var conditions: [Condition] = []
     /// Objects (`Kind/name`) found changed outside git at the last check.
     public var drift: [String] = []
+    /// Wall time of the last reconcile step.
+    public var lastReconcileSeconds: Double?
     public var reconciliations = 0
     public var failures = 0
     public var driftDetections = 0

@@ -33,6 +33,13 @@ public enum Reconciliation {
     public static func plan(desired: DesiredState, provenance: Provenance, path: String? = nil, live: LiveState, now: Date = Date()) throws -> Plan {
         let desiredObjects = desired.canonicalObjects()
         let desiredStored = desiredObjects.map(configurationObject)
+        let desiredFingerprint = ConfigurationObject.fingerprint(of: desiredStored)
+        let source = PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path)
+        // Equal fingerprints mean equal objects, byte for byte: nothing to diff.
+        if desiredFingerprint == live.fingerprint {
+            return Plan(createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), source: source,
+                        liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, changes: [])
+        }
         var desiredIndex: [String: Int] = [:]
         desiredIndex.reserveCapacity(desiredStored.count)
         for (index, object) in desiredStored.enumerated() { desiredIndex["\(object.kind)/\(object.name)"] = index }
@@ -46,10 +53,7 @@ public enum Reconciliation {
         }
         return Planner.plan(
             desired: desiredObjects, live: liveObjects, facts: LiveFacts(imageCounts: live.imageCounts),
-            liveFingerprint: live.fingerprint,
-            desiredFingerprint: ConfigurationObject.fingerprint(of: desiredStored),
-            source: PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path),
-            now: now)
+            liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, source: source, now: now)
     }
 
     /// The change set that applies `plan`, in the plan's order.
