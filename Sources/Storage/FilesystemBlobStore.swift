@@ -23,7 +23,7 @@ public final class FilesystemBlobStore: BlobStore {
     /// Blocking file work runs here. Wider than the core count so that fsyncs of concurrent
     /// uploads overlap and the filesystem can commit them together.
     private static let sharedPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 16)
+        let pool = NIOThreadPool(numberOfThreads: 8)
         pool.start()
         return pool
     }()

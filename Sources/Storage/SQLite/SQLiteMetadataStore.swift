@@ -58,12 +58,14 @@ public final class SQLiteMetadataStore: MetadataStore {
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readerCount: Int = 2) throws {
         let writeConnection = try SQLiteConnection(path: path, readOnly: false)
-        try writeConnection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        // Small page caches: the OS page cache already holds the file, and every connection's cache is resident memory.
+        try writeConnection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-1024;")
         try writeConnection.execute(Self.schema)
         try writeConnection.execute(Self.configurationSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)
+            try connection.execute("PRAGMA cache_size=-512;")
             return SQLiteExecutor(connection: connection, label: "berth.sqlite.reader\(index)")
         }
     }
