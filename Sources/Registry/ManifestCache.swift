@@ -7,13 +7,9 @@ import Synchronization
 /// Every write to a repository through this process drops that repository's entries, so a read never
 /// sees a manifest or tag older than the last write this process made.
 final class ManifestCache: Sendable {
-    private struct Key: Hashable {
-        let repository: RepositoryName
-        let reference: Reference
-    }
-
     private struct State {
-        var entries: [Key: ManifestRecord] = [:]
+        /// By repository first, so a write drops its repository's entries without scanning the others.
+        var entries: [RepositoryName: [Reference: ManifestRecord]] = [:]
         var bytes = 0
         /// Bumped by every invalidation; a read that raced a write must not repopulate the cache.
         var generation: [RepositoryName: UInt64] = [:]
@@ -29,8 +25,7 @@ final class ManifestCache: Sendable {
     }
 
     func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord? {
-        let key = Key(repository: repository, reference: reference)
-        let (cached, generation) = state.withLock { ($0.entries[key], $0.generation[repository, default: 0]) }
+        let (cached, generation) = state.withLock { ($0.entries[repository]?[reference], $0.generation[repository, default: 0]) }
         if let cached { return cached }
         guard let record = try await metadata.manifest(repository: repository, reference: reference) else { return nil }
         state.withLock { state in
@@ -39,7 +34,7 @@ final class ManifestCache: Sendable {
                 state.entries.removeAll()
                 state.bytes = 0
             }
-            state.entries[key] = record
+            state.entries[repository, default: [:]][reference] = record
             state.bytes += record.content.count
         }
         return record
@@ -48,10 +43,8 @@ final class ManifestCache: Sendable {
     func invalidate(_ repository: RepositoryName) {
         state.withLock { state in
             state.generation[repository, default: 0] &+= 1
-            let stale = state.entries.filter { $0.key.repository == repository }
-            for (key, record) in stale {
-                state.entries.removeValue(forKey: key)
-                state.bytes -= record.content.count
+            if let removed = state.entries.removeValue(forKey: repository) {
+                state.bytes -= removed.values.reduce(0) { $0 + $1.content.count }
             }
         }
     }

@@ -65,9 +65,14 @@ extension Registry {
     func cancelUpload(_ repository: RepositoryName, _ id: String) async throws -> Response {
         _ = try await session(repository, id)
         _ = try await uploads.acquire(id)
-        defer { Task { await uploads.release(id, progress: nil) } }
-        try await blobs.deleteUpload(id: id)
-        _ = try await metadata.deleteUpload(id: id)
+        do {
+            try await blobs.deleteUpload(id: id)
+            _ = try await metadata.deleteUpload(id: id)
+        } catch {
+            await uploads.release(id, progress: nil)
+            throw error
+        }
+        await uploads.release(id, progress: nil)
         return Response(status: .noContent, headers: [.contentLength: "0"])
     }
 

@@ -16,6 +16,7 @@ public enum IntegrityCheck {
     public static func run(blobs: any BlobStore, metadata: any MetadataStore) async throws -> IntegrityReport {
         var report = IntegrityReport()
         let inventory = try await metadata.inventory()
+        report.problems.append(contentsOf: inventory.unreadable)
         var stored: [Digest: Int64] = [:]
         for digest in try await blobs.allDigests() {
             var hasher = DigestHasher(digest.algorithm)

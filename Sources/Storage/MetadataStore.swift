@@ -87,6 +87,8 @@ public struct MetadataInventory: Sendable {
     public var references: [ManifestReference]
     public var tags: [TagEntry]
     public var uploads: [UploadSession]
+    /// Stored rows that could not be read back (a bad name or digest): always an inconsistency.
+    public var unreadable: [String] = []
 }
 
 /// The registry's metadata: which repository holds which blobs and manifests, tags, referrers, and upload sessions.

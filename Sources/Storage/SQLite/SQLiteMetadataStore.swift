@@ -278,27 +278,36 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func inventory() async throws -> MetadataInventory {
         try await read { connection in
-            let links = try connection.query("SELECT repository, digest, size FROM repository_blobs ORDER BY repository, digest").compactMap { row -> MetadataInventory.Link? in
+            var unreadable: [String] = []
+            /// Decodes every row of a query, recording the ones that do not decode instead of dropping them silently.
+            func rows<T>(_ table: String, _ sql: String, _ decode: ([SQLiteValue]) -> T?) throws -> [T] {
+                try connection.query(sql).compactMap { row in
+                    if let value = decode(row) { return value }
+                    unreadable.append("\(table): unreadable row \(row.map { $0.string ?? $0.int.map(String.init) ?? "?" })")
+                    return nil
+                }
+            }
+            let links = try rows("repository_blobs", "SELECT repository, digest, size FROM repository_blobs ORDER BY repository, digest") { row -> MetadataInventory.Link? in
                 guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let digest = row[1].string.flatMap({ Digest($0) }), let size = row[2].int else { return nil }
                 return .init(repository: repository, digest: digest, size: size)
             }
-            let manifests = try connection.query("SELECT repository, \(Self.manifestColumns) FROM manifests ORDER BY repository, digest").compactMap { row in
+            let manifests = try rows("manifests", "SELECT repository, \(Self.manifestColumns) FROM manifests ORDER BY repository, digest") { row in
                 row[0].string.flatMap { RepositoryName($0) }.flatMap { Self.decodeManifest(Array(row.dropFirst()), repository: $0) }
             }
-            let references = try connection.query("SELECT repository, manifest, target, is_manifest FROM manifest_references").compactMap { row -> MetadataInventory.ManifestReference? in
+            let references = try rows("manifest_references", "SELECT repository, manifest, target, is_manifest FROM manifest_references") { row -> MetadataInventory.ManifestReference? in
                 guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let manifest = row[1].string.flatMap({ Digest($0) }),
                       let target = row[2].string.flatMap({ Digest($0) }) else { return nil }
                 return .init(repository: repository, manifest: manifest, target: target, isManifest: row[3].int == 1)
             }
-            let tags = try connection.query("SELECT repository, name, digest FROM tags").compactMap { row -> MetadataInventory.TagEntry? in
+            let tags = try rows("tags", "SELECT repository, name, digest FROM tags") { row -> MetadataInventory.TagEntry? in
                 guard let repository = row[0].string.flatMap({ RepositoryName($0) }), let name = row[1].string, let digest = row[2].string.flatMap({ Digest($0) }) else { return nil }
                 return .init(repository: repository, tag: name, digest: digest)
             }
-            let uploads = try connection.query("SELECT id, repository, started_at FROM uploads").compactMap { row -> UploadSession? in
+            let uploads = try rows("uploads", "SELECT id, repository, started_at FROM uploads") { row -> UploadSession? in
                 guard let id = row[0].string, let repository = row[1].string.flatMap({ RepositoryName($0) }), let started = row[2].int else { return nil }
                 return UploadSession(id: id, repository: repository, startedAt: Date(timeIntervalSince1970: TimeInterval(started)))
             }
-            return MetadataInventory(blobLinks: links, manifests: manifests, references: references, tags: tags, uploads: uploads)
+            return MetadataInventory(blobLinks: links, manifests: manifests, references: references, tags: tags, uploads: uploads, unreadable: unreadable)
         }
     }
 }
