@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -33,6 +36,26 @@ let package = Package(
         // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
         .target(name: "Declarations", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Reconciler", dependencies: ["Declarations"]),
+        .systemLibrary(name: "CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .target(
+            name: "Access",
+            dependencies: [
+                "CArgon2",
+                "Declarations",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        // Seals robot tokens in the age format, so consumers open them with the stock `age` tool. BigInt: age's
+        // ssh-rsa stanza needs OAEP with a label, which _CryptoExtras cannot do, and ssh-ed25519 needs a field inversion.
+        .target(
+            name: "Sealing",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "BigInt", package: "BigInt"),
+            ]
+        ),
         .target(
             name: "OCI",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -63,10 +86,12 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
+                "Access",
                 "Declarations",
                 "GitSource",
                 "Reconciler",
                 "Registry",
+                "Sealing",
                 "Signatures",
                 "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -81,6 +106,7 @@ let package = Package(
         .executableTarget(
             name: "BerthCLI",
             dependencies: [
+                "Access",
                 "CSystemCalls",
                 "Controller",
                 "Declarations",
@@ -102,10 +128,20 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: [
+                "Access", "CArgon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(
             name: "ControllerTests",
-            dependencies: ["Controller", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Access", "Controller", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
         .testTarget(
@@ -123,7 +159,9 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Controller", "Registry", "Storage", "OCI",
+                "Access",
+                "Controller",
+                "Declarations", "Registry", "Storage", "OCI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -90,17 +90,20 @@ BIG="$TMP/big.bin"
 log "generating ${BIG_MIB} MiB random file"
 head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom >"$BIG"
 
-cat >"$TMP/hot.lua" <<'EOF'
+cat >"$TMP/hot-ref.lua" <<'EOF'
 wrk.method = "GET"
 wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"
 EOF
+cp "$TMP/hot-ref.lua" "$TMP/hot-berth.lua"
+echo "wrk.headers[\"Authorization\"] = \"Basic $(printf 'admin:bench-admin' | base64)\"" >>"$TMP/hot-berth.lua"
+declare -A CREDENTIALS=([berth]="admin:bench-admin")
 
 # ---------------------------------------------------------------- servers
 wait_ready() { # name
     local s=$1
     for _ in $(seq 300); do
         kill -0 "${PID[$s]}" 2>/dev/null || { tail -20 "$TMP/$s.log" >&2; die "$s exited during startup"; }
-        if [[ $(curl -s -o /dev/null -w '%{http_code}' "${URL[$s]}/v2/" || true) == 200 ]]; then return 0; fi
+        if [[ $(curl -s -o /dev/null -w '%{http_code}' ${CREDENTIALS[$s]:+-u "${CREDENTIALS[$s]}"} "${URL[$s]}/v2/" || true) == 200 ]]; then return 0; fi
         sleep 0.1
     done
     tail -20 "$TMP/$s.log" >&2
@@ -110,7 +113,8 @@ wait_ready() { # name
 if has_server berth; then
     port=$(free_port)
     mkdir -p "$TMP/berth-data"
-    "$BERTH" serve --listen "127.0.0.1:$port" --data "$TMP/berth-data" >"$TMP/berth.log" 2>&1 &
+    # Berth always authenticates: the benchmark logs in as the bootstrap administrator (HTTP Basic on every request).
+    BERTH_ADMIN_PASSWORD=bench-admin "$BERTH" serve --listen "127.0.0.1:$port" --data "$TMP/berth-data" >"$TMP/berth.log" 2>&1 &
     PID[berth]=$!
     URL[berth]="http://127.0.0.1:$port"
 fi
@@ -157,7 +161,7 @@ fail() { # server rep scenario message
 run_bench() {
     local s=$1 rep=$2 scen=$3 out
     shift 3
-    if out=$(timeout "$TIMEOUT" "$BENCH" "$@" --url "${URL[$s]}" 2>"$TMP/err.txt"); then
+    if out=$(timeout "$TIMEOUT" "$BENCH" "$@" --url "${URL[$s]}" ${CREDENTIALS[$s]:+--credentials "${CREDENTIALS[$s]}"} 2>"$TMP/err.txt"); then
         record "$s" "$rep" "$out"
         echo "$out"
     else
@@ -203,7 +207,7 @@ scenario() { # server rep name
             return
         fi
         local txt rps non2xx errs
-        if ! txt=$(timeout "$TIMEOUT" wrk -t2 -c32 -d"$WRK_DURATION" -s "$TMP/hot.lua" "${URL[$s]}${HOT_PATH[$s]}" 2>&1); then
+        if ! txt=$(timeout "$TIMEOUT" wrk -t2 -c32 -d"$WRK_DURATION" -s "$TMP/hot-$s.lua" "${URL[$s]}${HOT_PATH[$s]}" 2>&1); then
             fail "$s" "$rep" hot-get "wrk failed: $txt"
             return
         fi

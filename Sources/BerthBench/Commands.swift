@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import AsyncHTTPClient
 import Crypto
@@ -24,6 +25,9 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "Repository name, e.g. bench/blobs")
     var repo: String
+
+    @Option(help: "USER:PASSWORD sent with HTTP Basic on every request")
+    var credentials: String?
 }
 
 /// One result line.
@@ -92,7 +96,8 @@ func withRegistry<T: Sendable>(
     config.httpVersion = .http1Only
     config.decompression = .disabled
     let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
-    let registry = RegistryClient(http: http, base: options.url, repo: options.repo)
+    let registry = RegistryClient(http: http, base: options.url, repo: options.repo,
+                                  authorization: options.credentials.map { "Basic " + Data($0.utf8).base64EncodedString() })
     do {
         let result = try await body(registry)
         try await http.shutdown()

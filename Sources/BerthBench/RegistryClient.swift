@@ -38,15 +38,18 @@ struct RegistryClient: Sendable {
     /// Base URL without trailing slash, e.g. `http://127.0.0.1:5000`.
     let base: String
     let repo: String
+    /// The `Authorization` header sent with every request, if any.
+    let authorization: String?
     /// Per-request deadline.
     let timeout: TimeAmount = .seconds(600)
 
-    init(http: HTTPClient, base: String, repo: String) {
+    init(http: HTTPClient, base: String, repo: String, authorization: String? = nil) {
         var b = base
         while b.hasSuffix("/") { b.removeLast() }
         self.http = http
         self.base = b
         self.repo = repo
+        self.authorization = authorization
     }
 
     var repoURL: String { "\(base)/v2/\(repo)" }
@@ -67,6 +70,8 @@ struct RegistryClient: Sendable {
     /// Executes `request`; if the status is not in `expect`, reads (part of) the body
     /// and throws an error naming method, URL, status and body.
     func execute(_ request: HTTPClientRequest, expect: Set<UInt>) async throws -> HTTPClientResponse {
+        var request = request
+        if let authorization { request.headers.replaceOrAdd(name: "Authorization", value: authorization) }
         let response = try await http.execute(request, timeout: timeout)
         if !expect.contains(response.status.code) {
             let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? "<unreadable body>"

@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import CSystemCalls
 import Controller
@@ -18,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
-    @Option(help: "File holding the bootstrap administrator's secret (else BERTH_ADMIN_PASSWORD). Without one the admin API is off.")
+    @Option(help: "File holding the bootstrap administrator's password (else BERTH_ADMIN_PASSWORD); the user 'admin' logs in with it. Without one, only declared identities can log in.")
     var adminPasswordFile: String?
 
     @OptionGroup(title: "Reconciling declarations") var source: SourceOptions
@@ -54,7 +55,11 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
         }
         let reconciling = Task { await loop?.run() }
-        defer { reconciling.cancel() }
+        let renewing = Task { await server.maintainCredentials() }
+        defer {
+            reconciling.cancel()
+            renewing.cancel()
+        }
         try await app.runService()
     }
 

@@ -29,10 +29,19 @@ public protocol AdminEndpoint: Sendable {
 public struct LocalAdmin: AdminEndpoint {
     let configuration: any ConfigurationStore
     let metadata: any MetadataStore
+    /// Told of every configuration that lands, so what depends on it (access control) follows at once.
+    let didApply: @Sendable (DesiredState) async -> Void
 
-    public init(configuration: any ConfigurationStore, metadata: any MetadataStore) {
+    public init(configuration: any ConfigurationStore, metadata: any MetadataStore,
+                didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
         self.configuration = configuration
         self.metadata = metadata
+        self.didApply = didApply
+    }
+
+    /// The live configuration, read as declarations.
+    public func liveDeclarations() async throws -> DesiredState {
+        try DesiredState(canonical: try await configuration.configuration().objects.map(Reconciliation.canonicalObject))
     }
 
     public func liveState() async throws -> LiveState {
@@ -60,13 +69,16 @@ public struct LocalAdmin: AdminEndpoint {
             case .delete(let kind, let name): result["\(kind)/\(name)"] = nil
             }
         }
+        let state: DesiredState
         do {
-            _ = try DesiredState(canonical: try result.values.map(Reconciliation.canonicalObject))
+            state = try DesiredState(canonical: try result.values.map(Reconciliation.canonicalObject))
         } catch {
             throw AdminAPIError.invalid("the change set would leave an unreadable configuration: \(error)")
         }
         // The fingerprint read above guards against a change landing between this check and the write.
-        return try await configuration.apply(changes, expectedFingerprint: fingerprint, source: source)
+        let revision = try await configuration.apply(changes, expectedFingerprint: fingerprint, source: source)
+        await didApply(state)
+        return revision
     }
 
     public func revisions(limit: Int) async throws -> [ConfigurationRevision] {

@@ -49,6 +49,44 @@ enum AdminWire {
         var revisions: [ConfigurationRevision]
     }
 
+    /// A robot's credential without the sealed token: what an operator needs to see.
+    struct Robot: Codable, Sendable {
+        var name: String
+        var login: String
+        var issuedAt: Date
+        var expiresAt: Date
+        var sealedTo: String
+        var previousValidUntil: Date?
+
+        init(_ credential: RobotCredential) {
+            name = credential.robot
+            login = "robot$" + credential.robot
+            issuedAt = credential.issuedAt
+            expiresAt = credential.expiresAt
+            sealedTo = credential.recipient
+            previousValidUntil = credential.previousValidUntil
+        }
+    }
+
+    struct Robots: Codable, Sendable {
+        var robots: [Robot]
+    }
+
+    /// The token sealed to the robot's consumer: `age -d -i KEY` opens it; nobody else can.
+    struct SealedCredential: Codable, Sendable {
+        var robot: Robot
+        var sealed: String
+
+        init(_ credential: RobotCredential) {
+            robot = Robot(credential)
+            sealed = credential.sealed
+        }
+    }
+
+    struct SecurityEvents: Codable, Sendable {
+        var events: [SecurityEvent]
+    }
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -72,6 +110,4 @@ public struct AdminAPIError: Error, Sendable, CustomStringConvertible {
 
     static func invalid(_ message: String) -> Self { .init(status: 400, code: "INVALID", message: message) }
     static let unauthorized = Self(status: 401, code: "UNAUTHORIZED", message: "admin credentials required")
-    static let disabled = Self(status: 403, code: "DENIED",
-                               message: "the admin API is disabled: start berth serve with --admin-password-file FILE or BERTH_ADMIN_PASSWORD")
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Access
 import Registry
 import Storage
 
@@ -22,6 +23,7 @@ public struct BerthServer: Sendable {
     }
 
     public let admin: LocalAdmin
+    public let access: AccessService
     public let status: ReconcileStatusBoard
     let responder: BerthResponder
     let configuration: Configuration
@@ -30,14 +32,30 @@ public struct BerthServer: Sendable {
     public init(configuration: Configuration, status: ReconcileStatusBoard = ReconcileStatusBoard(), logger: Logger) async throws {
         let (blobs, metadata) = try RegistryServer.openStores(dataDirectory: configuration.dataDirectory)
         try await RegistryServer.removeAbandonedUploads(blobs: blobs, metadata: metadata, logger: logger)
-        admin = LocalAdmin(configuration: metadata, metadata: metadata)
+        let access = try AccessService(dataDirectory: configuration.dataDirectory, store: metadata,
+                                       administrator: configuration.adminCredentials, logger: logger)
+        admin = LocalAdmin(configuration: metadata, metadata: metadata, didApply: { await access.configurationChanged(to: $0) })
+        await access.configurationChanged(to: try await admin.liveDeclarations())
+        self.access = access
         self.status = status
         self.configuration = configuration
         self.logger = logger
         responder = BerthResponder(
-            registry: Registry(blobs: blobs, metadata: metadata, logger: logger),
-            admin: AdminAPI(admin: admin, credentials: configuration.adminCredentials, status: status, logger: logger),
+            registry: Registry(blobs: blobs, metadata: metadata, access: RegistryGate(access: access), logger: logger),
+            admin: AdminAPI(admin: admin, credentials: configuration.adminCredentials, access: access, status: status, logger: logger),
+            token: TokenEndpoint(access: access),
             status: status)
+    }
+
+    public var dataDirectory: URL { configuration.dataDirectory }
+
+    /// Renews robot tokens as they come due, until cancelled.
+    public func maintainCredentials(every interval: Duration = .seconds(60)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            await access.refreshRobotCredentials()
+        }
     }
 
     /// The application; `onListening` receives the bound address (useful with port 0).
@@ -58,20 +76,25 @@ public struct BerthServer: Sendable {
 }
 
 struct BerthResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = RegistryRequestContext
 
     let registry: Registry
     let admin: AdminAPI
+    let token: TokenEndpoint
     let status: ReconcileStatusBoard
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
         if path.hasPrefix("/admin/") || path == "/status" {
             do {
-                return try await admin.respond(to: request, path: path == "/status" ? "/admin/v1/status" : path)
+                return try await admin.respond(to: request, path: path == "/status" ? "/admin/v1/status" : path, address: address)
             } catch let error as AdminAPIError {
                 return AdminAPI.error(error)
             }
+        }
+        if path == TokenEndpoint.path {
+            return try await token.respond(to: request, address: address)
         }
         if path == "/metrics", request.method == .get {
             let text = Metrics.render(await status.current)

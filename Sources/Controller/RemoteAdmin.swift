@@ -35,7 +35,7 @@ public struct RemoteAdmin: AdminEndpoint {
         try await send(.GET, "/admin/v1/status", as: ReconcileStatus.self)
     }
 
-    private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data? = nil, as type: T.Type) async throws -> T {
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data? = nil, as type: T.Type) async throws -> T {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")

@@ -5,10 +5,10 @@ import OCI
 extension Registry {
     static let defaultCatalogPage = 1000
 
-    func catalog(_ request: Request) async throws -> Response {
+    func catalog(_ request: Request, caller: RegistryCaller) async throws -> Response {
         let (limit, last) = try pagination(request)
         let pageSize = limit ?? Self.defaultCatalogPage
-        let names = pageSize == 0 ? [] : try await metadata.repositories(after: last, limit: pageSize + 1)
+        let names = pageSize == 0 ? [] : try await visibleRepositories(to: caller, after: last, count: pageSize + 1)
         let page = Array(names.prefix(pageSize))
         var headers: HTTPFields = [:]
         if names.count > pageSize, let final = page.last {
@@ -16,6 +16,21 @@ extension Registry {
         }
         struct Catalog: Encodable { let repositories: [String] }
         return try Self.json(Catalog(repositories: page.map(\.value)), headers: headers)
+    }
+
+    /// Up to `count` repository names after `last` that the caller may pull, read in batches so that a
+    /// caller who sees few repositories still gets full pages.
+    private func visibleRepositories(to caller: RegistryCaller, after last: String?, count: Int) async throws -> [RepositoryName] {
+        var visible: [RepositoryName] = []
+        var cursor = last
+        let batch = max(count, 500)
+        while visible.count < count {
+            let names = try await metadata.repositories(after: cursor, limit: batch)
+            visible += names.lazy.filter { caller.mayPull($0) }.prefix(count - visible.count)
+            guard names.count == batch, let final = names.last else { break }
+            cursor = final.value
+        }
+        return visible
     }
 
     func tags(_ request: Request, name repository: RepositoryName) async throws -> Response {

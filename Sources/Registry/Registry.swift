@@ -7,27 +7,30 @@ import Storage
 
 /// The OCI Distribution v1.1 HTTP API over a blob store and a metadata store.
 public struct Registry: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = RegistryRequestContext
 
     let blobs: any BlobStore
     let metadata: any MetadataStore
     let uploads = UploadTracker()
     let manifests: ManifestCache
     let maximumManifestSize: Int
+    /// Nil serves everyone everything: only for tests of the protocol itself.
+    let access: (any RegistryAccessControl)?
     let logger: Logger
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, maximumManifestSize: Int = 4 << 20, logger: Logger) {
+    public init(blobs: any BlobStore, metadata: any MetadataStore, access: (any RegistryAccessControl)?, maximumManifestSize: Int = 4 << 20, logger: Logger) {
         self.blobs = blobs
         self.metadata = metadata
         self.manifests = ManifestCache(metadata: metadata)
         self.maximumManifestSize = maximumManifestSize
+        self.access = access
         self.logger = logger
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
         do {
-            response = try await dispatch(request)
+            response = try await dispatch(request, address: context.remoteAddress?.ipAddress)
         } catch let error as RegistryError {
             response = error.response()
         } catch {
@@ -38,10 +41,33 @@ public struct Registry: HTTPResponder {
         return response
     }
 
-    private func dispatch(_ request: Request) async throws -> Response {
+    /// Names are validated before access is decided, so a malformed name never reaches the policy or storage.
+    private func need(of route: Route, method: HTTPRequest.Method) throws(RegistryError) -> RegistryNeed {
+        let read = method == .get || method == .head
+        switch route {
+        case .base: return .ping
+        case .catalog: return .catalog
+        case .tags(let name), .referrers(let name, _):
+            return .repository(try repository(name), .pull)
+        case .manifest(let name, _), .blob(let name, _):
+            return .repository(try repository(name), read ? .pull : method == .delete ? .delete : .push)
+        case .uploads(let name), .upload(let name, _):
+            return .repository(try repository(name), .push)
+        }
+    }
+
+    private func authorize(_ route: Route, _ request: Request, address: String?) async throws -> RegistryCaller {
+        guard let access else { return .unrestricted }
+        let need = try need(of: route, method: request.method)
+        let facts = RegistryRequestFacts(method: request.method, path: request.uri.path, headers: request.headers, authority: request.head.authority, address: address)
+        return try await access.authorize(need, request: facts).get()
+    }
+
+    private func dispatch(_ request: Request, address: String?) async throws -> Response {
         guard let route = Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, status: .notFound, "no such endpoint", detail: request.uri.path)
         }
+        let caller = try await authorize(route, request, address: address)
         let method = request.method
         switch route {
         case .base:
@@ -49,7 +75,7 @@ public struct Registry: HTTPResponder {
             return Response(status: .ok, headers: [.contentType: "application/json", .contentLength: "2"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         case .catalog:
             guard method == .get else { throw RegistryError.unsupported("\(method) is not supported on the catalog") }
-            return try await catalog(request)
+            return try await catalog(request, caller: caller)
         case .tags(let name):
             guard method == .get else { throw RegistryError.unsupported("\(method) is not supported on the tags list") }
             return try await tags(request, name: try repository(name))
@@ -73,7 +99,7 @@ public struct Registry: HTTPResponder {
             }
         case .uploads(let name):
             guard method == .post else { throw RegistryError.unsupported("\(method) is not supported on blob uploads; start one with POST") }
-            return try await startUpload(request, try repository(name))
+            return try await startUpload(request, try repository(name), caller: caller)
         case .upload(let name, let id):
             let repository = try repository(name)
             switch method {

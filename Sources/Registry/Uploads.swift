@@ -5,12 +5,13 @@ import OCI
 import Storage
 
 extension Registry {
-    func startUpload(_ request: Request, _ repository: RepositoryName) async throws -> Response {
+    func startUpload(_ request: Request, _ repository: RepositoryName, caller: RegistryCaller) async throws -> Response {
         let query = request.uri.queryParameters
         if let mount = query["mount"], let from = query["from"] {
             let digest = try parseDigest(mount)
             let source = try self.repository(String(from))
-            if let size = try await metadata.blobSize(repository: source, digest: digest), try await blobs.size(of: digest) != nil {
+            // Mounting reads the source: without pull there, the caller uploads the blob like anyone else.
+            if caller.mayPull(source), let size = try await metadata.blobSize(repository: source, digest: digest), try await blobs.size(of: digest) != nil {
                 try await metadata.linkBlob(repository: repository, digest: digest, size: size)
                 return created(repository, digest)
             }

@@ -4,20 +4,37 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import OCI
+import Access
 import Controller
+import OCI
+
+/// The bootstrap administrator of test servers; `RegistryClient` logs in as it unless a test says otherwise.
+let testAdminPassword = "registry-tests-admin"
+let testAdminAuthorization = "Basic " + Data("admin:\(testAdminPassword)".utf8).base64EncodedString()
 
 /// A real registry on a free loopback port, over a fresh data folder, for the duration of `body`.
 func withRegistry<T: Sendable>(
     dataDirectory: URL? = nil,
     _ body: @Sendable (RegistryClient) async throws -> T
 ) async throws -> T {
+    try await withRegistry(dataDirectory: dataDirectory, configure: { _ in }) { client, _ in try await body(client) }
+}
+
+/// Like `withRegistry`, with the server itself at hand and a step to run before serving.
+func withRegistry<T: Sendable>(
+    dataDirectory: URL? = nil,
+    configure: (BerthServer) async throws -> Void,
+    _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
+) async throws -> T {
     let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("berth-registry-\(UUID().uuidString)")
     defer { if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let server = try await BerthServer(configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory), logger: logger)
+    let server = try await BerthServer(
+        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
+        logger: logger)
+    try await configure(server)
     let app = server.makeApplication { _, port in
         continuation.yield(port)
     }
@@ -28,7 +45,7 @@ func withRegistry<T: Sendable>(
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let result = try await body(RegistryClient(base: "http://127.0.0.1:\(port)"))
+        let result = try await body(RegistryClient(base: "http://127.0.0.1:\(port)"), server)
         group.cancelAll()
         while let next = try await group.next() { _ = next }
         return result
@@ -63,6 +80,12 @@ struct RegistryClient: Sendable {
         var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        // `Authorization: -` sends no credentials at all.
+        if request.headers["Authorization"].isEmpty {
+            request.headers.add(name: "Authorization", value: testAdminAuthorization)
+        } else if request.headers["Authorization"] == ["-"] {
+            request.headers.remove(name: "Authorization")
+        }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         var collected = try await response.body.collect(upTo: 64 << 20)

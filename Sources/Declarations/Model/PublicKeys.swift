@@ -63,12 +63,21 @@ public enum RecipientKey: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static let expectation = "a PEM public key, an age recipient (age1…) or an OpenSSH public key (ssh-ed25519 … or ssh-rsa …)"
+    /// DER of the OID 1.2.840.10045.2.1 (id-ecPublicKey).
+    static let ecPublicKeyOID = Data([0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01])
+
+    static let expectation = "an RSA PEM public key, an age recipient (age1…) or an OpenSSH public key (ssh-ed25519 … or ssh-rsa …)"
 
     public static func parse(_ text: String) -> Result<RecipientKey, PatternError> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("-----BEGIN") {
-            return PEMPublicKey.parse(trimmed).map { .pem($0) }
+            return PEMPublicKey.parse(trimmed).flatMap { key in
+                // Tokens are sealed in the age format, which has no recipient type for elliptic-curve keys.
+                if key.label == "EC PUBLIC KEY" || key.der.firstRange(of: ecPublicKeyOID) != nil {
+                    return .failure(.init(reason: "it is an elliptic-curve key, which tokens cannot be sealed to; use an age recipient (age1…), an ssh-ed25519 or ssh-rsa key, or an RSA public key"))
+                }
+                return .success(.pem(key))
+            }
         }
         if trimmed.hasPrefix("AGE-SECRET-KEY-") {
             return .failure(.init(reason: "it is an age SECRET key; secret keys never go in git, put its public recipient (age1…) here"))

@@ -62,6 +62,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-1024;")
         try writeConnection.execute(Self.schema)
         try writeConnection.execute(Self.configurationSchema)
+        try writeConnection.execute(Self.accessSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)

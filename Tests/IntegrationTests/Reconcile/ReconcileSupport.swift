@@ -256,9 +256,11 @@ func withServe<T>(
     data: URL,
     logs: URL,
     _ arguments: [String],
+    bootstrapAdministrator: Bool = true,
     _ body: (BerthProcess) async throws -> T
 ) async throws -> T {
-    let server = try await BerthProcess.start(dataDirectory: data, logDirectory: logs, extraArguments: arguments)
+    let server = try await BerthProcess.start(dataDirectory: data, logDirectory: logs, extraArguments: arguments,
+                                              bootstrapAdministrator: bootstrapAdministrator)
     do {
         let result = try await body(server)
         await server.stop()
@@ -455,7 +457,7 @@ func waitUntil<T>(
 /// Pushes a tiny one-layer OCI image to `repository:tag` through the registry API; returns the manifest digest.
 @discardableResult
 func pushTinyImage(to server: BerthProcess, repository: String, tag: String) async throws -> String {
-    try await RegistryClient.with(baseURL: server.baseURL) { client in
+    try await RegistryClient.with(baseURL: server.baseURL, authorization: server.adminAuthorization) { client in
         let config = Data(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{}}"#.utf8)
         let layer = randomData(count: 2048)
         try await client.pushBlob(config, to: repository, mode: .postThenPut)

@@ -27,6 +27,13 @@ final class BerthProcess: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
+    /// HTTP Basic for the bootstrap administrator: the password from `--admin-password-file`, else the tests' default.
+    var adminAuthorization: String {
+        guard let index = arguments.firstIndex(of: "--admin-password-file"), index + 1 < arguments.count,
+              let secret = try? String(contentsOfFile: arguments[index + 1], encoding: .utf8) else { return TestEnvironment.adminAuthorization }
+        let password = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        return "Basic " + Data("admin:\(password)".utf8).base64EncodedString()
+    }
     /// `127.0.0.1:PORT`, the registry host as clients name it.
     var host: String { "127.0.0.1:\(port)" }
 
@@ -49,6 +56,7 @@ final class BerthProcess: @unchecked Sendable {
         dataDirectory: URL,
         logDirectory: URL? = nil,
         extraArguments: [String] = [],
+        bootstrapAdministrator: Bool = true,
         startupTimeout: Duration = .seconds(30)
     ) async throws -> BerthProcess {
         let binary = TestEnvironment.berthBinary
@@ -66,7 +74,10 @@ final class BerthProcess: @unchecked Sendable {
             .split(separator: " ").map(String.init)
         let arguments = ["serve", "--listen", "127.0.0.1:0", "--data", dataDirectory.path]
             + fromEnvironment + extraArguments
-        let process = try launch(binary, arguments, files: files)
+        // Every server has a bootstrap administrator the tests log in as, unless a test brings its own secret.
+        let environment = arguments.contains("--admin-password-file")
+            ? nil : ["BERTH_ADMIN_PASSWORD": bootstrapAdministrator ? TestEnvironment.adminPassword : ""]
+        let process = try launch(binary, arguments, files: files, environment: environment)
 
         let clock = ContinuousClock()
         let deadline = clock.now + startupTimeout

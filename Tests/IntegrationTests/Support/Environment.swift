@@ -25,6 +25,10 @@ enum TestEnvironment {
         return packageRoot.appendingPathComponent(".build/debug/berth")
     }
 
+    /// The bootstrap administrator's password of servers the tests start.
+    static let adminPassword = "berth-integration-admin"
+    static var adminAuthorization: String { "Basic " + Data("admin:\(adminPassword)".utf8).base64EncodedString() }
+
     /// When set (to anything), temporary directories (data, server logs, layouts) are left behind for inspection.
     static var keepTemporaryFiles: Bool {
         ProcessInfo.processInfo.environment["BERTH_KEEP_TEMP"] != nil

@@ -55,12 +55,15 @@ enum UploadMode: String, CaseIterable, Sendable {
 struct RegistryClient: Sendable {
     let http: HTTPClient
     let baseURL: URL
+    /// Sent unless a request brings its own `Authorization` (or `Authorization: -` for none).
+    var authorization = TestEnvironment.adminAuthorization
     var requestTimeout: TimeAmount = .seconds(20)
 
     /// Creates an HTTP client for one server, runs `body`, and shuts the client down.
     @discardableResult
     static func with<T>(
         baseURL: URL,
+        authorization: String = TestEnvironment.adminAuthorization,
         _ body: (RegistryClient) async throws -> T
     ) async throws -> T {
         var configuration = HTTPClient.Configuration()
@@ -68,7 +71,7 @@ struct RegistryClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(30),
                                              concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let client = RegistryClient(http: http, baseURL: baseURL)
+        let client = RegistryClient(http: http, baseURL: baseURL, authorization: authorization)
         do {
             let result = try await body(client)
             try await http.shutdown()
@@ -97,6 +100,12 @@ struct RegistryClient: Sendable {
         request.method = method
         for (name, value) in headers {
             request.headers.add(name: name, value: value)
+        }
+        // The bootstrap administrator, unless the test sends its own credentials (or none: `Authorization: -`).
+        if !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+            request.headers.add(name: "Authorization", value: authorization)
+        } else if request.headers["Authorization"] == ["-"] {
+            request.headers.remove(name: "Authorization")
         }
         // AsyncHTTPClient derives Content-Length from the body; an empty body gives `Content-Length: 0`.
         if let body {

@@ -15,11 +15,22 @@ struct Skopeo: Sendable {
         self.workDirectory = workDirectory
         policy = workDirectory.appendingPathComponent("policy.json")
         try Data(#"{"default":[{"type":"insecureAcceptAnything"}]}"#.utf8).write(to: policy)
-        // An empty registries.conf and a nonexistent auth file keep the machine's configuration out of the test.
+        // An empty registries.conf and an auth file of our own keep the machine's configuration out of the test.
         try Data().write(to: workDirectory.appendingPathComponent("registries.conf"))
         try FileManager.default.createDirectory(at: workDirectory.appendingPathComponent("skopeo-tmp"),
                                                 withIntermediateDirectories: true)
         self.server = server
+        if let server { try Self.logIn(to: server.host, authFile: workDirectory.appendingPathComponent("auth.json")) }
+    }
+
+    /// Adds the bootstrap administrator's credentials for `host` to the auth file skopeo reads, as
+    /// `skopeo login` would; other hosts already in the file stay.
+    static func logIn(to host: String, authFile: URL, user: String = "admin", password: String = TestEnvironment.adminPassword) throws {
+        var file = (try? JSONSerialization.jsonObject(with: Data(contentsOf: authFile))) as? [String: Any] ?? [:]
+        var auths = file["auths"] as? [String: Any] ?? [:]
+        auths[host] = ["auth": Data("\(user):\(password)".utf8).base64EncodedString()]
+        file["auths"] = auths
+        try JSONSerialization.data(withJSONObject: file).write(to: authFile, options: .atomic)
     }
 
     /// `skopeo --policy P ARGS…`, returning the result whatever the exit status.

@@ -13,7 +13,12 @@ public struct AdminCredentials: Sendable {
         digest = SHA256.hash(data: Data(trimmed.utf8))
     }
 
-    /// Accepts `Bearer <secret>` or HTTP Basic `admin:<secret>`.
+    /// The bootstrap administrator's password, as presented at a login.
+    public func accepts(password: String) -> Bool {
+        SHA256.hash(data: Data(password.utf8)) == digest
+    }
+
+    /// Accepts `Bearer <secret>` (what `--token-file` sends) or HTTP Basic `admin:<secret>`.
     public func accepts(authorization header: String?) -> Bool {
         guard let header else { return false }
         let parts = header.split(separator: " ", maxSplits: 1)
@@ -29,6 +34,6 @@ public struct AdminCredentials: Sendable {
         } else {
             return false
         }
-        return SHA256.hash(data: Data(secret.utf8)) == digest
+        return accepts(password: secret)
     }
 }

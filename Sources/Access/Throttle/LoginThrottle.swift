@@ -1,0 +1,135 @@
+import Foundation
+
+/// Counts failed logins per identity and per client address, and locks a key that fails
+/// too often, with a backoff that doubles on each further failure.
+///
+/// The HTTP layer calls ``check(identity:address:now:)`` before verifying a password (a
+/// throttled attempt costs no hashing), then ``recordFailure(identity:address:now:)`` or
+/// ``recordSuccess(identity:address:now:)``. Time is always passed in.
+///
+/// State is per process and in memory: a restart forgets it, which is acceptable for a
+/// limit that lasts minutes.
+public actor LoginThrottle {
+    public let policy: ThrottlePolicy
+    private var identities = InsertionOrderedMap<String, Counter>()
+    private var addresses = InsertionOrderedMap<String, Counter>()
+
+    public init(policy: ThrottlePolicy = .default) {
+        self.policy = policy
+    }
+
+    /// `.throttled` when either the identity or the address is locked, with the longer wait.
+    public func check(identity: String?, address: String, now: Date) -> ThrottleDecision {
+        var wait: TimeInterval = 0
+        if let identity, let counter = identities[identity] { wait = max(wait, counter.remainingLock(at: now)) }
+        if let counter = addresses[addressKey(address)] { wait = max(wait, counter.remainingLock(at: now)) }
+        guard wait > 0 else { return .allowed }
+        return .throttled(retryAfter: max(1, Int(wait.rounded(.up))))
+    }
+
+    /// A failed login: counts against the address, and against the identity when the client
+    /// named one (a malformed or anonymous attempt has none).
+    public func recordFailure(identity: String?, address: String, now: Date) {
+        if let identity {
+            Self.fail(&identities, key: identity, limit: policy.identity, policy: policy, now: now)
+        }
+        Self.fail(&addresses, key: addressKey(address), limit: policy.address, policy: policy, now: now)
+    }
+
+    /// A successful login clears the identity's failures: the owner got in, so earlier typos
+    /// should not count against them. The address keeps its count, or an attacker holding one
+    /// valid account could reset their address's count between guesses at others.
+    public func recordSuccess(identity: String, address: String, now: Date) {
+        identities.removeValue(forKey: identity)
+    }
+
+    /// Keys currently remembered (identities plus addresses), for tests and metrics.
+    public var trackedKeys: Int { identities.count + addresses.count }
+
+    private static func fail(
+        _ map: inout InsertionOrderedMap<String, Counter>, key: String, limit: ThrottlePolicy.Limit,
+        policy: ThrottlePolicy, now: Date
+    ) {
+        var counter = map[key] ?? Counter(windowStart: now)
+        counter.recordFailure(at: now, limit: limit, policy: policy)
+        map.set(counter, for: key)
+        // Identities and addresses get half the budget each, so a flood of one kind (random
+        // names, or many addresses) cannot evict the other kind's locks.
+        let capacity = policy.maximumKeys / 2
+        if map.count > capacity {
+            shrink(&map, to: capacity, policy: policy, now: now)
+        }
+    }
+
+    /// First forgets keys that no longer matter (unlocked, quiet for a window), then the
+    /// least recently failed ones; shrinks to 90% so the scan is paid once per many inserts.
+    private static func shrink(
+        _ map: inout InsertionOrderedMap<String, Counter>, to capacity: Int, policy: ThrottlePolicy, now: Date
+    ) {
+        let longestWindow = max(policy.identity.window, policy.address.window).timeInterval
+        map.removeAll { $0.isForgettable(at: now, window: longestWindow) }
+        let target = max(1, capacity - capacity / 10)
+        while map.count > target, map.popOldest() != nil {}
+    }
+
+    /// The key an address is counted under: IPv4 (also IPv4-mapped IPv6) as is, IPv6 by prefix.
+    private func addressKey(_ address: String) -> String {
+        AddressKey.normalized(address, ipv6PrefixLength: policy.ipv6PrefixLength)
+    }
+}
+
+/// Failure count of one key in a fixed window, plus its lock.
+struct Counter: Sendable {
+    var windowStart: Date
+    var failures = 0
+    /// How many times the key has been locked in a row; the backoff doubles with each.
+    var lockouts = 0
+    var lockedUntil: Date?
+    var lastFailure: Date?
+
+    init(windowStart: Date) {
+        self.windowStart = windowStart
+    }
+
+    func remainingLock(at now: Date) -> TimeInterval {
+        guard let lockedUntil else { return 0 }
+        return max(0, lockedUntil.timeIntervalSince(now))
+    }
+
+    mutating func recordFailure(at now: Date, limit: ThrottlePolicy.Limit, policy: ThrottlePolicy) {
+        let window = limit.window.timeInterval
+        defer { lastFailure = now }
+        if let until = lockedUntil {
+            if now < until || now.timeIntervalSince(until) < window {
+                // Failing while locked, or again soon after the lock ended: lock longer.
+                lock(at: now, policy: policy)
+                return
+            }
+            // Quiet for a whole window after the lock: start over.
+            self = Counter(windowStart: now)
+        }
+        if now.timeIntervalSince(windowStart) >= window {
+            windowStart = now
+            failures = 0
+        }
+        failures += 1
+        if failures >= limit.failures { lock(at: now, policy: policy) }
+    }
+
+    private mutating func lock(at now: Date, policy: ThrottlePolicy) {
+        lockouts += 1
+        let initial = policy.initialBackoff.timeInterval
+        // 2^(lockouts-1) would overflow long before it matters; the cap applies from ~2^10 on.
+        let factor = pow(2.0, Double(min(lockouts - 1, 30)))
+        let backoff = min(initial * factor, policy.maximumBackoff.timeInterval)
+        lockedUntil = now.addingTimeInterval(backoff)
+    }
+
+    /// Nothing would change if this key were forgotten now: not locked, no lock recent enough
+    /// to double, and no failures left in the current window.
+    func isForgettable(at now: Date, window: TimeInterval) -> Bool {
+        if let lockedUntil, now.timeIntervalSince(lockedUntil) < window { return false }
+        guard let lastFailure else { return true }
+        return now.timeIntervalSince(lastFailure) >= window && now.timeIntervalSince(windowStart) >= window
+    }
+}

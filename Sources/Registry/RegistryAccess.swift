@@ -1,0 +1,63 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OCI
+
+/// What a registry request needs, derived from its route before any handler runs.
+public enum RegistryNeed: Sendable, Hashable {
+    /// `GET /v2/`: any authenticated caller (the version check clients use to discover the auth scheme).
+    case ping
+    /// `GET /v2/_catalog`: an authenticated caller; the listing is filtered to what the caller may pull.
+    case catalog
+    /// An operation on one repository.
+    case repository(RepositoryName, RegistryOperation)
+}
+
+public enum RegistryOperation: String, Sendable, Hashable, CaseIterable {
+    case pull, push, delete
+}
+
+/// Who the registry is serving, as far as handlers need to know: what they may pull
+/// (for the catalog and for cross-repository mounts).
+public struct RegistryCaller: Sendable {
+    public let name: String
+    private let pullable: @Sendable (RepositoryName) -> Bool
+
+    public init(name: String, mayPull: @escaping @Sendable (RepositoryName) -> Bool) {
+        self.name = name
+        self.pullable = mayPull
+    }
+
+    public func mayPull(_ repository: RepositoryName) -> Bool { pullable(repository) }
+
+    /// For a registry without access control.
+    public static let unrestricted = RegistryCaller(name: "anyone", mayPull: { _ in true })
+}
+
+/// The request facts access control decides on; never the body.
+public struct RegistryRequestFacts: Sendable {
+    public var method: HTTPRequest.Method
+    public var path: String
+    public var headers: HTTPFields
+    /// The host the client addressed (its `Host` header), for links back to this server.
+    public var authority: String?
+    /// The client's IP address, when the transport knows it.
+    public var address: String?
+}
+
+/// The one question the registry asks per request. The answer either lets the request through with the
+/// caller it was made by, or is the error to send (401 with a challenge, 403, 429…), already complete.
+public protocol RegistryAccessControl: Sendable {
+    func authorize(_ need: RegistryNeed, request: RegistryRequestFacts) async -> Result<RegistryCaller, RegistryError>
+}
+
+/// A request context that keeps the client's address, which access control records and rate-limits by.
+public struct RegistryRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// A scratch directory for running the real key tools and `age`; removed when released.
+final class Workspace {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sealing-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+
+
+    func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path(name))) }
+
+    struct Outcome {
+        let status: Int32
+        let output: [UInt8]
+        let stderr: String
+        var stdout: String { String(decoding: output, as: UTF8.self) }
+    }
+
+    /// Runs `tool` (looked up on PATH) in the workspace. Output goes through files, not pipes, so a
+    /// chatty tool cannot block on a full pipe buffer.
+    @discardableResult
+    func run(_ tool: String, _ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Self.locate(tool))
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let id = UUID().uuidString
+        let outPath = path(".out-\(id)"), errPath = path(".err-\(id)")
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+            FileManager.default.createFile(atPath: errPath, contents: nil),
+            let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath)
+        else { throw ToolFailure("cannot create output files in \(directory.path)") }
+        defer {
+            try? out.close()
+            try? err.close()
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            output: Array((try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()),
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Like `run`, but a non-zero exit fails with the tool's stderr.
+    @discardableResult
+    func mustRun(_ tool: String, _ arguments: [String]) throws -> Outcome {
+        let outcome = try run(tool, arguments)
+        guard outcome.status == 0 else {
+            throw ToolFailure("\(tool) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr)")
+        }
+        return outcome
+    }
+
+    /// Fails loudly instead of skipping: these tests exist to prove stock tools can decrypt.
+    static func locate(_ tool: String) throws -> String {
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in searchPath.split(separator: ":") {
+            let candidate = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw ToolFailure("required tool '\(tool)' is not on PATH; install it (age, openssh-client, openssl) — these tests do not skip")
+    }
+}
+
+struct ToolFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func randomToken(_ count: Int = 40) -> [UInt8] {
+    (0..<count).map { _ in UInt8.random(in: .min ... .max) }
+}
