@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(
             name: "ControllerTests",
-            dependencies: ["Access", "Controller", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Access", "Controller", "Declarations", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
         .testTarget(

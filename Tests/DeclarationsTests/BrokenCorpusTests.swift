@@ -261,6 +261,25 @@ let brokenCases: [BrokenCase] = [
           deliverTo: {recipientPublicKey: "AGE-SECRET-KEY-1QQQQ"}
         """,
         expected: "test.yaml:6:35: spec.deliverTo.recipientPublicKey: invalid key: it is an age SECRET key; secret keys never go in git"),
+    BrokenCase(name: "elliptic-curve key as a recipient", yaml: """
+        \(H)kind: RobotAccount
+        metadata: {name: ci}
+        spec:
+          expiresIn: 30d
+          deliverTo:
+            recipientPublicKey: |
+              -----BEGIN PUBLIC KEY-----
+              MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5MngE/sdIPl4pJV6jQZpno5GROuQ
+              6+0In33ZDTb/5hYl4ZuHJ6q6g5C63p3f/mnHSq3NqRPYcL2yKgskzBV5HA==
+              -----END PUBLIC KEY-----
+        """,
+        expected: "test.yaml:7:25: spec.deliverTo.recipientPublicKey: invalid key: it is an elliptic-curve key, which tokens cannot be sealed to"),
+    BrokenCase(name: "user named admin", yaml: """
+        \(H)kind: User
+        metadata: {name: admin}
+        spec: {passwordHash: "$2y$04$o5OhK/07rQpql1NOua0bPOjB8Sr4S0BW6NIjFZY8vUfwhbxEWkUOC"}
+        """,
+        expected: "test.yaml:3:18: metadata.name: the user name 'admin' is reserved for the bootstrap administrator"),
     BrokenCase(name: "signer without keys", yaml: """
         \(H)kind: Signer
         metadata: {name: nobody}

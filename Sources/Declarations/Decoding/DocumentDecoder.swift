@@ -108,6 +108,9 @@ struct DocumentDecoder {
         } else if let problem = NameRule.problem(name) {
             c.error(nameNode, "metadata.name: invalid name '\(name)': \(problem); expected \(NameRule.expectation)")
             return nil
+        } else if kind == .user && name == "admin" {
+            c.error(nameNode, "metadata.name: the user name 'admin' is reserved for the bootstrap administrator, whose password berth serve takes from --admin-password-file or BERTH_ADMIN_PASSWORD; choose another name")
+            return nil
         }
         return (ObjectMetadata(name: name, labels: labels, annotations: annotations), nameNode)
     }
