@@ -17,7 +17,7 @@ enum BlobDriver: String, CaseIterable {
 enum MetadataDriver: String, CaseIterable {
     case sqlite
 
-    func make(in directory: URL) throws -> any MetadataStore & ConfigurationStore {
+    func make(in directory: URL) throws -> any MetadataStore & ConfigurationStore & AccessStore {
         switch self {
         case .sqlite: try SQLiteMetadataStore(path: directory.appendingPathComponent("metadata.sqlite").path)
         }

@@ -61,6 +61,9 @@ extension SQLiteMetadataStore: AccessStore {
         }
     }
 
+    /// How many security events are kept: a flood of refused requests must not fill the disk.
+    static let securityEventsKept: Int64 = 100_000
+
     public func record(_ events: [SecurityEvent]) async throws {
         guard !events.isEmpty else { return }
         try await write { connection in
@@ -69,6 +72,10 @@ extension SQLiteMetadataStore: AccessStore {
                     "INSERT INTO security_events (time, kind, subject, address, action, reason) VALUES (?, ?, ?, ?, ?, ?)",
                     [.real(event.time.timeIntervalSince1970), .text(event.kind.rawValue), .text(event.subject), .text(event.address),
                      .text(event.action), .text(event.reason)])
+                let id = connection.lastInsertedRow
+                if id % 1000 == 0 {
+                    try connection.query("DELETE FROM security_events WHERE id <= ?", [.integer(id - Self.securityEventsKept)])
+                }
             }
         }
     }

@@ -1,0 +1,47 @@
+import Foundation
+import Storage
+import Testing
+
+/// The contract every `AccessStore` must honour.
+@Suite struct AccessStoreConformance {
+    static func credential(_ robot: String, digest: String, at time: TimeInterval = 1_800_000_000) -> RobotCredential {
+        RobotCredential(robot: robot, digest: digest, issuedAt: Date(timeIntervalSince1970: time),
+                        expiresAt: Date(timeIntervalSince1970: time + 86_400), recipient: "age1example", sealed: "-----BEGIN AGE ENCRYPTED FILE-----")
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func robotCredentialsAreReplacedAndRemovedTogether(driver: MetadataDriver) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try driver.make(in: directory)
+            #expect(try await store.robotCredentials().isEmpty)
+            let ci = Self.credential("ci", digest: "sha256:aa")
+            let puller = Self.credential("puller", digest: "sha256:bb")
+            try await store.updateRobotCredentials([ci, puller], keeping: ["ci", "puller"])
+            #expect(try await store.robotCredentials() == [ci, puller])
+
+            var rotated = Self.credential("ci", digest: "sha256:cc", at: 1_800_100_000)
+            rotated.previousDigest = "sha256:aa"
+            rotated.previousValidUntil = Date(timeIntervalSince1970: 1_800_103_600)
+            try await store.updateRobotCredentials([rotated], keeping: ["ci"])
+            #expect(try await store.robotCredentials() == [rotated], "puller is gone, ci is replaced")
+
+            try await store.updateRobotCredentials([], keeping: [])
+            #expect(try await store.robotCredentials().isEmpty)
+        }
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func securityEventsComeBackNewestFirst(driver: MetadataDriver) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try driver.make(in: directory)
+            let events = (0..<5).map { index in
+                SecurityEvent(time: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), kind: index % 2 == 0 ? .accessDenied : .authenticationFailed,
+                              subject: "user:u\(index)", address: "10.0.0.\(index)", action: "push team/app", reason: "no push permission")
+            }
+            try await store.record(Array(events.prefix(2)))
+            try await store.record(Array(events.dropFirst(2)))
+            #expect(try await store.securityEvents(limit: 10) == events.reversed())
+            #expect(try await store.securityEvents(limit: 2) == Array(events.reversed().prefix(2)))
+        }
+    }
+}
