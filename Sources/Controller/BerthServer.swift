@@ -97,7 +97,7 @@ struct BerthResponder: HTTPResponder {
             return try await token.respond(to: request, address: address)
         }
         if path == "/metrics", request.method == .get {
-            let text = Metrics.render(await status.current)
+            let text = Metrics.render(await status.current, securityEvents: admin.access.events.counts.current)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4", .contentLength: String(text.utf8.count)],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }

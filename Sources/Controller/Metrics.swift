@@ -1,6 +1,11 @@
-/// Reconciler metrics in the Prometheus text format.
+import Storage
+
+/// Reconciler and access metrics in the Prometheus text format.
 enum Metrics {
-    static func render(_ status: ReconcileStatus) -> String {
+    static func render(_ status: ReconcileStatus, securityEvents: [SecurityEvent.Kind: Int]) -> String {
+        let events = [SecurityEvent.Kind.authenticationFailed, .accessDenied, .throttled]
+            .map { "berth_security_events_total{kind=\"\($0.rawValue)\"} \(securityEvents[$0] ?? 0)" }
+            .joined(separator: "\n")
         let drifted = status.condition("Drifted")?.status == "True" ? 1 : 0
         let ready = status.condition("Ready")?.status == "True" ? 1 : 0
         return """
@@ -25,6 +30,9 @@ enum Metrics {
             # HELP berth_ready Whether the registry matches the last good commit.
             # TYPE berth_ready gauge
             berth_ready \(ready)
+            # HELP berth_security_events_total Authentication failures, denials and throttled logins since start.
+            # TYPE berth_security_events_total counter
+            \(events)
 
             """
     }

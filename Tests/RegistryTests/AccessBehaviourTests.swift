@@ -203,6 +203,9 @@ struct AccessBehaviourTests {
             #expect(list.contains { $0.kind == "authentication-failed" && $0.subject == "root" && $0.address == "127.0.0.1" })
             #expect(list.contains { $0.kind == "access-denied" && $0.subject == "user:reader" && $0.action == "push team/app" })
             #expect(!events.text.contains("hunter2") && !events.text.contains("reader-password"))
+            let metrics = try await client.request(.GET, "/metrics", headers: [("Authorization", "-")]).text
+            #expect(metrics.contains("berth_security_events_total{kind=\"access-denied\"} 2"), "\(metrics)")
+            #expect(metrics.contains("berth_security_events_total{kind=\"authentication-failed\"} 1"), "\(metrics)")
         }
     }
 
