@@ -13,9 +13,19 @@ struct SkopeoCredentialsTests {
         spec: {anonymousPull: false}
         ---
         apiVersion: berth.dev/v1alpha1
+        kind: Tier
+        metadata: {name: public}
+        spec: {anonymousPull: true}
+        ---
+        apiVersion: berth.dev/v1alpha1
         kind: Repository
         metadata: {name: "team/**"}
         spec: {tier: private}
+        ---
+        apiVersion: berth.dev/v1alpha1
+        kind: Repository
+        metadata: {name: "open/**"}
+        spec: {tier: public}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: Role
@@ -30,7 +40,7 @@ struct SkopeoCredentialsTests {
         apiVersion: berth.dev/v1alpha1
         kind: RoleBinding
         metadata: {name: team-image-admins}
-        spec: {role: image-admin, repositories: ["team/**"], subjects: [{user: writer}]}
+        spec: {role: image-admin, repositories: ["team/**", "open/**"], subjects: [{user: writer}]}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: RoleBinding
@@ -86,6 +96,15 @@ struct SkopeoCredentialsTests {
 
                 let anonymous = try await skopeo.run(["inspect", "--raw", "--tls-verify=false", ref])
                 #expect(!anonymous.succeeded && anonymous.stderrString.lowercased().contains("unauthorized"), "\(anonymous.summary)")
+                // Anonymous pulls work where the tier allows them: skopeo asks the token endpoint for an anonymous token.
+                let open = "docker://\(server.host)/open/tool:v1"
+                try await skopeo.succeed(["copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", "writer:writer-password",
+                                          "oci:\(layout.path):v1", open], "push to a public repository")
+                let anonymousPull = try await skopeo.succeed(["inspect", "--raw", "--tls-verify=false", open], "anonymous pull from a public tier")
+                #expect(anonymousPull.stdout == image.manifestBytes)
+                let anonymousPush = try await skopeo.run(["copy", "--dest-tls-verify=false", "oci:\(layout.path):v1", "docker://\(server.host)/open/tool:v2"])
+                #expect(!anonymousPush.succeeded, "anonymous push to a public repository: \(anonymousPush.summary)")
+
                 let wrong = try await skopeo.run(["inspect", "--raw", "--tls-verify=false", "--creds", "reader:not-it", ref])
                 #expect(!wrong.succeeded, "\(wrong.summary)")
 
