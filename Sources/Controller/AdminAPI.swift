@@ -21,6 +21,8 @@ struct AdminAPI: Sendable {
         if credentials?.accepts(authorization: header) == true { return nil }
         let action = "\(request.method) \(path)"
         switch await access.authenticator.authenticate(authorization: header, address: address) {
+        case .token(.anonymous, _):
+            return .unauthorized
         case .password(let principal), .token(let principal, _):
             if access.authenticator.policy.isAdministrator(principal) { return nil }
             await access.events.record(SecurityEvent(kind: .accessDenied, subject: principal.description, address: address, action: action,

@@ -163,6 +163,69 @@ struct AccessMatrixTests {
     }
 }
 
+extension AccessMatrixTests {
+    /// Endpoints that are not about one repository: the version check, the catalog and the admin API.
+    struct ServiceEndpoint: Sendable {
+        let method: String
+        let path: String
+        let body: [UInt8]?
+        /// What may call it: any authenticated caller, or registry administrators only.
+        let administratorsOnly: Bool
+    }
+
+    static let serviceEndpoints: [ServiceEndpoint] = [
+        ServiceEndpoint(method: "GET", path: "/v2/", body: nil, administratorsOnly: false),
+        ServiceEndpoint(method: "GET", path: "/v2/_catalog", body: nil, administratorsOnly: false),
+        ServiceEndpoint(method: "GET", path: "/admin/v1/state", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "GET", path: "/admin/v1/revisions", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "GET", path: "/admin/v1/status", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "GET", path: "/status", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "GET", path: "/admin/v1/robots", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "GET", path: "/admin/v1/security-events", body: nil, administratorsOnly: true),
+        ServiceEndpoint(method: "POST", path: "/admin/v1/changes",
+                        body: Array(#"{"source":{"actor":"admin-api","summary":"nothing"},"changes":[]}"#.utf8), administratorsOnly: true),
+    ]
+
+    @Test("version check, catalog and admin API × identity × credential kind")
+    func serviceMatrix() async throws {
+        try await withAccessRegistry { client, _ in
+            var cases = 0
+            for identity in Self.identities {
+                let administrator = identity.login == "root" || identity.login == "admin"
+                for credential in Credential.allCases {
+                    let authorization: String
+                    switch credential {
+                    case .basic:
+                        authorization = try await Self.authorization(for: identity, .basic, repository: "team/app", client: client)
+                    case .bearer:
+                        let basic = try await Self.authorization(for: identity, .basic, repository: "team/app", client: client)
+                        authorization = "Bearer " + (try await client.token(scope: "registry:catalog:*", authorization: basic))
+                    }
+                    for endpoint in Self.serviceEndpoints {
+                        cases += 1
+                        let response = try await client.request(.init(rawValue: endpoint.method), endpoint.path,
+                                                                headers: [("Authorization", authorization), ("Content-Type", "application/json")],
+                                                                body: endpoint.body)
+                        let label = "\(endpoint.method) \(endpoint.path) as \(identity.name) via \(credential)"
+                        let admin = endpoint.path.hasPrefix("/admin/") || endpoint.path == "/status"
+                        if identity.login == nil {
+                            #expect(response.status == 401, "\(label): \(response.status) \(response.text)")
+                            #expect(response.text.contains("UNAUTHORIZED"), "\(label): \(response.text)")
+                            #expect(response["WWW-Authenticate"]?.hasPrefix(admin ? "Basic " : "Bearer ") == true, "\(label)")
+                        } else if endpoint.administratorsOnly && !administrator {
+                            #expect(response.status == 403, "\(label): \(response.status) \(response.text)")
+                            #expect(response.text.contains("DENIED"), "\(label): \(response.text)")
+                        } else {
+                            #expect(response.status == 200, "\(label): \(response.status) \(response.text)")
+                        }
+                    }
+                }
+            }
+            #expect(cases == Self.identities.count * Credential.allCases.count * Self.serviceEndpoints.count)
+        }
+    }
+}
+
 extension RegistryClient {
     /// Starts an upload session as the bootstrap administrator and returns its location.
     func startUpload(_ repository: String) async throws -> String {
