@@ -383,7 +383,7 @@ phases = [
     ("read the live objects (SQLite query + live fingerprint)", r"SQLiteMetadataStore|SQLiteConnection|sqlite3_"),
     ("decode the live objects' canonical JSON (Reconciliation.canonicalObject)", r"ReconciliationO15canonicalObject"),
     ("build the desired canonical objects (DesiredState.canonicalObjects)", r"DesiredStateV16canonicalObjects"),
-    ("desired fingerprint: canonical JSON + SHA-256", r"ConfigValueO19canonicalJSONString|ConfigurationObjectV11fingerprint"),
+    ("desired fingerprint: canonical JSON + SHA-256", r"ConfigValueO19canonicalJSONString|CanonicalObjectV19canonicalJSONString|ConfigurationObjectV11fingerprint"),
     ("diff and destructive-change rules (Planner.plan)", r"PlannerO4plan|DestructiveRules"),
     ("render the plan (PlanRenderer)", r"PlanRenderer"),
 ]

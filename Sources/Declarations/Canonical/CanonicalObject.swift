@@ -52,7 +52,54 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
     }
 
     /// The canonical JSON of ``configValue``.
-    public var canonicalJSON: Data { configValue.canonicalJSON }
+    public var canonicalJSON: Data { Data(canonicalJSONBytes) }
+
+    /// The canonical JSON of ``configValue``, as text.
+    public var canonicalJSONString: String { String(decoding: canonicalJSONBytes, as: UTF8.self) }
+
+    var canonicalJSONBytes: [UInt8] {
+        var out: [UInt8] = []
+        write(to: &out)
+        return out
+    }
+
+    /// Writes the canonical JSON of ``configValue`` without building that
+    /// value: its keys are fixed, so they are written in byte order here
+    /// rather than sorted for every object.
+    func write(to out: inout [UInt8]) {
+        var first = true
+        func key(_ name: String) {
+            out.append(UInt8(ascii: first ? "{" : ","))
+            first = false
+            ConfigValue.writeString(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func strings(_ values: [String: String]) {
+            out.append(UInt8(ascii: "{"))
+            for (n, key) in values.keys.sorted(by: ConfigValue.keyPrecedes).enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                ConfigValue.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                ConfigValue.writeString(values[key]!, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        if !annotations.isEmpty {
+            key("annotations")
+            strings(annotations)
+        }
+        key("kind")
+        ConfigValue.writeString(kind.rawValue, to: &out)
+        if !labels.isEmpty {
+            key("labels")
+            strings(labels)
+        }
+        key("name")
+        ConfigValue.writeString(name, to: &out)
+        key("spec")
+        spec.write(to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
 
     // MARK: Whole states
 
@@ -62,7 +109,7 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (n, object) in objects.sorted().enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            object.configValue.write(to: &out)
+            object.write(to: &out)
         }
         out.append(UInt8(ascii: "]"))
         return Data(out)

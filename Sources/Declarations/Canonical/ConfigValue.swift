@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON-like value: the data form of a declared object's spec.
 ///
 /// Only what declarations need: strings, integers, booleans, arrays and
@@ -18,7 +20,16 @@ public enum ConfigValue: Sendable, Hashable {
 
     /// Orders keys the way every encoding does: by their UTF-8 bytes.
     public static func keyPrecedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        // memcmp on the contiguous UTF-8 (native and small strings have it): the generic
+        // element-by-element walk of the UTF-8 views dominated sorting tens of thousands of names.
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                let shared = Swift.min(x.count, y.count)
+                let order = shared == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, shared)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// The entries of an object sorted by key (UTF-8 byte order); empty for
