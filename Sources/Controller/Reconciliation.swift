@@ -8,7 +8,7 @@ import Storage
 public enum Reconciliation {
     /// Live objects store the whole canonical object as canonical JSON, so equal objects are equal bytes.
     public static func configurationObject(_ object: CanonicalObject) -> ConfigurationObject {
-        ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.configValue.canonicalJSONString)
+        ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.canonicalJSONString)
     }
 
     public static func canonicalObject(_ object: ConfigurationObject) throws -> CanonicalObject {
@@ -26,13 +26,13 @@ public enum Reconciliation {
     }
 
     public static func fingerprint(of desired: DesiredState) -> String {
-        ConfigurationObject.fingerprint(of: desired.canonicalObjects().map(configurationObject))
+        ConfigurationObject.fingerprint(of: desired.canonicalObjects().concurrentMap { configurationObject($0) })
     }
 
     /// The plan that would make the live state match `desired`.
     public static func plan(desired: DesiredState, provenance: Provenance, path: String? = nil, live: LiveState, now: Date = Date()) throws -> Plan {
         let desiredObjects = desired.canonicalObjects()
-        let desiredStored = desiredObjects.map(configurationObject)
+        let desiredStored = desiredObjects.concurrentMap { configurationObject($0) }
         let desiredFingerprint = ConfigurationObject.fingerprint(of: desiredStored)
         let source = PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path)
         // Equal fingerprints mean equal objects, byte for byte: nothing to diff.

@@ -26,15 +26,21 @@ public struct DesiredState: Sendable, Equatable {
                 roleBindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = [],
                 robotAccounts: [RobotAccount] = [], signers: [Signer] = [],
                 vulnerabilityExceptions: [VulnerabilityException] = []) {
-        self.tiers = tiers.sorted { $0.name < $1.name }
-        self.repositories = repositories.sorted { $0.name < $1.name }
-        self.roles = roles.sorted { $0.name < $1.name }
-        self.roleBindings = roleBindings.sorted { $0.name < $1.name }
-        self.users = users.sorted { $0.name < $1.name }
-        self.teams = teams.sorted { $0.name < $1.name }
-        self.robotAccounts = robotAccounts.sorted { $0.name < $1.name }
-        self.signers = signers.sorted { $0.name < $1.name }
-        self.vulnerabilityExceptions = vulnerabilityExceptions.sorted { $0.name < $1.name }
+        /// Sorted by name. Declarations usually arrive in order (files are read in path order), and the sort
+        /// is stable: an ordered list is kept as it is rather than copied, object by object, into a new one.
+        func byName<T>(_ values: [T], _ name: (T) -> String) -> [T] {
+            let ordered = values.indices.dropFirst().allSatisfy { !(name(values[$0]) < name(values[$0 - 1])) }
+            return ordered ? values : values.sorted { name($0) < name($1) }
+        }
+        self.tiers = byName(tiers) { $0.name }
+        self.repositories = byName(repositories) { $0.name }
+        self.roles = byName(roles) { $0.name }
+        self.roleBindings = byName(roleBindings) { $0.name }
+        self.users = byName(users) { $0.name }
+        self.teams = byName(teams) { $0.name }
+        self.robotAccounts = byName(robotAccounts) { $0.name }
+        self.signers = byName(signers) { $0.name }
+        self.vulnerabilityExceptions = byName(vulnerabilityExceptions) { $0.name }
 
         func index(_ names: [String]) -> [String: Int] {
             var result: [String: Int] = [:]
