@@ -38,7 +38,10 @@ struct PlanCommand: AsyncParsableCommand {
                                                  live: try await live)
         print(render(plan, format: format, desired: loaded.result.state, color: color), terminator: "")
         if let out { try Output.writeAtomically(plan.encoded(), to: out) }
-        if detailedExitcode, !plan.isEmpty { throw ExitCode(2) }
+        // Exit here rather than return: returning would free the declarations, both states and the plan
+        // object by object (a tenth of a plan of 60,000 objects) just before the process ends anyway.
+        // exit() flushes standard output.
+        Foundation.exit(detailedExitcode && !plan.isEmpty ? 2 : 0)
     }
 }
 
