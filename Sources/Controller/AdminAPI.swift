@@ -48,7 +48,11 @@ struct AdminAPI: Sendable {
         }
         switch (request.method, path) {
         case (.get, "/admin/v1/state"):
-            return try Self.json(try await admin.liveState())
+            let state = try await admin.liveState()
+            guard request.headers[.accept]?.contains(LiveStateLines.mediaType) == true else { return try Self.json(state) }
+            let lines = try LiveStateLines.encode(state)
+            return Response(status: .ok, headers: [.contentType: LiveStateLines.mediaType, .contentLength: String(lines.readableBytes)],
+                            body: .init(byteBuffer: lines))
         case (.post, "/admin/v1/changes"):
             let body = try await request.body.collect(upTo: 256 << 20)
             let apply: AdminWire.ApplyRequest

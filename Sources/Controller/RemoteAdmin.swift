@@ -15,7 +15,8 @@ public struct RemoteAdmin: AdminEndpoint {
     }
 
     public func liveState() async throws -> LiveState {
-        try await send(.GET, "/admin/v1/state", as: LiveState.self)
+        let (contentType, data) = try await exchange(.GET, "/admin/v1/state", accept: LiveStateLines.mediaType)
+        return contentType == LiveStateLines.mediaType ? try LiveStateLines.decode(data) : try AdminWire.decoder.decode(LiveState.self, from: data)
     }
 
     public func configurationFingerprint() async throws -> String {
@@ -36,9 +37,15 @@ public struct RemoteAdmin: AdminEndpoint {
     }
 
     func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data? = nil, as type: T.Type) async throws -> T {
+        try AdminWire.decoder.decode(T.self, from: try await exchange(method, path, body: body).data)
+    }
+
+    /// One request; the response's content type and body when it is 200, else an error with the API's message.
+    private func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String? = nil) async throws -> (contentType: String?, data: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -50,7 +57,7 @@ public struct RemoteAdmin: AdminEndpoint {
                 ?? String(decoding: data.prefix(500), as: UTF8.self)
             throw ReconciliationError("\(baseURL)\(path): \(response.status.code) \(message)")
         }
-        return try AdminWire.decoder.decode(T.self, from: data)
+        return (response.headers.first(name: "Content-Type"), data)
     }
 }
 
