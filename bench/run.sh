@@ -223,7 +223,7 @@ scenario() { # server rep name
     esac
 }
 
-SCENARIOS="push-blob push-blob-chunked pull-blob small-blobs manifests hot-get"
+SCENARIOS=${BENCH_SCENARIOS:-"push-blob push-blob-chunked pull-blob small-blobs manifests hot-get"}
 # Stable, ordered server list (berth first when present).
 ORDER=()
 for s in berth ref; do [[ -n "${PID[$s]:-}" ]] && ORDER+=("$s"); done

@@ -73,16 +73,16 @@ public final class Authenticator: Sendable {
 
     /// Checks a login name and password (or robot token).
     public func login(name: String, password: String, address: String, now: Date = Date()) async -> Authentication {
-        if case .throttled(let retryAfter) = await throttle.check(identity: name, address: address, now: now) {
+        if case .throttled(let retryAfter) = throttle.check(identity: name, address: address, now: now) {
             return .throttled(identity: name, retryAfter: retryAfter)
         }
         let principal = Principal(login: name)
         let accepted = await check(principal, password: password, now: now)
         if accepted {
-            await throttle.recordSuccess(identity: name, address: address, now: now)
+            throttle.recordSuccess(identity: name, address: address, now: now)
             return .password(principal)
         }
-        await throttle.recordFailure(identity: name, address: address, now: now)
+        throttle.recordFailure(identity: name, address: address, now: now)
         return .failed(identity: name, reason: "wrong name or password")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Counts failed logins per identity and per client address, and locks a key that fails
 /// too often, with a backoff that doubles on each further failure.
@@ -8,11 +9,16 @@ import Foundation
 /// ``recordSuccess(identity:address:now:)``. Time is always passed in.
 ///
 /// State is per process and in memory: a restart forgets it, which is acceptable for a
-/// limit that lasts minutes.
-public actor LoginThrottle {
+/// limit that lasts minutes. Every authenticated request passes through here, so the state
+/// sits behind a lock rather than an actor: a check is a lookup, not worth a task hop.
+public final class LoginThrottle: Sendable {
+    private struct Keys {
+        var identities = InsertionOrderedMap<String, Counter>()
+        var addresses = InsertionOrderedMap<String, Counter>()
+    }
+
     public let policy: ThrottlePolicy
-    private var identities = InsertionOrderedMap<String, Counter>()
-    private var addresses = InsertionOrderedMap<String, Counter>()
+    private let keys = Mutex(Keys())
 
     public init(policy: ThrottlePolicy = .default) {
         self.policy = policy
@@ -20,9 +26,13 @@ public actor LoginThrottle {
 
     /// `.throttled` when either the identity or the address is locked, with the longer wait.
     public func check(identity: String?, address: String, now: Date) -> ThrottleDecision {
-        var wait: TimeInterval = 0
-        if let identity, let counter = identities[identity] { wait = max(wait, counter.remainingLock(at: now)) }
-        if let counter = addresses[addressKey(address)] { wait = max(wait, counter.remainingLock(at: now)) }
+        let addressKey = addressKey(address)
+        let wait = keys.withLock { keys -> TimeInterval in
+            var wait: TimeInterval = 0
+            if let identity, let counter = keys.identities[identity] { wait = max(wait, counter.remainingLock(at: now)) }
+            if let counter = keys.addresses[addressKey] { wait = max(wait, counter.remainingLock(at: now)) }
+            return wait
+        }
         guard wait > 0 else { return .allowed }
         return .throttled(retryAfter: max(1, Int(wait.rounded(.up))))
     }
@@ -30,21 +40,25 @@ public actor LoginThrottle {
     /// A failed login: counts against the address, and against the identity when the client
     /// named one (a malformed or anonymous attempt has none).
     public func recordFailure(identity: String?, address: String, now: Date) {
-        if let identity {
-            Self.fail(&identities, key: identity, limit: policy.identity, policy: policy, now: now)
+        let addressKey = addressKey(address)
+        let policy = self.policy
+        keys.withLock { keys in
+            if let identity {
+                Self.fail(&keys.identities, key: identity, limit: policy.identity, policy: policy, now: now)
+            }
+            Self.fail(&keys.addresses, key: addressKey, limit: policy.address, policy: policy, now: now)
         }
-        Self.fail(&addresses, key: addressKey(address), limit: policy.address, policy: policy, now: now)
     }
 
     /// A successful login clears the identity's failures: the owner got in, so earlier typos
     /// should not count against them. The address keeps its count, or an attacker holding one
     /// valid account could reset their address's count between guesses at others.
     public func recordSuccess(identity: String, address: String, now: Date) {
-        identities.removeValue(forKey: identity)
+        _ = keys.withLock { $0.identities.removeValue(forKey: identity) }
     }
 
     /// Keys currently remembered (identities plus addresses), for tests and metrics.
-    public var trackedKeys: Int { identities.count + addresses.count }
+    public var trackedKeys: Int { keys.withLock { $0.identities.count + $0.addresses.count } }
 
     private static func fail(
         _ map: inout InsertionOrderedMap<String, Counter>, key: String, limit: ThrottlePolicy.Limit,

@@ -87,12 +87,19 @@ public enum BearerToken {
 
 /// The credentials part of `<scheme> <credentials>` when the scheme matches case-insensitively
 /// (RFC 9110 §11.1); surrounding whitespace is tolerated, an empty or multi-part value is not.
+/// Works on UTF-8 bytes: every authenticated request passes through here.
 func credentials(of header: String, scheme: String) -> Substring? {
-    let trimmed = header.trimmingCharacters(in: .whitespaces)
-    guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }),
-          trimmed[..<space].lowercased() == scheme
-    else { return nil }
-    let value = trimmed[space...].drop(while: { $0 == " " || $0 == "\t" })
-    guard !value.isEmpty, !value.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
-    return value
+    let utf8 = header.utf8
+    func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    while start < end, isBlank(utf8[start]) { start = utf8.index(after: start) }
+    while end > start, isBlank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+    guard let space = utf8[start..<end].firstIndex(where: isBlank) else { return nil }
+    // `scheme` is lower-case ASCII letters; OR-ing 0x20 folds only 'A'...'Z' onto them.
+    guard utf8[start..<space].elementsEqual(scheme.utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+    var value = space
+    while value < end, isBlank(utf8[value]) { value = utf8.index(after: value) }
+    guard value < end, !utf8[value..<end].contains(where: isBlank) else { return nil }
+    return header[value..<end]
 }

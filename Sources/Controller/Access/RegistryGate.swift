@@ -18,7 +18,7 @@ struct RegistryGate: RegistryAccessControl {
     func authorize(_ need: RegistryNeed, request: RegistryRequestFacts) async -> Result<RegistryCaller, RegistryError> {
         let address = request.address ?? "unknown"
         let authentication = await access.authenticator.authenticate(authorization: request.headers[.authorization], address: address)
-        let challenge = Challenge(request: request, need: need)
+        var challenge: Challenge { Challenge(request: request, need: need) }
         let principal: Principal
         var token: RegistryToken?
         switch authentication {
