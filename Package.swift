@@ -34,7 +34,8 @@ let package = Package(
             ]
         ),
         // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
-        .target(name: "Declarations", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Sealing: a robot's deliverTo key is valid exactly when a token can be sealed to it.
+        .target(name: "Declarations", dependencies: ["Sealing", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reconciler", dependencies: ["Declarations"]),
         .systemLibrary(name: "CArgon2", providers: [.apt(["libargon2-dev"])]),
         .target(

@@ -41,30 +41,30 @@ public struct Registry: HTTPResponder {
         return response
     }
 
-    /// Names are validated before access is decided, so a malformed name never reaches the policy or storage.
-    private func need(of route: Route, method: HTTPRequest.Method) throws(RegistryError) -> RegistryNeed {
+    private func need(of route: Route, method: HTTPRequest.Method) -> RegistryNeed {
         let read = method == .get || method == .head
         switch route {
         case .base: return .ping
         case .catalog: return .catalog
         case .tags(let name), .referrers(let name, _):
-            return .repository(try repository(name), .pull)
+            return .repository(name, .pull)
         case .manifest(let name, _), .blob(let name, _):
-            return .repository(try repository(name), read ? .pull : method == .delete ? .delete : .push)
+            return .repository(name, read ? .pull : method == .delete ? .delete : .push)
         case .uploads(let name), .upload(let name, _):
-            return .repository(try repository(name), .push)
+            return .repository(name, .push)
         }
     }
 
     private func authorize(_ route: Route, _ request: Request, address: String?) async throws -> RegistryCaller {
         guard let access else { return .unrestricted }
-        let need = try need(of: route, method: request.method)
-        let facts = RegistryRequestFacts(method: request.method, path: request.uri.path, headers: request.headers, authority: request.head.authority, address: address)
-        return try await access.authorize(need, request: facts).get()
+        let facts = RegistryRequestFacts(headers: request.headers, authority: request.head.authority, address: address)
+        return try await access.authorize(need(of: route, method: request.method), request: facts).get()
     }
 
+    /// The route (and with it every repository name) is validated before access is decided, so a malformed
+    /// name never reaches the policy or storage.
     private func dispatch(_ request: Request, address: String?) async throws -> Response {
-        guard let route = Route(path: request.uri.path) else {
+        guard let route = try Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, status: .notFound, "no such endpoint", detail: request.uri.path)
         }
         let caller = try await authorize(route, request, address: address)
@@ -76,11 +76,10 @@ public struct Registry: HTTPResponder {
         case .catalog:
             guard method == .get else { throw RegistryError.unsupported("\(method) is not supported on the catalog") }
             return try await catalog(request, caller: caller)
-        case .tags(let name):
+        case .tags(let repository):
             guard method == .get else { throw RegistryError.unsupported("\(method) is not supported on the tags list") }
-            return try await tags(request, name: try repository(name))
-        case .manifest(let name, let reference):
-            let repository = try repository(name)
+            return try await tags(request, name: repository)
+        case .manifest(let repository, let reference):
             switch method {
             case .get: return try await getManifest(repository, reference, includeBody: true)
             case .head: return try await getManifest(repository, reference, includeBody: false)
@@ -88,8 +87,7 @@ public struct Registry: HTTPResponder {
             case .delete: return try await deleteManifest(repository, reference)
             default: throw RegistryError.unsupported("\(method) is not supported on manifests")
             }
-        case .blob(let name, let digest):
-            let repository = try repository(name)
+        case .blob(let repository, let digest):
             let digest = try parseDigest(digest)
             switch method {
             case .get: return try await getBlob(request, repository, digest, includeBody: true)
@@ -97,11 +95,10 @@ public struct Registry: HTTPResponder {
             case .delete: return try await deleteBlob(repository, digest)
             default: throw RegistryError.unsupported("\(method) is not supported on blobs")
             }
-        case .uploads(let name):
+        case .uploads(let repository):
             guard method == .post else { throw RegistryError.unsupported("\(method) is not supported on blob uploads; start one with POST") }
-            return try await startUpload(request, try repository(name), caller: caller)
-        case .upload(let name, let id):
-            let repository = try repository(name)
+            return try await startUpload(request, repository, caller: caller)
+        case .upload(let repository, let id):
             switch method {
             case .get: return try await uploadStatus(repository, id)
             case .patch: return try await patchUpload(request, repository, id)
@@ -109,9 +106,9 @@ public struct Registry: HTTPResponder {
             case .delete: return try await cancelUpload(repository, id)
             default: throw RegistryError.unsupported("\(method) is not supported on an upload")
             }
-        case .referrers(let name, let digest):
+        case .referrers(let repository, let digest):
             guard method == .get else { throw RegistryError.unsupported("\(method) is not supported on referrers") }
-            return try await referrers(request, try repository(name), try parseDigest(digest))
+            return try await referrers(request, repository, try parseDigest(digest))
         }
     }
 

@@ -20,24 +20,20 @@ public enum RegistryOperation: String, Sendable, Hashable, CaseIterable {
 /// Who the registry is serving, as far as handlers need to know: what they may pull
 /// (for the catalog and for cross-repository mounts).
 public struct RegistryCaller: Sendable {
-    public let name: String
     private let pullable: @Sendable (RepositoryName) -> Bool
 
-    public init(name: String, mayPull: @escaping @Sendable (RepositoryName) -> Bool) {
-        self.name = name
+    public init(mayPull: @escaping @Sendable (RepositoryName) -> Bool) {
         self.pullable = mayPull
     }
 
     public func mayPull(_ repository: RepositoryName) -> Bool { pullable(repository) }
 
     /// For a registry without access control.
-    public static let unrestricted = RegistryCaller(name: "anyone", mayPull: { _ in true })
+    public static let unrestricted = RegistryCaller(mayPull: { _ in true })
 }
 
 /// The request facts access control decides on; never the body.
 public struct RegistryRequestFacts: Sendable {
-    public var method: HTTPRequest.Method
-    public var path: String
     public var headers: HTTPFields
     /// The host the client addressed (its `Host` header), for links back to this server.
     public var authority: String?

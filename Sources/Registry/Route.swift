@@ -3,18 +3,20 @@ import OCI
 /// The registry endpoints, recognised from the raw (still percent-encoded) request path.
 ///
 /// Repository names may contain `/`, so the name is whatever stands between `/v2/` and the endpoint's
-/// fixed suffix, found from the end of the path.
+/// fixed suffix, found from the end of the path. It is validated here, once: access control and the
+/// handlers only ever see valid names.
 enum Route: Equatable {
     case base
     case catalog
-    case tags(name: String)
-    case manifest(name: String, reference: String)
-    case blob(name: String, digest: String)
-    case uploads(name: String)
-    case upload(name: String, id: String)
-    case referrers(name: String, digest: String)
+    case tags(name: RepositoryName)
+    case manifest(name: RepositoryName, reference: String)
+    case blob(name: RepositoryName, digest: String)
+    case uploads(name: RepositoryName)
+    case upload(name: RepositoryName, id: String)
+    case referrers(name: RepositoryName, digest: String)
 
-    init?(path: String) {
+    /// Nil for a path that is no endpoint; throws `NAME_INVALID` for an endpoint with a malformed name.
+    init?(path: String) throws(RegistryError) {
         guard path == "/v2" || path.hasPrefix("/v2/") else { return nil }
         if path == "/v2" || path == "/v2/" {
             self = .base
@@ -26,21 +28,23 @@ enum Route: Equatable {
         }
         let parts = path.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
         let count = parts.count
-        func name(dropping suffix: Int) -> String? {
+        func name(dropping suffix: Int) throws(RegistryError) -> RepositoryName? {
             guard count > suffix else { return nil }
-            return parts[0..<(count - suffix)].joined(separator: "/")
+            let text = parts[0..<(count - suffix)].joined(separator: "/")
+            guard let name = RepositoryName(text) else { throw .nameInvalid(text) }
+            return name
         }
-        if count >= 3, parts[count - 3] == "blobs", parts[count - 2] == "uploads", let name = name(dropping: 3) {
+        if count >= 3, parts[count - 3] == "blobs", parts[count - 2] == "uploads", let name = try name(dropping: 3) {
             self = parts[count - 1].isEmpty ? .uploads(name: name) : .upload(name: name, id: String(parts[count - 1]))
-        } else if count >= 2, parts[count - 2] == "blobs", parts[count - 1] == "uploads", let name = name(dropping: 2) {
+        } else if count >= 2, parts[count - 2] == "blobs", parts[count - 1] == "uploads", let name = try name(dropping: 2) {
             self = .uploads(name: name)
-        } else if count >= 2, parts[count - 2] == "tags", parts[count - 1] == "list", let name = name(dropping: 2) {
+        } else if count >= 2, parts[count - 2] == "tags", parts[count - 1] == "list", let name = try name(dropping: 2) {
             self = .tags(name: name)
-        } else if count >= 2, parts[count - 2] == "manifests", let name = name(dropping: 2) {
+        } else if count >= 2, parts[count - 2] == "manifests", let name = try name(dropping: 2) {
             self = .manifest(name: name, reference: String(parts[count - 1]))
-        } else if count >= 2, parts[count - 2] == "blobs", let name = name(dropping: 2) {
+        } else if count >= 2, parts[count - 2] == "blobs", let name = try name(dropping: 2) {
             self = .blob(name: name, digest: String(parts[count - 1]))
-        } else if count >= 2, parts[count - 2] == "referrers", let name = name(dropping: 2) {
+        } else if count >= 2, parts[count - 2] == "referrers", let name = try name(dropping: 2) {
             self = .referrers(name: name, digest: String(parts[count - 1]))
         } else {
             return nil

@@ -274,6 +274,14 @@ let brokenCases: [BrokenCase] = [
               -----END PUBLIC KEY-----
         """,
         expected: "test.yaml:7:25: spec.deliverTo.recipientPublicKey: invalid key: it is an elliptic-curve key, which tokens cannot be sealed to"),
+    BrokenCase(name: "RSA key too short to seal a token to", yaml: """
+        \(H)kind: RobotAccount
+        metadata: {name: ci}
+        spec:
+          expiresIn: 30d
+          deliverTo: {recipientPublicKey: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDVsqME+jGs3fFjK6CnuOeJcmEQrjlleLrWEiUb1fIdYAmiggOEKLL66WOH/GotswLTN+iGuGztYwmm0sRcnO2A6hxn7O+aoQe9cl+Lyq1pTtL4h+Lbinj/xLd6p9UQyY+SwzWyNTZ5bv1CgN1wa0qv9rQG+lKnFlxisEFE6eF5SQ=="}
+        """,
+        expected: "test.yaml:6:35: spec.deliverTo.recipientPublicKey: invalid key: tokens cannot be sealed to it: RSA recipient key has 1024 bits; at least 2048 bits are required"),
     BrokenCase(name: "user named admin", yaml: """
         \(H)kind: User
         metadata: {name: admin}

@@ -87,20 +87,21 @@ public final class Authenticator: Sendable {
     }
 
     private func check(_ principal: Principal, password: String, now: Date) async -> Bool {
-        let (policy, robotTokens) = live.withLock { ($0.policy, $0.robotTokens) }
         switch principal {
         case .administrator:
             return administrator?.accepts(password: password) ?? false
         case .robot(let name):
-            guard policy.declaresRobot(name) else { return false }
-            return (robotTokens[name] ?? []).contains { $0.validUntil > now && RobotSecret.matches(password, digest: $0.digest) }
+            // A robot just removed from the policy may still have tokens until the keeper catches up.
+            let tokens = live.withLock { $0.policy.declaresRobot(name) ? $0.robotTokens[name] ?? [] : [] }
+            return tokens.contains { $0.validUntil > now && RobotSecret.matches(password, digest: $0.digest) }
         case .user(let name):
+            let declared = live.withLock { $0.policy.passwordHash(ofUser: name) }
             // An unknown user costs the same hash check as a known one, so timing does not tell which names exist.
-            let hash = policy.passwordHash(ofUser: name) ?? Self.decoyHash
+            let hash = declared ?? Self.decoyHash
             let login = "user:\(name)"
             if verified.contains(name: login, password: password, encodedHash: hash) { return true }
             let matches = await Self.offloaded { PasswordVerifier.verify(password, against: hash) }
-            guard matches, policy.passwordHash(ofUser: name) != nil else { return false }
+            guard matches, declared != nil else { return false }
             verified.remember(name: login, password: password, encodedHash: hash)
             return true
         case .anonymous:

@@ -44,13 +44,13 @@ struct RegistryGate: RegistryAccessControl {
         switch need {
         case .ping:
             if principal == .anonymous { return .failure(challenge.unauthorized("authentication required")) }
-            return .success(RegistryCaller(name: principal.description, mayPull: { _ in false }))
+            return .success(RegistryCaller(mayPull: { _ in false }))
         case .catalog:
             if principal == .anonymous { return .failure(challenge.unauthorized("authentication required to list repositories")) }
             if let token, !token.grants(type: "registry", name: "catalog", action: "*") {
                 return .failure(challenge.unauthorized("the token does not grant registry:catalog:*", error: .insufficientScope))
             }
-            return .success(RegistryCaller(name: principal.description, mayPull: { policy.allows(principal, .pull, on: $0.value) }))
+            return .success(RegistryCaller(mayPull: { policy.allows(principal, .pull, on: $0.value) }))
         case .repository(let repository, let operation):
             guard policy.allows(principal, operation.permission, on: repository.value) else {
                 await record(.accessDenied, principal.description, address, need, "no \(operation.rawValue) permission on \(repository)")
@@ -62,7 +62,7 @@ struct RegistryGate: RegistryAccessControl {
                 return .failure(challenge.unauthorized("the token does not grant \(operation.rawValue) on \(repository)", error: .insufficientScope))
             }
             let issued = token
-            return .success(RegistryCaller(name: principal.description, mayPull: { candidate in
+            return .success(RegistryCaller(mayPull: { candidate in
                 policy.allows(principal, .pull, on: candidate.value)
                     && (issued?.grants(type: "repository", name: candidate.value, action: "pull") ?? true)
             }))

@@ -14,7 +14,7 @@ struct TokenEndpoint: Sendable {
 
     /// Where clients fetch tokens: this server, as the client addressed it.
     static func realm(authority: String?, headers: HTTPFields) -> String {
-        let scheme = headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
+        let scheme = headers[.forwardedProto] == "https" ? "https" : "http"
         return "\(scheme)://\(authority ?? "localhost")\(path)"
     }
 
@@ -104,9 +104,12 @@ struct TokenEndpoint: Sendable {
         return fields
     }
 
+    /// The admin API's error body (`{"errors":[{"code","message"}]}`), which is also what token clients read.
     static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
-        let body = #"{"errors":[{"code":"\#(code)","message":"\#(message)"}]}"#
-        return Response(status: status, headers: [.contentType: "application/json", .contentLength: String(body.utf8.count)],
-                        body: .init(byteBuffer: ByteBuffer(string: body)))
+        AdminAPI.error(AdminAPIError(status: Int(status.code), code: code, message: message))
     }
+}
+
+extension HTTPField.Name {
+    static let forwardedProto = Self("X-Forwarded-Proto")!
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 
 /// A PEM-framed public key (`-----BEGIN PUBLIC KEY-----` … `-----END PUBLIC KEY-----`).
 /// The framing and base64 body are checked and the body must be DER (an
@@ -68,42 +69,41 @@ public enum RecipientKey: Sendable, Hashable, CustomStringConvertible {
 
     static let expectation = "an RSA PEM public key, an age recipient (age1…) or an OpenSSH public key (ssh-ed25519 … or ssh-rsa …)"
 
+    /// Accepts exactly the keys a robot's token can be sealed to: the sealing module decides, so `berth validate`
+    /// refuses what minting would (short RSA keys, Ed25519 keys that are no curve point, …). The commonest
+    /// mistakes get their own message first.
     public static func parse(_ text: String) -> Result<RecipientKey, PatternError> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        func sealable(_ key: RecipientKey, unless reason: (SealingError) -> String) -> Result<RecipientKey, PatternError> {
+            do {
+                _ = try SealingRecipient(parsing: trimmed)
+                return .success(key)
+            } catch let error as SealingError {
+                return .failure(.init(reason: reason(error)))
+            } catch {
+                return .failure(.init(reason: "\(error)"))
+            }
+        }
+        let cannotSeal = { (error: SealingError) in "tokens cannot be sealed to it: \(error)" }
         if trimmed.hasPrefix("-----BEGIN") {
             return PEMPublicKey.parse(trimmed).flatMap { key in
                 // Tokens are sealed in the age format, which has no recipient type for elliptic-curve keys.
                 if key.label == "EC PUBLIC KEY" || key.der.firstRange(of: ecPublicKeyOID) != nil {
                     return .failure(.init(reason: "it is an elliptic-curve key, which tokens cannot be sealed to; use an age recipient (age1…), an ssh-ed25519 or ssh-rsa key, or an RSA public key"))
                 }
-                return .success(.pem(key))
+                return sealable(.pem(key), unless: cannotSeal)
             }
         }
         if trimmed.hasPrefix("AGE-SECRET-KEY-") {
             return .failure(.init(reason: "it is an age SECRET key; secret keys never go in git, put its public recipient (age1…) here"))
         }
         if trimmed.hasPrefix("age1") {
-            guard Bech32.isValid(trimmed, hrp: "age", dataLength: 52) else {
-                return .failure(.init(reason: "it is not a valid age recipient (bech32 'age1' followed by 58 characters with a valid checksum)"))
-            }
-            return .success(.age(trimmed))
+            return sealable(.age(trimmed), unless: { "it is not a valid age recipient: \($0)" })
         }
         if trimmed.hasPrefix("ssh-ed25519 ") || trimmed.hasPrefix("ssh-rsa ") {
             let fields = trimmed.split(separator: " ", omittingEmptySubsequences: true)
-            let type = String(fields[0])
-            guard fields.count >= 2, let blob = Data(base64Encoded: String(fields[1])), blob.count > 4 else {
-                return .failure(.init(reason: "its key after '\(type)' is not valid base64"))
-            }
-            let bytes = [UInt8](blob)
-            let length = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
-            guard length == type.utf8.count, bytes.count >= 4 + length,
-                  String(decoding: bytes[4..<(4 + length)], as: UTF8.self) == type else {
-                return .failure(.init(reason: "its key blob does not encode a '\(type)' key"))
-            }
-            if type == "ssh-ed25519" && bytes.count != 4 + length + 4 + 32 {
-                return .failure(.init(reason: "its ssh-ed25519 key blob has the wrong length"))
-            }
-            return .success(.ssh(type: type, key: String(fields[1])))
+            guard fields.count >= 2 else { return .failure(.init(reason: "its key after '\(fields[0])' is missing")) }
+            return sealable(.ssh(type: String(fields[0]), key: String(fields[1])), unless: cannotSeal)
         }
         if trimmed.contains("PRIVATE KEY") {
             return .failure(.init(reason: "it looks like a private key; private keys never go in git"))
@@ -112,34 +112,3 @@ public enum RecipientKey: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Bech32 (BIP 173) checksum check, used for age recipients.
-enum Bech32 {
-    static let charset = Array("qpzry9x8gf2tvdw0s3jn54khce6mua7l".utf8)
-
-    static func polymod(_ values: [UInt8]) -> UInt32 {
-        let generator: [UInt32] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3]
-        var chk: UInt32 = 1
-        for v in values {
-            let top = chk >> 25
-            chk = (chk & 0x1ff_ffff) << 5 ^ UInt32(v)
-            for i in 0..<5 where (top >> UInt32(i)) & 1 == 1 { chk ^= generator[i] }
-        }
-        return chk
-    }
-
-    /// True for a lower-case bech32 string with the given human-readable
-    /// part, `dataLength` 5-bit groups of data and a valid checksum.
-    static func isValid(_ text: String, hrp: String, dataLength: Int) -> Bool {
-        let bytes = Array(text.utf8)
-        let prefix = Array(hrp.utf8) + [UInt8(ascii: "1")]
-        guard bytes.count == prefix.count + dataLength + 6, Array(bytes.prefix(prefix.count)) == prefix else { return false }
-        var values: [UInt8] = []
-        for byte in bytes.dropFirst(prefix.count) {
-            guard let index = charset.firstIndex(of: byte) else { return false }
-            values.append(UInt8(index))
-        }
-        let hrpBytes = Array(hrp.utf8)
-        let expanded = hrpBytes.map { $0 >> 5 } + [0] + hrpBytes.map { $0 & 31 }
-        return polymod(expanded + values) == 1
-    }
-}
