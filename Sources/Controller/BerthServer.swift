@@ -65,6 +65,7 @@ public struct BerthServer: Sendable {
         let configuration = self.configuration
         return Application(
             responder: responder,
+            server: .registryHTTP1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -1,13 +1,15 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import OCI
 import Storage
 
 extension Registry {
-    func getBlob(_ request: Request, _ repository: RepositoryName, _ digest: Digest, includeBody: Bool) async throws -> Response {
-        guard try await metadata.blobSize(repository: repository, digest: digest) != nil,
-              let size = try await blobs.size(of: digest)
-        else { throw RegistryError.blobUnknown(digest) }
+    func getBlob(_ request: Request, _ repository: RepositoryName, _ digest: Digest, includeBody: Bool, channel: any Channel) async throws -> Response {
+        guard try await metadata.blobSize(repository: repository, digest: digest) != nil else { throw RegistryError.blobUnknown(digest) }
+        let file = includeBody ? try await blobs.openFile(digest) : nil
+        let storedSize = if let file { file.size } else { try await blobs.size(of: digest) }
+        guard let size = storedSize else { throw RegistryError.blobUnknown(digest) }
         var headers: HTTPFields = [
             .dockerContentDigest: digest.description,
             .contentType: "application/octet-stream",
@@ -32,6 +34,7 @@ extension Registry {
         let blobs = self.blobs
         let served = range
         let body = ResponseBody(contentLength: Int(served.count)) { writer in
+            if let file, try await Self.send(file, range: served, on: channel, writer: &writer) { return }
             try await blobs.read(digest, range: served) { chunk in try await writer.write(chunk) }
             try await writer.finish(nil)
         }

@@ -30,7 +30,7 @@ public struct Registry: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
         do {
-            response = try await dispatch(request, address: context.remoteAddress?.ipAddress)
+            response = try await dispatch(request, context: context)
         } catch let error as RegistryError {
             response = error.response()
         } catch {
@@ -63,11 +63,11 @@ public struct Registry: HTTPResponder {
 
     /// The route (and with it every repository name) is validated before access is decided, so a malformed
     /// name never reaches the policy or storage.
-    private func dispatch(_ request: Request, address: String?) async throws -> Response {
+    private func dispatch(_ request: Request, context: Context) async throws -> Response {
         guard let route = try Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, status: .notFound, "no such endpoint", detail: request.uri.path)
         }
-        let caller = try await authorize(route, request, address: address)
+        let caller = try await authorize(route, request, address: context.remoteAddress?.ipAddress)
         let method = request.method
         switch route {
         case .base:
@@ -90,8 +90,8 @@ public struct Registry: HTTPResponder {
         case .blob(let repository, let digest):
             let digest = try parseDigest(digest)
             switch method {
-            case .get: return try await getBlob(request, repository, digest, includeBody: true)
-            case .head: return try await getBlob(request, repository, digest, includeBody: false)
+            case .get: return try await getBlob(request, repository, digest, includeBody: true, channel: context.channel)
+            case .head: return try await getBlob(request, repository, digest, includeBody: false, channel: context.channel)
             case .delete: return try await deleteBlob(repository, digest)
             default: throw RegistryError.unsupported("\(method) is not supported on blobs")
             }

@@ -47,13 +47,16 @@ public protocol RegistryAccessControl: Sendable {
     func authorize(_ need: RegistryNeed, request: RegistryRequestFacts) async -> Result<RegistryCaller, RegistryError>
 }
 
-/// A request context that keeps the client's address, which access control records and rate-limits by.
+/// A request context that keeps the client's address, which access control records and rate-limits by,
+/// and the connection, which blob GETs send files on.
 public struct RegistryRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 }

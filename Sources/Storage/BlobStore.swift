@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import NIOCore
 import OCI
+import Synchronization
 
 /// Content-addressed blob storage plus the staging area for uploads in progress.
 ///
@@ -10,6 +16,10 @@ public protocol BlobStore: Sendable {
     func size(of digest: Digest) async throws -> Int64?
     /// Streams `range` of the blob to `sink`, in order, never holding the whole blob in memory.
     func read(_ digest: Digest, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws
+    /// The blob as an open local file, when the store keeps blobs in files, so a server can hand it to the
+    /// kernel (sendfile) instead of copying it through `read`. Nil when the store does not have the blob, or
+    /// cannot offer a file.
+    func openFile(_ digest: Digest) async throws -> BlobFile?
     func delete(_ digest: Digest) async throws
     /// Every blob the store holds, for integrity checks and garbage collection.
     func allDigests() async throws -> [Digest]
@@ -25,6 +35,34 @@ public protocol BlobStore: Sendable {
     func deleteUpload(id: String) async throws
     /// Ids of every upload staged, for cleanup of abandoned sessions.
     func allUploads() async throws -> [String]
+}
+
+extension BlobStore {
+    public func openFile(_ digest: Digest) async throws -> BlobFile? { nil }
+}
+
+/// A blob's open file descriptor. Whoever `take`s the descriptor closes it; until then, and whenever it is
+/// never taken (a response dropped before it was sent), the file closes with this object.
+public final class BlobFile: Sendable {
+    public let size: Int64
+    private let descriptor: Mutex<CInt?>
+
+    public init(descriptor: CInt, size: Int64) {
+        self.descriptor = Mutex(descriptor)
+        self.size = size
+    }
+
+    /// The descriptor, now owned by the caller; nil when it was taken before.
+    public func take() -> CInt? {
+        descriptor.withLock { descriptor in
+            defer { descriptor = nil }
+            return descriptor
+        }
+    }
+
+    deinit {
+        if let descriptor = take() { close(descriptor) }
+    }
 }
 
 /// Appends bytes to one staged upload.

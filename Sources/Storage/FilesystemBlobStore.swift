@@ -57,6 +57,25 @@ public final class FilesystemBlobStore: BlobStore {
         guard try await stream(path: path(of: digest), range: range, into: sink) else { throw BlobStoreError.notFound(digest) }
     }
 
+    public func openFile(_ digest: Digest) async throws -> BlobFile? {
+        let path = path(of: digest)
+        return try await pool.runIfActive {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw FileSystemCalls.error("open", path)
+            }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else {
+                close(descriptor)
+                throw FileSystemCalls.error("stat", path)
+            }
+            // Blobs are read front to back: a larger readahead window keeps the disk ahead of the socket.
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+            return BlobFile(descriptor: descriptor, size: Int64(info.st_size))
+        }
+    }
+
     public func delete(_ digest: Digest) async throws {
         let path = path(of: digest)
         try await pool.runIfActive {

@@ -1,0 +1,206 @@
+import Foundation
+import Hummingbird
+import Logging
+import OCI
+import Registry
+import Storage
+import Testing
+
+/// Blob bodies leave through sendfile; these tests pin down what that must not change.
+@Suite struct BlobSendingTests {
+    @Test func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder() async throws {
+        try await withRegistry { client in
+            let large = patternBytes(3 << 20)
+            let small = randomBytes(10_000)
+            let largeDigest = try await client.pushBlob("r", large)
+            let smallDigest = try await client.pushBlob("r", small)
+            let emptyDigest = try await client.pushBlob("r", [])
+            let requests: [(method: String, path: String, range: String?, expected: [UInt8])] = [
+                ("GET", "/v2/r/blobs/\(largeDigest)", nil, large),
+                ("HEAD", "/v2/r/blobs/\(smallDigest)", nil, []),
+                ("GET", "/v2/r/blobs/\(smallDigest)", "bytes=10-5000", Array(small[10...5000])),
+                ("GET", "/v2/", nil, Array("{}".utf8)),
+                ("GET", "/v2/r/blobs/\(largeDigest)", "bytes=-100", Array(large.suffix(100))),
+                ("GET", "/v2/r/blobs/\(emptyDigest)", nil, []),
+                ("GET", "/v2/r/blobs/\(smallDigest)", nil, small),
+                ("GET", "/v2/r/blobs/\(largeDigest)", "bytes=1048576-", Array(large[1_048_576...])),
+            ]
+            let responses = try await RawConnection.exchange(port: client.port, requests: requests.map { request in
+                var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n"
+                if let range = request.range { text += "Range: \(range)\r\n" }
+                return (text + "\r\n", request.method == "HEAD")
+            })
+            #expect(responses.count == requests.count)
+            for (request, response) in zip(requests, responses) {
+                #expect(response.status == (request.range == nil ? 200 : 206), "\(request.method) \(request.path) \(request.range ?? "")")
+                #expect(response.body == request.expected, "\(request.method) \(request.path) \(request.range ?? ""): \(response.body.count) bytes")
+                #expect(!response.head.lowercased().contains("berth-send-file"))
+            }
+        }
+    }
+
+    @Test func aClientLeavingMidBlobLeavesNoOpenFile() async throws {
+        try await withRegistry { client in
+            let digest = try await client.pushBlob("r", patternBytes(8 << 20))
+            let request = "GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n\r\n"
+            let received = try await RawConnection.readSomeThenClose(port: client.port, request: request, bytes: 64 << 10)
+            #expect(received >= 64 << 10)
+            var stillOpen = openFiles(containing: digest.hex)
+            for _ in 0..<100 where !stillOpen.isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+                stillOpen = openFiles(containing: digest.hex)
+            }
+            #expect(stillOpen.isEmpty, "the blob file is still open: \(stillOpen)")
+        }
+    }
+
+    /// A server without the sending handler (plain Hummingbird HTTP/1.1) still serves blobs, streamed.
+    @Test func blobsAreStreamedWhereTheConnectionCannotSendFiles() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-streamed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (blobs, metadata) = try RegistryServer.openStores(dataDirectory: directory)
+        var logger = Logger(label: "berth-test")
+        logger.logLevel = .critical
+        let registry = Registry(blobs: blobs, metadata: metadata, access: nil, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(responder: registry, server: .http1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let client = RegistryClient(base: "http://127.0.0.1:\(port)")
+            let bytes = randomBytes(2 << 20)
+            let digest = try await client.pushBlob("r", bytes)
+            let whole = try await client.request(.GET, "/v2/r/blobs/\(digest)")
+            #expect(whole.status == 200)
+            #expect(whole.body == bytes)
+            let part = try await client.request(.GET, "/v2/r/blobs/\(digest)", headers: [("Range", "bytes=1000-1999")])
+            #expect(part.status == 206)
+            #expect(part.body == Array(bytes[1000..<2000]))
+            group.cancelAll()
+        }
+    }
+}
+
+/// Bytes that differ from offset to offset (so a body from the wrong place shows), cheap to make in a debug build.
+private func patternBytes(_ count: Int) -> [UInt8] {
+    (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 11) }
+}
+
+extension RegistryClient {
+    var port: Int { Int(base.split(separator: ":").last!)! }
+}
+
+/// Paths of this process's open files whose path contains `fragment` (the server runs in the test process).
+private func openFiles(containing fragment: String) -> [String] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return entries.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)") }
+        .filter { $0.contains(fragment) }
+}
+
+/// HTTP/1.1 over a plain blocking socket, on its own thread: pipelining and hanging up mid-response are
+/// exactly what an HTTP client library will not do.
+private enum RawConnection {
+    struct Response {
+        var status: Int
+        var head: String
+        var body: [UInt8]
+    }
+
+    /// Sends every request at once, then reads one response per request (HEAD responses have no body).
+    static func exchange(port: Int, requests: [(text: String, isHead: Bool)]) async throws -> [Response] {
+        try await onThread {
+            let socket = try connect(port: port)
+            defer { close(socket) }
+            try send(socket, requests.map(\.text).joined())
+            var reader = Reader(socket: socket)
+            return try requests.map { request in
+                let head = try reader.readHead()
+                let lines = head.components(separatedBy: "\r\n")
+                let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+                let length = lines.dropFirst().compactMap { line -> Int? in
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    return parts.count == 2 && parts[0].lowercased() == "content-length" ? Int(parts[1].trimmingCharacters(in: .whitespaces)) : nil
+                }.first ?? 0
+                return Response(status: status, head: head, body: request.isHead ? [] : try reader.read(length))
+            }
+        }
+    }
+
+    /// Sends `request`, reads at least `bytes` bytes of the answer, and hangs up.
+    static func readSomeThenClose(port: Int, request: String, bytes: Int) async throws -> Int {
+        try await onThread {
+            let socket = try connect(port: port)
+            defer { close(socket) }
+            try send(socket, request)
+            var reader = Reader(socket: socket)
+            return try reader.read(bytes).count
+        }
+    }
+
+    private struct Reader {
+        let socket: Int32
+        var buffered: [UInt8] = []
+
+        mutating func readHead() throws -> String {
+            let end = Array("\r\n\r\n".utf8)
+            while true {
+                if let range = buffered.firstRange(of: end) {
+                    let head = String(decoding: buffered[..<range.lowerBound], as: UTF8.self)
+                    buffered.removeSubrange(..<range.upperBound)
+                    return head
+                }
+                try fill()
+            }
+        }
+
+        mutating func read(_ count: Int) throws -> [UInt8] {
+            while buffered.count < count { try fill() }
+            defer { buffered.removeFirst(count) }
+            return Array(buffered.prefix(count))
+        }
+
+        private mutating func fill() throws {
+            var chunk = [UInt8](repeating: 0, count: 256 << 10)
+            let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard received > 0 else { throw TestFailure("connection closed after \(buffered.count) buffered bytes") }
+            buffered += chunk[..<received]
+        }
+    }
+
+    private static func connect(port: Int) throws -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw TestFailure("socket: \(errno)") }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw TestFailure("connect: \(errno)")
+        }
+        return socket
+    }
+
+    private static func send(_ socket: Int32, _ text: String) throws {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let result = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+            guard result > 0 else { throw TestFailure("send: \(errno)") }
+            sent += result
+        }
+    }
+
+    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
