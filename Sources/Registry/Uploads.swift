@@ -106,7 +106,7 @@ extension Registry {
     }
 
     /// Runs `body` with exclusive use of the upload, a writer positioned at its end, and its running hash.
-    /// Everything appended is durable when this returns; after a failure the remembered hash is dropped.
+    /// Everything appended is written when this returns; after a failure the remembered hash is dropped.
     private func withUpload<T: Sendable>(
         _ id: String,
         _ body: (any UploadWriter, inout UploadTracker.Progress) async throws -> T

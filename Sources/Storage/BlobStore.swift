@@ -30,7 +30,8 @@ public protocol BlobStore: Sendable {
     func uploadSize(id: String) async throws -> Int64?
     /// Streams the bytes staged so far (used to rebuild a hash after a restart).
     func readUpload(id: String, into sink: (ByteBuffer) async throws -> Void) async throws
-    /// Makes a finished upload the blob `digest`. The caller has verified the digest.
+    /// Makes a finished upload the blob `digest`, durably: once this returns, the blob survives a crash.
+    /// The caller has verified the digest.
     func commitUpload(id: String, as digest: Digest) async throws
     func deleteUpload(id: String) async throws
     /// Ids of every upload staged, for cleanup of abandoned sessions.
@@ -71,7 +72,8 @@ public protocol UploadWriter: Sendable {
     var size: Int64 { get async }
     /// Queues bytes for writing. May return before they reach the disk; errors surface at the latest in `finish`.
     func append(_ buffer: ByteBuffer) async throws
-    /// Waits until everything appended is durable, then releases the writer.
+    /// Waits until everything appended is written (readable, not yet durable: `commitUpload` makes a blob
+    /// durable), then releases the writer.
     func finish() async throws
     /// Releases the writer after a failure; bytes may or may not have been written.
     func abandon() async
