@@ -216,7 +216,7 @@ actor FileUploadWriter: UploadWriter {
     private var closed = false
 
     static let batchSize = 1 << 20
-    static let maximumInFlight = 4
+    static let maximumInFlight = 2
 
     init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
         self.descriptor = descriptor
