@@ -161,6 +161,9 @@ fail() { # server rep scenario message
 run_bench() {
     local s=$1 rep=$2 scen=$3 out
     shift 3
+    # Untimed: write back every dirty page first, so a server that left its writes to the kernel (the
+    # reference does not fsync) does not have them flushed during the other server's timed run.
+    sync
     if out=$(timeout "$TIMEOUT" "$BENCH" "$@" --url "${URL[$s]}" ${CREDENTIALS[$s]:+--credentials "${CREDENTIALS[$s]}"} 2>"$TMP/err.txt"); then
         record "$s" "$rep" "$out"
         echo "$out"

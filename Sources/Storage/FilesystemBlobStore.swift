@@ -8,6 +8,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import OCI
+import Synchronization
 
 /// Blobs as files named by their digest under `root/blobs/<algorithm>/<first two hex>/<hex>`,
 /// uploads as files under `root/uploads/<id>`.
@@ -205,15 +206,20 @@ public final class FilesystemBlobStore: BlobStore {
 /// Appends to an upload file, writing batches on the IO pool while the caller keeps receiving and hashing.
 ///
 /// Batches are written one after another: concurrent writes to one file only contend for its inode lock.
-actor FileUploadWriter: UploadWriter {
+/// Not an actor: `append` runs on the caller's executor, so a body chunk costs no hop to another thread.
+final class FileUploadWriter: UploadWriter {
+    private struct State {
+        var queuedOffset: Int64
+        var writtenOffset: Int64
+        var batch: [ByteBuffer] = []
+        var batchBytes = 0
+        var inFlight: [Task<Void, any Error>] = []
+        var closed = false
+    }
+
     private let descriptor: Int32
     private let pool: NIOThreadPool
-    private var queuedOffset: Int64
-    private var writtenOffset: Int64
-    private var batch: [ByteBuffer] = []
-    private var batchBytes = 0
-    private var inFlight: [Task<Void, any Error>] = []
-    private var closed = false
+    private let state: Mutex<State>
 
     static let batchSize = 1 << 20
     static let maximumInFlight = 2
@@ -221,60 +227,69 @@ actor FileUploadWriter: UploadWriter {
     init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
         self.descriptor = descriptor
         self.pool = pool
-        self.queuedOffset = offset
-        self.writtenOffset = offset
+        self.state = Mutex(State(queuedOffset: offset, writtenOffset: offset))
     }
 
-    var size: Int64 { queuedOffset }
+    var size: Int64 { state.withLock { $0.queuedOffset } }
 
     func append(_ buffer: ByteBuffer) async throws {
-        precondition(!closed, "append after finish")
         guard buffer.readableBytes > 0 else { return }
-        batch.append(buffer)
-        batchBytes += buffer.readableBytes
-        queuedOffset += Int64(buffer.readableBytes)
-        if batchBytes >= Self.batchSize { try await dispatchBatch() }
+        let oldest = state.withLock { state -> Task<Void, any Error>? in
+            precondition(!state.closed, "append after finish")
+            state.batch.append(buffer)
+            state.batchBytes += buffer.readableBytes
+            state.queuedOffset += Int64(buffer.readableBytes)
+            guard state.batchBytes >= Self.batchSize else { return nil }
+            dispatchBatch(&state)
+            return state.inFlight.count > Self.maximumInFlight ? state.inFlight.removeFirst() : nil
+        }
+        try await oldest?.value
     }
 
-    private func dispatchBatch() async throws {
-        guard batchBytes > 0 else { return }
-        let buffers = batch
-        let start = writtenOffset
-        let length = batchBytes
-        writtenOffset += Int64(length)
-        batch.removeAll(keepingCapacity: true)
-        batchBytes = 0
+    private func dispatchBatch(_ state: inout State) {
+        guard state.batchBytes > 0 else { return }
+        let buffers = state.batch
+        let start = state.writtenOffset
+        let length = state.batchBytes
+        state.writtenOffset += Int64(length)
+        state.batch.removeAll(keepingCapacity: true)
+        state.batchBytes = 0
         let descriptor = self.descriptor
-        let previous = inFlight.last
-        inFlight.append(Task { [pool] in
+        let previous = state.inFlight.last
+        state.inFlight.append(Task { [pool] in
             try await previous?.value
             try await pool.runIfActive {
                 try FileSystemCalls.write(buffers, to: descriptor, at: start)
                 FileSystemCalls.startWriteback(descriptor, offset: start, length: length)
             }
         })
-        if inFlight.count > Self.maximumInFlight {
-            try await inFlight.removeFirst().value
-        }
     }
 
     func finish() async throws {
+        let pending = state.withLock { state in
+            dispatchBatch(&state)
+            defer { state.inFlight.removeAll() }
+            return state.inFlight
+        }
         defer { release() }
-        try await dispatchBatch()
-        for task in inFlight { try await task.value }
-        inFlight.removeAll()
+        for task in pending { try await task.value }
     }
 
     func abandon() async {
-        for task in inFlight { _ = try? await task.value }
-        inFlight.removeAll()
+        let pending = state.withLock { state in
+            defer { state.inFlight.removeAll() }
+            return state.inFlight
+        }
+        for task in pending { _ = try? await task.value }
         release()
     }
 
     private func release() {
-        guard !closed else { return }
-        closed = true
-        close(descriptor)
+        let wasOpen = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if wasOpen { close(descriptor) }
     }
 }
 
