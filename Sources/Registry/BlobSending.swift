@@ -1,56 +1,8 @@
 import HTTPTypes
 import Hummingbird
-import HummingbirdCore
-import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
-import NIOHTTPTypesHTTP1
 import Storage
-
-/// Hummingbird's HTTP/1.1 channel plus `BlobSendingHandler`, which lets a blob GET hand its file to the kernel.
-///
-/// Hummingbird's response writer only carries `ByteBuffer`s, so without this a blob is copied from the page
-/// cache into user space and back into the socket, chunk by chunk; with it, sendfile(2) moves the bytes.
-public struct RegistryHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
-    public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
-
-    public let responder: HTTPChannelHandler.Responder
-
-    public init(responder: @escaping HTTPChannelHandler.Responder) {
-        self.responder = responder
-    }
-
-    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldCount = 1000  // Hummingbird's own limit
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false,
-                withErrorHandling: false,
-                withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: limits
-            )
-            // Between the HTTP/1 encoder and the HTTP types codec: the only place a file region can still be written.
-            try channel.pipeline.syncOperations.addHandler(BlobSendingHandler())
-            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-            return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-        }
-    }
-
-    public func handle(value asyncChannel: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
-    }
-}
-
-extension HTTPServerBuilder {
-    /// HTTP/1.1 with blob bodies sent by the kernel.
-    public static var registryHTTP1: HTTPServerBuilder {
-        .init { responder in RegistryHTTP1Channel(responder: responder) }
-    }
-}
 
 /// Sends queued blob files as file regions (sendfile) in place of a response body.
 ///

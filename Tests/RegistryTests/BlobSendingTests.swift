@@ -7,7 +7,7 @@ import Storage
 import Testing
 
 /// Blob bodies leave through sendfile; these tests pin down what that must not change.
-@Suite struct BlobSendingTests {
+@Suite(.timeLimit(.minutes(1))) struct BlobSendingTests {
     @Test func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder() async throws {
         try await withRegistry { client in
             let large = patternBytes(3 << 20)
@@ -25,11 +25,14 @@ import Testing
                 ("GET", "/v2/r/blobs/\(smallDigest)", nil, small),
                 ("GET", "/v2/r/blobs/\(largeDigest)", "bytes=1048576-", Array(large[1_048_576...])),
             ]
-            let responses = try await RawConnection.exchange(port: client.port, requests: requests.map { request in
-                var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n"
-                if let range = request.range { text += "Range: \(range)\r\n" }
-                return (text + "\r\n", request.method == "HEAD")
-            })
+            let responses = try await RawConnection.run(port: client.port) { connection in
+                try connection.send(requests.map { request in
+                    var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n"
+                    if let range = request.range { text += "Range: \(range)\r\n" }
+                    return text + "\r\n"
+                }.joined())
+                return try requests.map { try connection.readResponse(bodyless: $0.method == "HEAD") }
+            }
             #expect(responses.count == requests.count)
             for (request, response) in zip(requests, responses) {
                 #expect(response.status == (request.range == nil ? 200 : 206), "\(request.method) \(request.path) \(request.range ?? "")")
@@ -43,8 +46,11 @@ import Testing
         try await withRegistry { client in
             let digest = try await client.pushBlob("r", patternBytes(8 << 20))
             let request = "GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n\r\n"
-            let received = try await RawConnection.readSomeThenClose(port: client.port, request: request, bytes: 64 << 10)
-            #expect(received >= 64 << 10)
+            let received = try await RawConnection.run(port: client.port) { connection in
+                try connection.send(request)
+                return try connection.read(64 << 10).count
+            }
+            #expect(received == 64 << 10)
             var stillOpen = openFiles(containing: digest.hex)
             for _ in 0..<100 where !stillOpen.isEmpty {
                 try await Task.sleep(for: .milliseconds(50))
@@ -99,81 +105,44 @@ private func openFiles(containing fragment: String) -> [String] {
         .filter { $0.contains(fragment) }
 }
 
-/// HTTP/1.1 over a plain blocking socket, on its own thread: pipelining and hanging up mid-response are
-/// exactly what an HTTP client library will not do.
-private enum RawConnection {
+/// HTTP/1.1 over a plain blocking socket: pipelining, `Expect: 100-continue` and hanging up mid-response are
+/// exactly what an HTTP client library will not do on request. Use it inside `RawConnection.run`, which keeps
+/// the blocking calls on a thread of their own.
+final class RawConnection {
     struct Response {
         var status: Int
         var head: String
         var body: [UInt8]
-    }
 
-    /// Sends every request at once, then reads one response per request (HEAD responses have no body).
-    static func exchange(port: Int, requests: [(text: String, isHead: Bool)]) async throws -> [Response] {
-        try await onThread {
-            let socket = try connect(port: port)
-            defer { close(socket) }
-            try send(socket, requests.map(\.text).joined())
-            var reader = Reader(socket: socket)
-            return try requests.map { request in
-                let head = try reader.readHead()
-                let lines = head.components(separatedBy: "\r\n")
-                let status = Int(lines[0].split(separator: " ")[1]) ?? 0
-                let length = lines.dropFirst().compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    return parts.count == 2 && parts[0].lowercased() == "content-length" ? Int(parts[1].trimmingCharacters(in: .whitespaces)) : nil
-                }.first ?? 0
-                return Response(status: status, head: head, body: request.isHead ? [] : try reader.read(length))
-            }
+        func header(_ name: String) -> String? {
+            head.components(separatedBy: "\r\n").dropFirst().compactMap { line -> String? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                return parts.count == 2 && parts[0].lowercased() == name.lowercased() ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+            }.first
         }
     }
 
-    /// Sends `request`, reads at least `bytes` bytes of the answer, and hangs up.
-    static func readSomeThenClose(port: Int, request: String, bytes: Int) async throws -> Int {
-        try await onThread {
-            let socket = try connect(port: port)
-            defer { close(socket) }
-            try send(socket, request)
-            var reader = Reader(socket: socket)
-            return try reader.read(bytes).count
+    private let socket: Int32
+    private var buffered: [UInt8] = []
+
+    /// Connects to 127.0.0.1:`port` and runs `body` with the connection on its own thread; a read waits at most `timeout` seconds.
+    static func run<T: Sendable>(port: Int, timeout: Int = 30, _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let connection = try RawConnection(port: port, timeout: timeout)
+                    defer { close(connection.socket) }
+                    return try body(connection)
+                })
+            }.start()
         }
     }
 
-    private struct Reader {
-        let socket: Int32
-        var buffered: [UInt8] = []
-
-        mutating func readHead() throws -> String {
-            let end = Array("\r\n\r\n".utf8)
-            while true {
-                if let range = buffered.firstRange(of: end) {
-                    let head = String(decoding: buffered[..<range.lowerBound], as: UTF8.self)
-                    buffered.removeSubrange(..<range.upperBound)
-                    return head
-                }
-                try fill()
-            }
-        }
-
-        mutating func read(_ count: Int) throws -> [UInt8] {
-            while buffered.count < count { try fill() }
-            defer { buffered.removeFirst(count) }
-            return Array(buffered.prefix(count))
-        }
-
-        private mutating func fill() throws {
-            var chunk = [UInt8](repeating: 0, count: 256 << 10)
-            let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            guard received > 0 else { throw TestFailure("connection closed after \(buffered.count) buffered bytes") }
-            buffered += chunk[..<received]
-        }
-    }
-
-    private static func connect(port: Int) throws -> Int32 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    private init(port: Int, timeout: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket: \(errno)") }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -185,11 +154,11 @@ private enum RawConnection {
             close(socket)
             throw TestFailure("connect: \(errno)")
         }
-        return socket
     }
 
-    private static func send(_ socket: Int32, _ text: String) throws {
-        let bytes = Array(text.utf8)
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let result = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
@@ -198,9 +167,39 @@ private enum RawConnection {
         }
     }
 
-    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
+    /// The next response; its body is read by `Content-Length` unless `bodyless` (HEAD, 1xx).
+    func readResponse(bodyless: Bool = false) throws -> Response {
+        let head = try readHead()
+        let status = Int(head.split(separator: " ")[1]) ?? 0
+        var response = Response(status: status, head: head, body: [])
+        if !bodyless, status >= 200 { response.body = try read(Int(response.header("Content-Length") ?? "0") ?? 0) }
+        return response
+    }
+
+    func read(_ count: Int) throws -> [UInt8] {
+        while buffered.count < count { try fill() }
+        defer { buffered.removeFirst(count) }
+        return Array(buffered.prefix(count))
+    }
+
+    private func readHead() throws -> String {
+        let end = Array("\r\n\r\n".utf8)
+        while true {
+            if let range = buffered.firstRange(of: end) {
+                let head = String(decoding: buffered[..<range.lowerBound], as: UTF8.self)
+                buffered.removeSubrange(..<range.upperBound)
+                return head
+            }
+            // A response head is a few hundred bytes; more means the stream is not where the test thinks it is.
+            guard buffered.count < 16 << 10 else { throw TestFailure("no end of a response head in \(buffered.count) bytes") }
+            try fill()
         }
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 256 << 10)
+        let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        guard received > 0 else { throw TestFailure("connection closed or timed out (errno \(errno)) after \(buffered.count) buffered bytes") }
+        buffered += chunk[..<received]
     }
 }
