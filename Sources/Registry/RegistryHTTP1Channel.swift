@@ -12,16 +12,16 @@ import NIOHTTPTypesHTTP1
 /// carries `ByteBuffer`s, so a blob would be copied through user space chunk by chunk), and
 /// `ExpectContinueHandler`, which answers `Expect: 100-continue` (curl, among others, otherwise waits a
 /// second before sending every large body).
-public struct RegistryHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
-    public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+struct RegistryHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
-    public let responder: HTTPChannelHandler.Responder
+    let responder: HTTPChannelHandler.Responder
 
-    public init(responder: @escaping HTTPChannelHandler.Responder) {
+    init(responder: @escaping HTTPChannelHandler.Responder) {
         self.responder = responder
     }
 
-    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             var limits = NIOHTTPDecoderLimitConfiguration()
             limits.maxHeaderFieldCount = 1000  // Hummingbird's own limit
@@ -42,7 +42,7 @@ public struct RegistryHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
-    public func handle(value asyncChannel: Value, logger: Logger) async {
+    func handle(value asyncChannel: Value, logger: Logger) async {
         await handleHTTP(asyncChannel: asyncChannel, logger: logger)
     }
 }
