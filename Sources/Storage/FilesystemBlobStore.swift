@@ -210,7 +210,6 @@ public final class FilesystemBlobStore: BlobStore {
 final class FileUploadWriter: UploadWriter {
     private struct State {
         var queuedOffset: Int64
-        var writtenOffset: Int64
         var batch: [ByteBuffer] = []
         var batchBytes = 0
         var inFlight: [Task<Void, any Error>] = []
@@ -227,7 +226,7 @@ final class FileUploadWriter: UploadWriter {
     init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
         self.descriptor = descriptor
         self.pool = pool
-        self.state = Mutex(State(queuedOffset: offset, writtenOffset: offset))
+        self.state = Mutex(State(queuedOffset: offset))
     }
 
     var size: Int64 { state.withLock { $0.queuedOffset } }
@@ -249,9 +248,8 @@ final class FileUploadWriter: UploadWriter {
     private func dispatchBatch(_ state: inout State) {
         guard state.batchBytes > 0 else { return }
         let buffers = state.batch
-        let start = state.writtenOffset
         let length = state.batchBytes
-        state.writtenOffset += Int64(length)
+        let start = state.queuedOffset - Int64(length)
         state.batch.removeAll(keepingCapacity: true)
         state.batchBytes = 0
         let descriptor = self.descriptor

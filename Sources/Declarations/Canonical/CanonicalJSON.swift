@@ -1,5 +1,23 @@
 import Foundation
 
+/// A value with one canonical JSON encoding (the rules below), so equal values hash alike.
+public protocol CanonicalJSONEncodable {
+    /// Appends the value's canonical JSON to `out`.
+    func writeCanonicalJSON(to out: inout [UInt8])
+}
+
+extension CanonicalJSONEncodable {
+    public var canonicalJSON: Data { Data(canonicalJSONBytes) }
+
+    public var canonicalJSONString: String { String(decoding: canonicalJSONBytes, as: UTF8.self) }
+
+    var canonicalJSONBytes: [UInt8] {
+        var out: [UInt8] = []
+        writeCanonicalJSON(to: &out)
+        return out
+    }
+}
+
 /// The canonical JSON encoding of a ``ConfigValue``:
 ///
 /// - object keys sorted by their UTF-8 bytes, no whitespace anywhere;
@@ -11,18 +29,8 @@ import Foundation
 ///
 /// Equal values always encode to the same bytes, so a hash of the encoding
 /// identifies the value.
-extension ConfigValue {
-    public var canonicalJSON: Data { Data(canonicalJSONBytes) }
-
-    public var canonicalJSONString: String { String(decoding: canonicalJSONBytes, as: UTF8.self) }
-
-    var canonicalJSONBytes: [UInt8] {
-        var out: [UInt8] = []
-        write(to: &out)
-        return out
-    }
-
-    func write(to out: inout [UInt8]) {
+extension ConfigValue: CanonicalJSONEncodable {
+    public func writeCanonicalJSON(to out: inout [UInt8]) {
         switch self {
         case .string(let s): ConfigValue.writeString(s, to: &out)
         case .integer(let i): out.append(contentsOf: String(i).utf8)
@@ -31,7 +39,7 @@ extension ConfigValue {
             out.append(UInt8(ascii: "["))
             for (n, item) in items.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(to: &out)
+                item.writeCanonicalJSON(to: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object:
@@ -40,7 +48,7 @@ extension ConfigValue {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 ConfigValue.writeString(entry.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                entry.value.write(to: &out)
+                entry.value.writeCanonicalJSON(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

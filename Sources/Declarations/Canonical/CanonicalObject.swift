@@ -11,7 +11,7 @@ import Foundation
 ///
 /// `labels` and `annotations` are the object's metadata; they are part of the
 /// object (a change to them is a change to apply) and omitted when empty.
-public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
+public struct CanonicalObject: Sendable, Hashable, Codable, Comparable, CanonicalJSONEncodable {
     public var kind: DeclarationKind
     public var name: String
     public var labels: [String: String]
@@ -51,22 +51,10 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
         return .object(object)
     }
 
-    /// The canonical JSON of ``configValue``.
-    public var canonicalJSON: Data { Data(canonicalJSONBytes) }
-
-    /// The canonical JSON of ``configValue``, as text.
-    public var canonicalJSONString: String { String(decoding: canonicalJSONBytes, as: UTF8.self) }
-
-    var canonicalJSONBytes: [UInt8] {
-        var out: [UInt8] = []
-        write(to: &out)
-        return out
-    }
-
     /// Writes the canonical JSON of ``configValue`` without building that
     /// value: its keys are fixed, so they are written in byte order here
     /// rather than sorted for every object.
-    func write(to out: inout [UInt8]) {
+    public func writeCanonicalJSON(to out: inout [UInt8]) {
         var first = true
         func key(_ name: String) {
             out.append(UInt8(ascii: first ? "{" : ","))
@@ -97,7 +85,7 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
         key("name")
         ConfigValue.writeString(name, to: &out)
         key("spec")
-        spec.write(to: &out)
+        spec.writeCanonicalJSON(to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
@@ -109,7 +97,7 @@ public struct CanonicalObject: Sendable, Hashable, Codable, Comparable {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (n, object) in objects.sorted().enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            object.write(to: &out)
+            object.writeCanonicalJSON(to: &out)
         }
         out.append(UInt8(ascii: "]"))
         return Data(out)
