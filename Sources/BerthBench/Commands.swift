@@ -274,32 +274,9 @@ struct PullBlob: AsyncParsableCommand {
         let (seconds, bytes) = try await withRegistry(common) { registry in
             var total: Int64 = 0
             var computed = ""
+            let pull = SocketBlobPull(url: "\(registry.repoURL)/blobs/\(digest)", authorization: registry.authorization)
             let s = try await timed {
-                var req = HTTPClientRequest(url: "\(registry.repoURL)/blobs/\(digest)")
-                req.method = .GET
-                let resp = try await registry.execute(req, expect: [200])
-                // Hashing runs on another thread, pipelined with receiving, so the client's own digest check
-                // does not cap what the benchmark can see of the server (a registry's real clients are elsewhere).
-                let (received, receiver) = AsyncStream.makeStream(of: ByteBuffer.self)
-                let hashing = Task.detached {
-                    var hasher = SHA256()
-                    for await buffer in received {
-                        buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                    }
-                    return "sha256:" + hex(hasher.finalize())
-                }
-                do {
-                    for try await buffer in resp.body {
-                        total += Int64(buffer.readableBytes)
-                        receiver.yield(buffer)
-                    }
-                } catch {
-                    receiver.finish()
-                    _ = await hashing.value
-                    throw error
-                }
-                receiver.finish()
-                computed = await hashing.value
+                (total, computed) = try await pull.run()
             }
             guard computed == digest else {
                 throw BenchError("pulled \(total) bytes with digest \(computed), expected \(digest)")
