@@ -99,3 +99,14 @@ import Testing
         #expect(BearerToken.parse(authorizationHeader: "Bearer " + String(repeating: "a", count: 20_000)) == nil)
     }
 }
+
+@Suite struct UnreadableAuthorizationTests {
+    @Test func theReasonNamesWhatWasWrongWithTheScheme() {
+        #expect(Authenticator.unreadableReason("Basic !!!") == "malformed Basic credentials; expected the base64 of name:password")
+        #expect(Authenticator.unreadableReason("basic") == "malformed Basic credentials; expected the base64 of name:password")
+        #expect(Authenticator.unreadableReason("Bearer") == "malformed Bearer header; expected one token after the scheme")
+        #expect(Authenticator.unreadableReason("BEARER a b") == "malformed Bearer header; expected one token after the scheme")
+        #expect(Authenticator.unreadableReason("Negotiate xyz") == "unsupported Authorization scheme; use Basic or Bearer")
+        #expect(Authenticator.unreadableReason("Basicx abc") == "unsupported Authorization scheme; use Basic or Bearer")
+    }
+}

@@ -68,7 +68,17 @@ public final class Authenticator: Sendable {
         if let token = BearerToken.parse(authorizationHeader: authorization) {
             return await verify(token: token, now: now)
         }
-        return .failed(identity: "unknown", reason: "unsupported Authorization scheme; use Basic or Bearer")
+        return .failed(identity: "unknown", reason: Self.unreadableReason(authorization))
+    }
+
+    /// Why an `Authorization` header that is neither valid Basic nor Bearer was refused, named by its scheme.
+    static func unreadableReason(_ authorization: String) -> String {
+        let scheme = authorization.prefix { $0 != " " }.lowercased()
+        switch scheme {
+        case "basic": return "malformed Basic credentials; expected the base64 of name:password"
+        case "bearer": return "malformed Bearer header; expected one token after the scheme"
+        default: return "unsupported Authorization scheme; use Basic or Bearer"
+        }
     }
 
     /// Checks a login name and password (or robot token).
