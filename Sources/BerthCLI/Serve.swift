@@ -19,6 +19,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Close a connection once its client has sent nothing for this long while the server waits for a request or a request body, e.g. 2m.")
+    var idleTimeout: String = "2m"
+
     @Option(help: "File holding the bootstrap administrator's password (else BERTH_ADMIN_PASSWORD); the user 'admin' logs in with it. Without one, only declared identities can log in.")
     var adminPasswordFile: String?
 
@@ -42,11 +45,16 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // Upload and download buffers are large and short-lived; keep them from pinning memory after use.
         berth_tune_malloc(2, 128 << 10)
+        // Every connection, upload and blob being sent holds a descriptor; a soft limit of 1024 is soon reached.
+        berth_raise_open_file_limit()
+        guard let idleSeconds = TimeSpan(idleTimeout)?.totalSeconds, idleSeconds > 0 else {
+            throw ValidationError("--idle-timeout \(idleTimeout): expected a duration such as 30s, 2m or 1h")
+        }
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
         let configuration = BerthServer.Configuration(
             host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
-            adminCredentials: try adminCredentials())
+            adminCredentials: try adminCredentials(), idleTimeout: .seconds(idleSeconds))
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let loop = try reconcileLoop(server: server, logger: logger)
         let app = server.makeApplication { host, port in

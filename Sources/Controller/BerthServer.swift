@@ -13,12 +13,17 @@ public struct BerthServer: Sendable {
         public var port: Int
         public var dataDirectory: URL
         public var adminCredentials: AdminCredentials?
+        /// How long a connection may wait on its client (for a request head, or in the middle of a request body)
+        /// before it is closed. Longer than the 90 s Go's HTTP client keeps idle connections, so a client closes
+        /// an idle connection before the server does and never races a new request against the close.
+        public var idleTimeout: Duration
 
-        public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil) {
+        public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120)) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
             self.adminCredentials = adminCredentials
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -65,7 +70,7 @@ public struct BerthServer: Sendable {
         let configuration = self.configuration
         return Application(
             responder: responder,
-            server: .registryHTTP1,
+            server: .registryHTTP1(idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             onServerRunning: { channel in
                 let address = channel.localAddress

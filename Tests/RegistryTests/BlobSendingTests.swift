@@ -182,6 +182,21 @@ final class RawConnection {
         return Array(buffered.prefix(count))
     }
 
+    /// Seconds until the server closes the connection, discarding what it sends; throws if the read limit passes first.
+    func secondsUntilClosed() throws -> Double {
+        let start = ContinuousClock.now
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let received = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if received > 0 { continue }
+            if received == 0 || errno == ECONNRESET {
+                let elapsed = ContinuousClock.now - start
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
+            throw TestFailure("the connection stayed open past the read limit (errno \(errno))")
+        }
+    }
+
     private func readHead() throws -> String {
         let end = Array("\r\n\r\n".utf8)
         while true {

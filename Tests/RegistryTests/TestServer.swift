@@ -23,6 +23,7 @@ func withRegistry<T: Sendable>(
 /// Like `withRegistry`, with the server itself at hand and a step to run before serving.
 func withRegistry<T: Sendable>(
     dataDirectory: URL? = nil,
+    idleTimeout: Duration = .seconds(120),
     configure: (BerthServer) async throws -> Void,
     _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
 ) async throws -> T {
@@ -32,7 +33,8 @@ func withRegistry<T: Sendable>(
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = try await BerthServer(
-        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
+        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword),
+                             idleTimeout: idleTimeout),
         logger: logger)
     try await configure(server)
     let app = server.makeApplication { _, port in
@@ -135,8 +137,15 @@ func imageManifest(config: (Digest, Int), layers: [(Digest, Int)], subject: (Dig
 }
 
 func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    // Read in bulk: a random number per byte costs a system call per byte, minutes for a blob of tens of MiB.
+    let source = FileHandle(forReadingAtPath: "/dev/urandom")!
+    defer { try? source.close() }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count)
+    while bytes.count < count {
+        bytes += source.readData(ofLength: count - bytes.count)
+    }
+    return bytes
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -10,4 +10,7 @@ int berth_start_writeback(int fd, int64_t offset, int64_t length);
 /// A no-op elsewhere.
 void berth_tune_malloc(int arenas, int mmap_threshold);
 
+/// Raises the soft limit on open files to the hard limit, as Go programs do at start-up. Returns the new soft limit.
+long berth_raise_open_file_limit(void);
+
 #endif
