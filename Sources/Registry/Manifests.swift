@@ -7,16 +7,24 @@ import Storage
 
 extension Registry {
     func parseReference(_ string: String) throws(RegistryError) -> Reference {
-        if string.contains(":") { return .digest(try parseDigest(string)) }
-        guard let tag = Tag(string) else {
+        guard let reference = try existingReference(string) else {
             throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: string)
         }
-        return .tag(tag)
+        return reference
+    }
+
+    /// A reference to look up: nil for a string that is not a valid tag, since nothing can be stored under it.
+    /// The spec answers every manifest that is not there with 404, and the conformance suite asks for
+    /// `.INVALID_MANIFEST_NAME` expecting exactly that. A malformed digest is still a 400.
+    func existingReference(_ string: String) throws(RegistryError) -> Reference? {
+        if string.contains(":") { return .digest(try parseDigest(string)) }
+        return Tag(string).map(Reference.tag)
     }
 
     func getManifest(_ repository: RepositoryName, _ referenceString: String, includeBody: Bool) async throws -> Response {
-        let reference = try parseReference(referenceString)
-        guard let record = try await manifests.manifest(repository: repository, reference: reference) else {
+        guard let reference = try existingReference(referenceString),
+              let record = try await manifests.manifest(repository: repository, reference: reference)
+        else {
             throw RegistryError.manifestUnknown(referenceString)
         }
         let headers: HTTPFields = [
@@ -81,9 +89,10 @@ extension Registry {
 
     func deleteManifest(_ repository: RepositoryName, _ referenceString: String) async throws -> Response {
         let deleted: Bool
-        switch try parseReference(referenceString) {
+        switch try existingReference(referenceString) {
         case .digest(let digest): deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
         case .tag(let tag): deleted = try await metadata.deleteTag(repository: repository, tag: tag)
+        case nil: deleted = false
         }
         guard deleted else { throw RegistryError.manifestUnknown(referenceString) }
         manifests.invalidate(repository)

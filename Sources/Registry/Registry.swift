@@ -57,7 +57,12 @@ public struct Registry: HTTPResponder {
 
     private func authorize(_ route: Route, _ request: Request, address: String?) async throws -> RegistryCaller {
         guard let access else { return .unrestricted }
-        let facts = RegistryRequestFacts(headers: request.headers, authority: request.head.authority, address: address)
+        var mountSource: RepositoryName?
+        if case .uploads = route, request.method == .post, request.uri.queryParameters["mount"] != nil,
+           let from = request.uri.queryParameters["from"] {
+            mountSource = RepositoryName(String(from))
+        }
+        let facts = RegistryRequestFacts(headers: request.headers, authority: request.head.authority, address: address, mountSource: mountSource)
         return try await access.authorize(need(of: route, method: request.method), request: facts).get()
     }
 

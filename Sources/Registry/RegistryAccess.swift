@@ -39,6 +39,9 @@ public struct RegistryRequestFacts: Sendable {
     public var authority: String?
     /// The client's IP address, when the transport knows it.
     public var address: String?
+    /// The repository a cross-repository mount (`POST …/blobs/uploads/?mount=&from=`) reads from: a challenge
+    /// asks for pull on it as well, or the client's token could never mount.
+    public var mountSource: RepositoryName?
 }
 
 /// The one question the registry asks per request. The answer either lets the request through with the

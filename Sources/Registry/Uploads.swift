@@ -36,7 +36,7 @@ extension Registry {
         let session = try await session(repository, id)
         let size = try await withUpload(id) { writer, progress in
             if let contentRange = request.headers[.contentRange] {
-                try Self.checkChunkStart(contentRange, size: progress.size)
+                try Self.checkChunk(contentRange, size: progress.size, contentLength: request.headers[.contentLength].flatMap { Int64($0) })
             }
             try await receive(request.body, into: writer, progress: &progress)
             return progress.size
@@ -53,7 +53,7 @@ extension Registry {
         var finalProgress: UploadTracker.Progress?
         _ = try await withUpload(id) { writer, progress in
             if let contentRange = request.headers[.contentRange] {
-                try Self.checkChunkStart(contentRange, size: progress.size)
+                try Self.checkChunk(contentRange, size: progress.size, contentLength: request.headers[.contentLength].flatMap { Int64($0) })
             }
             try await receive(request.body, into: writer, progress: &progress)
             finalProgress = progress
@@ -163,17 +163,24 @@ extension Registry {
         return session
     }
 
-    /// A chunk must start exactly where the upload ends; anything else is answered 416 as the spec requires.
-    static func checkChunkStart(_ contentRange: String, size: Int64) throws(RegistryError) {
+    /// A chunk must start exactly where the upload ends, and a body whose length is declared must be as long as
+    /// its range says; anything else is answered 416, before any of the body is taken.
+    static func checkChunk(_ contentRange: String, size: Int64, contentLength: Int64?) throws(RegistryError) {
         let spec = contentRange.hasPrefix("bytes ") ? contentRange.dropFirst(6) : contentRange[...]
         let parts = spec.split(separator: "-", maxSplits: 1)
         guard parts.count == 2, let start = Int64(parts[0]), let end = Int64(parts[1].split(separator: "/").first ?? ""), end >= start else {
             throw RegistryError(.blobUploadInvalid, status: .badRequest, "invalid Content-Range; expected '<start>-<end>'", detail: contentRange)
         }
-        guard start == size else {
-            var error = RegistryError(.blobUploadInvalid, status: .rangeNotSatisfiable, "chunk out of order: the upload holds \(size) bytes, so the next chunk must start at \(size)", detail: contentRange)
+        func unsatisfiable(_ message: String) -> RegistryError {
+            var error = RegistryError(.blobUploadInvalid, status: .rangeNotSatisfiable, message, detail: contentRange)
             error.headers[.range] = size > 0 ? "0-\(size - 1)" : "0-0"
-            throw error
+            return error
+        }
+        guard start == size else {
+            throw unsatisfiable("chunk out of order: the upload holds \(size) bytes, so the next chunk must start at \(size)")
+        }
+        if let contentLength, contentLength != end - start + 1 {
+            throw unsatisfiable("the chunk's Content-Length (\(contentLength)) does not match its Content-Range, which spans \(end - start + 1) bytes")
         }
     }
 

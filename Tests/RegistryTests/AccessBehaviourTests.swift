@@ -161,6 +161,25 @@ struct AccessBehaviourTests {
         }
     }
 
+    @Test("a mount's challenge asks for pull on the source as well, and a token for it mounts")
+    func mountChallengeCoversTheSource() async throws {
+        try await withAccessRegistry { client, _ in
+            let open = try await client.pushBlob("open/app", randomBytes(100))
+            let path = "/v2/team/app/blobs/uploads/?mount=\(open)&from=open/app"
+            let challenged = try await client.request(.POST, path, headers: [("Authorization", "-")])
+            #expect(challenged.status == 401)
+            let challenge = try #require(challenged["WWW-Authenticate"])
+            #expect(challenge.contains(#"scope="repository:team/app:pull,push repository:open/app:pull""#), "\(challenge)")
+            // As a client does: ask for exactly the challenge's scope, then retry with the token.
+            let token = try await client.token(scope: "repository:team/app:pull,push%20repository:open/app:pull", authorization: AccessFixture.basic("writer"))
+            let mounted = try await client.request(.POST, path, headers: [("Authorization", "Bearer \(token)")])
+            #expect(mounted.status == 201, "\(mounted.status) \(mounted.text)")
+            // Without from, or from the target itself, the challenge names the target alone.
+            let plain = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(open)&from=team/app", headers: [("Authorization", "-")])
+            #expect(plain["WWW-Authenticate"]?.contains(#"scope="repository:team/app:pull,push""#) == true)
+        }
+    }
+
     @Test("repository-name tricks are rejected before access is decided")
     func nameTricks() async throws {
         try await withAccessRegistry { client, _ in

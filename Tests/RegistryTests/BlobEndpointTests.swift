@@ -101,6 +101,14 @@ import Testing
             let outOfOrder = try await client.request(.PATCH, location, headers: [("Content-Range", "10-19")], body: Array(repeating: 0, count: 10))
             #expect(outOfOrder.status == 416)
             #expect(outOfOrder.errorCode == "BLOB_UPLOAD_INVALID")
+            // A body longer or shorter than its range is refused before any of it is taken.
+            let end = bytes.count - 1
+            for length in [5, 15] {
+                let mismatched = try await client.request(.PATCH, location, headers: [("Content-Range", "\(bytes.count)-\(end + 10)")],
+                                                          body: Array(repeating: 1, count: length))
+                #expect(mismatched.status == 416 && mismatched.errorCode == "BLOB_UPLOAD_INVALID", "\(mismatched.status) \(mismatched.text)")
+                #expect(mismatched["Range"] == "0-\(end)")
+            }
             let digest = Digest.compute(bytes)
             let done = try await client.request(.PUT, appendQuery(location, "digest=\(digest)"))
             #expect(done.status == 201)

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import OCI
 import Testing
 
@@ -21,6 +22,26 @@ import Testing
             let unknown = try await client.request(.GET, "/v2/team/app/manifests/v2")
             #expect(unknown.status == 404)
             #expect(unknown.errorCode == "MANIFEST_UNKNOWN")
+        }
+    }
+
+    /// What the conformance suite asks for: a reference that cannot be a tag names no manifest, so reading or
+    /// deleting it is a 404; only storing under it is refused as an invalid tag. A malformed digest stays a 400.
+    @Test func aReferenceThatIsNoTagIsUnknownToReadAndInvalidToWrite() async throws {
+        try await withRegistry { client in
+            try await client.pushImage("team/app", tag: "v1")
+            for reference in [".INVALID_MANIFEST_NAME", "-dash", String(repeating: "t", count: 129)] {
+                for method in [HTTPMethod.GET, .HEAD, .DELETE] {
+                    let response = try await client.request(method, "/v2/team/app/manifests/\(reference)")
+                    #expect(response.status == 404, "\(method) \(reference): \(response.status)")
+                    if method != .HEAD { #expect(response.errorCode == "MANIFEST_UNKNOWN") }
+                }
+                let put = try await client.request(.PUT, "/v2/team/app/manifests/\(reference)", headers: [("Content-Type", MediaType.ociManifest)],
+                                                   body: Array("{}".utf8))
+                #expect(put.status == 400 && put.errorCode == "TAG_INVALID", "PUT \(reference): \(put.status) \(put.text)")
+            }
+            let malformed = try await client.request(.GET, "/v2/team/app/manifests/sha256:totallywrong")
+            #expect(malformed.status == 400 && malformed.errorCode == "DIGEST_INVALID")
         }
     }
 

@@ -77,16 +77,21 @@ struct RegistryGate: RegistryAccessControl {
 /// The `WWW-Authenticate` challenge for one request: where to get a token, and for which scope.
 struct Challenge {
     let realm: String
-    let scope: Scope?
+    let scopes: [Scope]
 
     init(request: RegistryRequestFacts, need: RegistryNeed) {
         realm = TokenEndpoint.realm(authority: request.authority, headers: request.headers)
-        scope = need.scope
+        var scopes = need.scope.map { [$0] } ?? []
+        // As the reference registry does: a mount also reads its source, so the token should cover both.
+        if let source = request.mountSource, case .repository(let target, _) = need, source != target {
+            scopes.append(Scope(type: "repository", name: source.value, actions: ["pull"]))
+        }
+        self.scopes = scopes
     }
 
     func unauthorized(_ message: String, error: BearerChallenge.ErrorCode? = nil) -> RegistryError {
         var failure = RegistryError(.unauthorized, status: .unauthorized, message)
-        let challenge = BearerChallenge(realm: realm, service: AccessService.service, scopes: scope.map { [$0] } ?? [], error: error)
+        let challenge = BearerChallenge(realm: realm, service: AccessService.service, scopes: scopes, error: error)
         failure.headers[.wwwAuthenticate] = challenge.headerValue
         return failure
     }
