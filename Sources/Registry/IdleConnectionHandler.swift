@@ -87,7 +87,8 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         let sent = promise ?? context.eventLoop.makePromise()
         sent.futureResult.assumeIsolated().whenComplete { _ in
-            self.unanswered -= 1
+            // Never below zero: a head the decoder rejected is answered (400) without ever having been read.
+            self.unanswered = max(0, self.unanswered - 1)
             if self.unanswered == 0 { self.startWaiting(context) }
         }
         context.write(data, promise: sent)
