@@ -78,8 +78,10 @@ struct SocketBlobPull {
             ring.free.wait()
             let buffer = ring.buffers[slot]
             var filled = min(pending.count, buffer.count)
-            pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
-            pending = []
+            if filled > 0 {
+                pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
+                pending = []
+            }
             while filled < buffer.count, total + Int64(filled) < length {
                 let wanted = Int(min(Int64(buffer.count - filled), length - total - Int64(filled)))
                 let result = recv(socket, buffer.baseAddress! + filled, wanted, 0)
