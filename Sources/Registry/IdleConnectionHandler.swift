@@ -73,7 +73,7 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func read(context: ChannelHandlerContext) {
         if let since = withheldSince {
             // The client's clock stood still while nobody listened. (Usually the next read follows at once.)
-            lastProgress = lastProgress + (.now() - since)
+            lastProgress = lastProgress + (.now() - max(since, lastProgress))
             withheldSince = nil
             if isWaitingOnClient { schedule(context, at: lastProgress + timeout) }
         }
