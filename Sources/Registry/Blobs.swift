@@ -52,6 +52,9 @@ struct ByteRange: Equatable {
     enum Kind: Equatable {
         case from(Int64, through: Int64?)
         case suffix(Int64)
+        /// A last byte before the first (`bytes=500-0`): refused with 416, as Go's and nginx's file servers do and
+        /// the OCI conformance suite expects, rather than ignored.
+        case backwards
     }
 
     let kind: Kind
@@ -69,8 +72,8 @@ struct ByteRange: Equatable {
             if parts[1].isEmpty {
                 kind = .from(start, through: nil)
             } else {
-                guard let end = Int64(parts[1]), end >= start else { return nil }
-                kind = .from(start, through: end)
+                guard let end = Int64(parts[1]), end >= 0 else { return nil }
+                kind = end >= start ? .from(start, through: end) : .backwards
             }
         }
     }
@@ -84,6 +87,8 @@ struct ByteRange: Equatable {
         case .suffix(let length):
             guard length > 0, size > 0 else { return nil }
             return max(0, size - length)..<size
+        case .backwards:
+            return nil
         }
     }
 }

@@ -5,6 +5,7 @@ extension HTTPField.Name {
     static let dockerUploadUUID = Self("Docker-Upload-UUID")!
     static let dockerAPIVersion = Self("Docker-Distribution-API-Version")!
     static let ociSubject = Self("OCI-Subject")!
+    static let ociTag = Self("OCI-Tag")!
     static let ociFiltersApplied = Self("OCI-Filters-Applied")!
     static let ociChunkMinLength = Self("OCI-Chunk-Min-Length")!
     static let link = Self("Link")!

@@ -58,14 +58,15 @@ extension Registry {
         } catch {
             throw RegistryError(.manifestInvalid, status: .badRequest, "manifest invalid: \(error)")
         }
-        var tags: [Tag] = []
-        if case .tag(let tag) = reference { tags.append(tag) }
+        var extraTags: [Tag] = []
         for extra in request.uri.queryParameters[values: "tag"] {
             guard let tag = Tag(extra) else {
                 throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: String(extra))
             }
-            tags.append(tag)
+            extraTags.append(tag)
         }
+        var tags = extraTags
+        if case .tag(let tag) = reference { tags.insert(tag, at: 0) }
         let record = ManifestRecord(
             repository: repository, digest: digest, mediaType: parsed.mediaType, content: content,
             subject: parsed.subject?.digest, artifactType: parsed.artifactType, annotations: parsed.annotations)
@@ -84,6 +85,8 @@ extension Registry {
             .contentLength: "0",
         ]
         if let subject = parsed.subject { headers[.ociSubject] = subject.digest.description }
+        // The spec's signal that `?tag=` is supported: one header per tag accepted that way.
+        for tag in extraTags { headers.append(HTTPField(name: .ociTag, value: tag.description)) }
         return Response(status: .created, headers: headers)
     }
 

@@ -170,10 +170,25 @@ struct AccessBehaviourTests {
             #expect(challenged.status == 401)
             let challenge = try #require(challenged["WWW-Authenticate"])
             #expect(challenge.contains(#"scope="repository:team/app:pull,push repository:open/app:pull""#), "\(challenge)")
-            // As a client does: ask for exactly the challenge's scope, then retry with the token.
-            let token = try await client.token(scope: "repository:team/app:pull,push%20repository:open/app:pull", authorization: AccessFixture.basic("writer"))
-            let mounted = try await client.request(.POST, path, headers: [("Authorization", "Bearer \(token)")])
-            #expect(mounted.status == 201, "\(mounted.status) \(mounted.text)")
+            // As a client does: ask for exactly the challenge's scope, then retry with the token. Go's form encoding
+            // writes the space as '+', others as %20.
+            for spaced in ["%20", "+"] {
+                let token = try await client.token(scope: "repository:team/app:pull,push\(spaced)repository:open/app:pull", authorization: AccessFixture.basic("writer"))
+                #expect(try Self.access(token) == ["repository:team/app": ["pull", "push"], "repository:open/app": ["pull"]])
+                let mounted = try await client.request(.POST, path, headers: [("Authorization", "Bearer \(token)")])
+                #expect(mounted.status == 201, "\(mounted.status) \(mounted.text)")
+            }
+            // A token for the target alone is sent back for the source's scope, when the caller may pull the source…
+            let narrow = try await client.token(scope: "repository:team/app:pull,push", authorization: AccessFixture.basic("writer"))
+            let insufficient = try await client.request(.POST, path, headers: [("Authorization", "Bearer \(narrow)")])
+            #expect(insufficient.status == 401)
+            #expect(insufficient["WWW-Authenticate"]?.contains(#"scope="repository:team/app:pull,push repository:open/app:pull",error="insufficient_scope""#) == true,
+                    "\(insufficient["WWW-Authenticate"] ?? "")")
+            // …and gets an ordinary upload when it may not.
+            let secret = try await client.pushBlob("secret/app", randomBytes(100))
+            let refused = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(secret)&from=secret/app",
+                                                   headers: [("Authorization", "Bearer \(narrow)")])
+            #expect(refused.status == 202, "\(refused.status) \(refused.text)")
             // Without from, or from the target itself, the challenge names the target alone.
             let plain = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(open)&from=team/app", headers: [("Authorization", "-")])
             #expect(plain["WWW-Authenticate"]?.contains(#"scope="repository:team/app:pull,push""#) == true)

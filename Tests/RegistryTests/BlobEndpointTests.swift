@@ -174,6 +174,14 @@ import Testing
             let unsatisfiable = try await client.request(.GET, path, headers: [("Range", "bytes=1000-1001")])
             #expect(unsatisfiable.status == 416)
             #expect(unsatisfiable["Content-Range"] == "bytes */1000")
+            let backwards = try await client.request(.GET, path, headers: [("Range", "bytes=500-0")])
+            #expect(backwards.status == 416 && backwards.errorCode == "RANGE_INVALID")
+            #expect(backwards["Content-Range"] == "bytes */1000")
+            // Several ranges, or another unit, are ignored: the whole blob.
+            for ignored in ["bytes=0-1,5-6", "items=0-1", "bytes=x-y"] {
+                let whole = try await client.request(.GET, path, headers: [("Range", ignored)])
+                #expect(whole.status == 200 && whole.body == bytes, "\(ignored): \(whole.status)")
+            }
         }
     }
 

@@ -253,8 +253,11 @@ import Testing
             let digest = Digest.compute(manifest)
             let put = try await client.request(.PUT, "/v2/r/manifests/\(digest)?tag=a&tag=b", headers: [("Content-Type", MediaType.ociManifest)], body: manifest)
             #expect(put.status == 201)
+            #expect(put.headers["OCI-Tag"] == ["a", "b"], "one OCI-Tag per accepted tag: \(put.headers)")
             struct Tags: Decodable { let tags: [String] }
             #expect(try await client.request(.GET, "/v2/r/tags/list").json(Tags.self).tags == ["a", "b"])
+            let byTag = try await client.request(.PUT, "/v2/r/manifests/c", headers: [("Content-Type", MediaType.ociManifest)], body: manifest)
+            #expect(byTag.status == 201 && byTag.headers["OCI-Tag"].isEmpty)
         }
     }
 }

@@ -61,6 +61,12 @@ struct RegistryGate: RegistryAccessControl {
             if let token, !token.grants(type: "repository", name: repository.value, action: operation.rawValue) {
                 return .failure(challenge.unauthorized("the token does not grant \(operation.rawValue) on \(repository)", error: .insufficientScope))
             }
+            // A mount reads its source. A token that leaves it out, for a caller who may pull it, is asked to come back
+            // with it, as the reference registry does; a caller who may not pull it gets an ordinary upload (202).
+            if let token, let source = request.mountSource, source != repository, policy.allows(principal, .pull, on: source.value),
+               !token.grants(type: "repository", name: source.value, action: "pull") {
+                return .failure(challenge.unauthorized("the token does not grant pull on \(source), the mount's source", error: .insufficientScope))
+            }
             let issued = token
             return .success(RegistryCaller(mayPull: { candidate in
                 policy.allows(principal, .pull, on: candidate.value)

@@ -19,8 +19,8 @@ struct TokenEndpoint: Sendable {
     }
 
     func respond(to request: Request, address: String) async throws -> Response {
-        let query = request.uri.queryParameters
-        var scopes: [String] = query.filter { $0.key == "scope" }.map { String($0.value) }
+        // Form-decoded, as clients encode it: Go's url.Values writes the spaces in a scope list as '+'.
+        var scopes = Self.formPairs(request.uri.query ?? "").filter { $0.name == "scope" }.map(\.value)
         let authentication: Authentication
         switch request.method {
         case .get:
@@ -94,14 +94,19 @@ struct TokenEndpoint: Sendable {
     private static func form(_ request: Request) async throws -> [String: String] {
         let body = try await request.body.collect(upTo: 64 << 10)
         var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
+        for pair in formPairs(String(buffer: body)) { fields[pair.name] = pair.value }
+        return fields
+    }
+
+    /// `application/x-www-form-urlencoded` pairs, in order and with repeats (a query may name several scopes).
+    static func formPairs(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
                 text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
             }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
-        return fields
     }
 
     /// The admin API's error body (`{"errors":[{"code","message"}]}`), which is also what token clients read.
