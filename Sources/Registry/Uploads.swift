@@ -7,15 +7,18 @@ import Storage
 extension Registry {
     func startUpload(_ request: Request, _ repository: RepositoryName, caller: RegistryCaller) async throws -> Response {
         let query = request.uri.queryParameters
-        if let mount = query["mount"], let from = query["from"] {
+        if let mount = query["mount"] {
             let digest = try parseDigest(mount)
-            let source = try self.repository(String(from))
+            // Without `from`, any repository holding the blob will do (the spec's automatic content discovery).
+            let sources = if let from = query["from"] { [try self.repository(String(from))] } else { try await metadata.repositoriesHolding(blob: digest) }
             // Mounting reads the source: without pull there, the caller uploads the blob like anyone else.
-            if caller.mayPull(source), let size = try await metadata.blobSize(repository: source, digest: digest), try await blobs.size(of: digest) != nil {
-                try await metadata.linkBlob(repository: repository, digest: digest, size: size)
-                return created(repository, digest)
+            for source in sources where caller.mayPull(source) {
+                if let size = try await metadata.blobSize(repository: source, digest: digest), try await blobs.size(of: digest) != nil {
+                    try await metadata.linkBlob(repository: repository, digest: digest, size: size)
+                    return created(repository, digest)
+                }
             }
-            // Not readable from the source: the client falls back to uploading, as the spec describes.
+            // Not readable from any source: the client falls back to uploading, as the spec describes.
         }
         if let digestParameter = query["digest"] {
             let digest = try parseDigest(digestParameter)

@@ -102,6 +102,8 @@ public protocol MetadataStore: Sendable {
     func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws
     /// Returns false when the repository did not hold the blob.
     func unlinkBlob(repository: RepositoryName, digest: Digest) async throws -> Bool
+    /// The repositories that hold the blob, in name order.
+    func repositoriesHolding(blob digest: Digest) async throws -> [RepositoryName]
 
     func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord?
     /// Throws `MetadataError.missingReferences` and stores nothing when a reference is absent.

@@ -156,6 +156,11 @@ struct AccessBehaviourTests {
             let refused = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(secret)&from=secret/app", headers: [("Authorization", writer)])
             #expect(refused.status == 202, "no pull on secret/app: an ordinary upload, not a mount (\(refused.status))")
             #expect(try await client.request(.HEAD, "/v2/team/app/blobs/\(secret)").status == 404)
+            // Nor does leaving `from` out find it: only repositories the caller may pull are searched.
+            let undirected = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(secret)", headers: [("Authorization", writer)])
+            #expect(undirected.status == 202, "\(undirected.status)")
+            #expect(try await client.request(.HEAD, "/v2/team/app/blobs/\(secret)").status == 404)
+            #expect(try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(open)", headers: [("Authorization", writer)]).status == 201)
             let mounted = try await client.request(.POST, "/v2/team/app/blobs/uploads/?mount=\(open)&from=open/app", headers: [("Authorization", writer)])
             #expect(mounted.status == 201, "\(mounted.status) \(mounted.text)")
         }

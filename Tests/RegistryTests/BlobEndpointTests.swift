@@ -200,6 +200,12 @@ import Testing
             #expect(fallback["Location"]?.contains("/blobs/uploads/") == true)
             let wrongSource = try await client.request(.POST, "/v2/third/blobs/uploads/?mount=\(digest)&from=nowhere")
             #expect(wrongSource.status == 202)
+            // Without `from`, the registry finds a repository holding the blob.
+            let discovered = try await client.request(.POST, "/v2/fourth/blobs/uploads/?mount=\(digest)")
+            #expect(discovered.status == 201 && discovered["Location"] == "/v2/fourth/blobs/\(digest)")
+            #expect(try await client.request(.GET, "/v2/fourth/blobs/\(digest)").body == bytes)
+            let nowhere = try await client.request(.POST, "/v2/fourth/blobs/uploads/?mount=\(absent)")
+            #expect(nowhere.status == 202)
         }
     }
 

@@ -34,6 +34,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             PRIMARY KEY (repository, digest)
         );
         CREATE INDEX IF NOT EXISTS manifests_by_subject ON manifests (repository, subject) WHERE subject IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS repository_blobs_by_digest ON repository_blobs (digest);
         CREATE TABLE IF NOT EXISTS manifest_references (
             repository TEXT NOT NULL,
             manifest TEXT NOT NULL,
@@ -91,6 +92,13 @@ public final class SQLiteMetadataStore: MetadataStore {
         try await read { connection in
             try connection.query("SELECT size FROM repository_blobs WHERE repository = ? AND digest = ?",
                                  [.text(repository.value), .text(digest.description)]).first?.first?.int
+        }
+    }
+
+    public func repositoriesHolding(blob digest: Digest) async throws -> [RepositoryName] {
+        try await read { connection in
+            try connection.query("SELECT repository FROM repository_blobs WHERE digest = ? ORDER BY repository", [.text(digest.description)])
+                .compactMap { $0.first?.string.flatMap { RepositoryName($0) } }
         }
     }
 
