@@ -19,16 +19,20 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundOut = HTTPServerResponsePart
 
     private let timeout: TimeAmount
+    private let now: () -> NIODeadline
     /// Requests whose head has been read and whose response has not completely left.
     private var unanswered = 0
     private var readingBody = false
     /// Since when the server has not asked for more bytes, if it is holding back.
     private var withheldSince: NIODeadline?
-    private var lastProgress = NIODeadline.now()
+    private var lastProgress: NIODeadline
     private var check: Scheduled<Void>?
 
-    init(timeout: TimeAmount) {
+    /// `now` is the clock the event loop schedules by (a test's embedded loop keeps its own).
+    init(timeout: TimeAmount, now: @escaping () -> NIODeadline = { .now() }) {
         self.timeout = timeout
+        self.now = now
+        lastProgress = now()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -52,7 +56,7 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastProgress = .now()
+        lastProgress = now()
         switch unwrapInboundIn(data) {
         case .head:
             unanswered += 1
@@ -66,14 +70,14 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        withheldSince = .now()
+        withheldSince = now()
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
         if let since = withheldSince {
             // The client's clock stood still while nobody listened. (Usually the next read follows at once.)
-            lastProgress = lastProgress + (.now() - max(since, lastProgress))
+            lastProgress = lastProgress + (now() - max(since, lastProgress))
             withheldSince = nil
             if isWaitingOnClient { schedule(context, at: lastProgress + timeout) }
         }
@@ -97,7 +101,7 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var isWaitingOnClient: Bool { unanswered == 0 || readingBody }
 
     private func startWaiting(_ context: ChannelHandlerContext) {
-        lastProgress = .now()
+        lastProgress = now()
         schedule(context, at: lastProgress + timeout)
     }
 
@@ -108,7 +112,7 @@ final class IdleConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             // Waiting on the server: the end of the response, or its next read, starts the clock again.
             guard self.isWaitingOnClient, self.withheldSince == nil else { return }
             let due = self.lastProgress + self.timeout
-            if NIODeadline.now() >= due {
+            if self.now() >= due {
                 context.close(promise: nil)
             } else {
                 self.schedule(context, at: due)

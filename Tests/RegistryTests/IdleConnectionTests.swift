@@ -1,5 +1,9 @@
 import Foundation
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
 import OCI
+@testable import Registry
 import Testing
 
 /// Connections the client leaves idle are closed after the idle timeout (here 2 s); connections that are moving
@@ -97,15 +101,14 @@ import Testing
         }
     }
 
-    @Test func aBodyTheServerIsNotReadingYetIsNotHeldAgainstTheClient() async throws {
+    @Test func anUploadPipelinedBehindASlowlyReadBlobCompletes() async throws {
         try await withShortTimeout { client in
             let blob = randomBytes(48 << 20)
             let digest = try await client.pushBlob("r", blob)
             let location = try #require(try await client.request(.POST, "/v2/r/blobs/uploads/")["Location"])
             let upload = randomBytes(2 << 20)
             let (first, second) = try await RawConnection.run(port: client.port, timeout: 10) { connection in
-                // The upload's body waits behind the blob's slow response: the server stops reading it, and the
-                // client, having sent everything, has nothing more to send.
+                // The upload is answered while the blob is still on its way, and its 201 waits behind it.
                 try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n\r\n"
                     + "PUT \(appendQuery(location, "digest=\(Digest.compute(upload))")) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Authorization: \(testAdminAuthorization)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(upload.count)\r\n\r\n")
@@ -122,5 +125,59 @@ import Testing
             #expect(first.body == blob)
             #expect(second.status == 201)
         }
+    }
+}
+
+/// The handler's bookkeeping on an embedded channel, whose clock the test moves: what counts as the client's idle time.
+@Suite struct IdleConnectionHandlerTests {
+    func makeChannel(timeout: TimeAmount = .seconds(2)) throws -> (EmbeddedChannel, EmbeddedEventLoop) {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(handler: IdleConnectionHandler(timeout: timeout, now: { loop.now }), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (channel, loop)
+    }
+
+    func startBody(_ channel: EmbeddedChannel) throws {
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/v2/r/blobs/uploads/x")))
+        channel.pipeline.fireChannelReadComplete()
+    }
+
+    @Test func aBodyStalledWhileTheServerAsksForMoreIsClosedAtTheTimeout() throws {
+        let (channel, loop) = try makeChannel()
+        try startBody(channel)
+        channel.read()
+        loop.advanceTime(by: .milliseconds(1900))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+
+    @Test func timeTheServerDoesNotAskForBytesIsNotCounted() throws {
+        let (channel, loop) = try makeChannel()
+        try startBody(channel)
+        // The server holds back reading for far longer than the timeout: the client could not have sent anything.
+        loop.advanceTime(by: .seconds(10))
+        #expect(channel.isActive)
+        // Once it asks again, the client has the rest of its time, not a moment more.
+        channel.read()
+        loop.advanceTime(by: .milliseconds(1900))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+
+    @Test func aResponseInProgressIsNeverTimedOutAndItsEndStartsTheClock() throws {
+        let (channel, loop) = try makeChannel()
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v2/")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        channel.read()
+        loop.advanceTime(by: .seconds(10))
+        #expect(channel.isActive, "the request is read; the server is still answering")
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        loop.advanceTime(by: .milliseconds(1900))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
     }
 }
