@@ -137,6 +137,14 @@ import Testing
         return (channel, loop)
     }
 
+    /// Open until just before the 2 s timeout, counted from now; closed just after it.
+    func expectClosedAtTheTimeout(_ channel: EmbeddedChannel, _ loop: EmbeddedEventLoop, sourceLocation: SourceLocation = #_sourceLocation) {
+        loop.advanceTime(by: .milliseconds(1900))
+        #expect(channel.isActive, "closed before the timeout", sourceLocation: sourceLocation)
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive, "still open after the timeout", sourceLocation: sourceLocation)
+    }
+
     func startBody(_ channel: EmbeddedChannel) throws {
         try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/v2/r/blobs/uploads/x")))
         channel.pipeline.fireChannelReadComplete()
@@ -146,10 +154,7 @@ import Testing
         let (channel, loop) = try makeChannel()
         try startBody(channel)
         channel.read()
-        loop.advanceTime(by: .milliseconds(1900))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(200))
-        #expect(!channel.isActive)
+        expectClosedAtTheTimeout(channel, loop)
     }
 
     @Test func timeTheServerDoesNotAskForBytesIsNotCounted() throws {
@@ -160,10 +165,7 @@ import Testing
         #expect(channel.isActive)
         // Once it asks again, the client has the rest of its time, not a moment more.
         channel.read()
-        loop.advanceTime(by: .milliseconds(1900))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(200))
-        #expect(!channel.isActive)
+        expectClosedAtTheTimeout(channel, loop)
     }
 
     @Test func aResponseInProgressIsNeverTimedOutAndItsEndStartsTheClock() throws {
@@ -175,9 +177,6 @@ import Testing
         #expect(channel.isActive, "the request is read; the server is still answering")
         try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
         try channel.writeOutbound(HTTPServerResponsePart.end(nil))
-        loop.advanceTime(by: .milliseconds(1900))
-        #expect(channel.isActive)
-        loop.advanceTime(by: .milliseconds(200))
-        #expect(!channel.isActive)
+        expectClosedAtTheTimeout(channel, loop)
     }
 }
