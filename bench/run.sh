@@ -189,19 +189,17 @@ blob_file() { # server digest -> path of the blob's file in that server's storag
     ref) echo "$TMP/ref-data/docker/registry/v2/blobs/sha256/${hex:0:2}/$hex/data" ;;
     esac
 }
-evict_blob() { # server digest
+page_cache_blob() { # server digest drop|load
     local path
     path=$(blob_file "$1" "$2")
-    if [[ -f "$path" ]]; then
-        python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$path"
-    else
-        log "warning: $1 blob $2 not found at $path; it stays in the page cache"
+    if [[ ! -f "$path" ]]; then
+        log "warning: $1 blob $2 not found at $path; its page cache is left as it is"
+        return
     fi
-}
-cache_blob() { # server digest
-    local path
-    path=$(blob_file "$1" "$2")
-    if [[ -f "$path" ]]; then cat "$path" >/dev/null; else log "warning: $1 blob $2 not found at $path; the pull reads it cold"; fi
+    case $3 in
+    drop) python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$path" ;;
+    load) cat "$path" >/dev/null ;;
+    esac
 }
 
 declare -A HOT_PATH=() BIG_DIGEST=()
@@ -217,18 +215,18 @@ scenario() { # server rep name
     push-blob)
         if out=$(run_bench "$s" "$rep" push-blob push-blob --repo bench/large --file "$BIG" --salt "$s-$rep-mono-$RANDOM"); then
             BIG_DIGEST[$s]=$(json_field "$out" digest)
-            evict_blob "$s" "${BIG_DIGEST[$s]}"
+            page_cache_blob "$s" "${BIG_DIGEST[$s]}" drop
         fi ;;
     push-blob-chunked)
         if out=$(run_bench "$s" "$rep" push-blob-chunked push-blob --repo bench/large --file "$BIG" \
             --chunk-size $((CHUNK_MIB * 1024 * 1024)) --salt "$s-$rep-chunked-$RANDOM"); then
-            evict_blob "$s" "$(json_field "$out" digest)"
+            page_cache_blob "$s" "$(json_field "$out" digest)" drop
         fi ;;
     pull-blob)
         if [[ -n "${BIG_DIGEST[$s]:-}" ]]; then
-            cache_blob "$s" "${BIG_DIGEST[$s]}"
+            page_cache_blob "$s" "${BIG_DIGEST[$s]}" load
             run_bench "$s" "$rep" pull-blob pull-blob --repo bench/large --digest "${BIG_DIGEST[$s]}" >/dev/null || true
-            evict_blob "$s" "${BIG_DIGEST[$s]}"
+            page_cache_blob "$s" "${BIG_DIGEST[$s]}" drop
         else
             fail "$s" "$rep" pull-blob "no blob to pull (push failed)"
         fi ;;

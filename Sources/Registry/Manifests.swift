@@ -8,7 +8,7 @@ import Storage
 extension Registry {
     func parseReference(_ string: String) throws(RegistryError) -> Reference {
         guard let reference = try existingReference(string) else {
-            throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: string)
+            throw RegistryError.tagInvalid(string)
         }
         return reference
     }
@@ -61,7 +61,7 @@ extension Registry {
         var extraTags: [Tag] = []
         for extra in request.uri.queryParameters[values: "tag"] {
             guard let tag = Tag(extra) else {
-                throw RegistryError(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: String(extra))
+                throw RegistryError.tagInvalid(String(extra))
             }
             extraTags.append(tag)
         }

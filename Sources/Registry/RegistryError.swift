@@ -42,6 +42,7 @@ public struct RegistryError: Error, Sendable {
     static func blobUnknown(_ digest: Digest) -> Self { .init(.blobUnknown, status: .notFound, "blob unknown to registry", detail: digest.description) }
     static func uploadUnknown(_ id: String) -> Self { .init(.blobUploadUnknown, status: .notFound, "blob upload unknown to registry", detail: id) }
     static func manifestUnknown(_ reference: String) -> Self { .init(.manifestUnknown, status: .notFound, "manifest unknown", detail: reference) }
+    static func tagInvalid(_ tag: String) -> Self { .init(.tagInvalid, status: .badRequest, "invalid tag; expected [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", detail: tag) }
     static func nameInvalid(_ name: String) -> Self {
         .init(.nameInvalid, status: .badRequest, "invalid repository name; expected lower-case components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/', at most \(RepositoryName.maximumLength) characters", detail: name)
     }

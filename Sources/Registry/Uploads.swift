@@ -13,10 +13,11 @@ extension Registry {
             let sources = if let from = query["from"] { [try self.repository(String(from))] } else { try await metadata.repositoriesHolding(blob: digest) }
             // Mounting reads the source: without pull there, the caller uploads the blob like anyone else.
             for source in sources where caller.mayPull(source) {
-                if let size = try await metadata.blobSize(repository: source, digest: digest), try await blobs.size(of: digest) != nil {
-                    try await metadata.linkBlob(repository: repository, digest: digest, size: size)
-                    return created(repository, digest)
-                }
+                guard let size = try await metadata.blobSize(repository: source, digest: digest) else { continue }
+                // One source is enough to know whether the bytes are there; without them no source can be mounted.
+                guard try await blobs.size(of: digest) != nil else { break }
+                try await metadata.linkBlob(repository: repository, digest: digest, size: size)
+                return created(repository, digest)
             }
             // Not readable from any source: the client falls back to uploading, as the spec describes.
         }
