@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: sqlite3, libgit2, libarchive. Tests: skopeo, git. Benchmark: the reference registry and wrk.
 APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev skopeo git openssh-client docker-registry wrk openssl age apache2-utils argon2
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build release run test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -17,6 +17,11 @@ deps:
 
 build: deps
 	$(SWIFT) build --product berth
+
+# The binary to deploy: optimised, with the Swift runtime and Foundation linked in (bench/README.md, "Memory").
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product berth
+	@echo "built .build/release/berth"
 
 # The admin secret is generated once into the data folder (mode 600); `berth plan/apply --registry` read it with --token-file.
 run: build

@@ -40,13 +40,17 @@ done
 
 # ---------------------------------------------------------------- build
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    # A release berth is built as `make release` builds it (bench/README.md, "Memory"). --static-swift-stdlib
+    # changes how every module is compiled, so berth-bench, sharing the build folder, gets it too.
+    STATIC=()
+    [[ $CONFIG != release ]] || STATIC=(--static-swift-stdlib)
     # One product per invocation: a repeated --product option is not additive in SwiftPM.
     if has_server berth; then
         log "building berth ($CONFIG)"
-        swift build -c "$CONFIG" --product berth >&2
+        swift build -c "$CONFIG" "${STATIC[@]}" --product berth >&2
     fi
     log "building berth-bench ($CONFIG)"
-    swift build -c "$CONFIG" --product berth-bench >&2
+    swift build -c "$CONFIG" "${STATIC[@]}" --product berth-bench >&2
 fi
 BENCH="$ROOT/.build/$CONFIG/berth-bench"
 BERTH="$ROOT/.build/$CONFIG/berth"

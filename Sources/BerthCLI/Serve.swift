@@ -43,6 +43,7 @@ struct Serve: AsyncParsableCommand {
     var trustedKeys: String?
 
     func run() async throws {
+        UTCZoneName.apply()
         // Upload and download buffers are large and short-lived; keep them from pinning memory after use.
         berth_tune_malloc(2, 128 << 10)
         // Every connection, upload and blob being sent holds a descriptor; a soft limit of 1024 is soon reached.
