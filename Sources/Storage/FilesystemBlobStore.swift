@@ -221,9 +221,7 @@ final class FileUploadWriter: UploadWriter {
     private let state: Mutex<State>
 
     static let batchSize = 1 << 20
-    /// One batch queued behind the one being written. When the disk is the limit a deeper queue only holds
-    /// more memory: with 2, pushes were no faster and the server's peak heap was 1–4 MiB higher.
-    static let maximumInFlight = 1
+    static let maximumInFlight = 2
 
     init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
         self.descriptor = descriptor
