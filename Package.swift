@@ -126,7 +126,7 @@ let package = Package(
             ],
             // Release builds are what gets deployed, so they are linked to map less code (bench/README.md,
             // "Memory"): packed relative relocations (GNU ld; gold, the default, has none), so the loader reads
-            // 0.03 MB of them instead of 3.4, and only the symbols other libraries need exported. Still
+            // 0.05 MB of them instead of 3.4, and only the symbols other libraries need exported. Still
             // position-independent. `make release` adds --static-swift-stdlib, which has to reach the compiler too.
             linkerSettings: [
                 .unsafeFlags(
