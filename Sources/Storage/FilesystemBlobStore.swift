@@ -20,6 +20,7 @@ public final class FilesystemBlobStore: BlobStore {
     private let blobsDirectory: String
     private let uploadsDirectory: String
     let pool: NIOThreadPool
+    let earlySyncs: EarlySyncs
 
     /// Blocking file work runs here. Wider than the core count so that fsyncs of concurrent
     /// uploads overlap and the filesystem can commit them together.
@@ -31,11 +32,16 @@ public final class FilesystemBlobStore: BlobStore {
 
     static let readChunkSize = 512 << 10
 
-    public init(root: URL) throws {
+    public convenience init(root: URL) throws {
+        try self.init(root: root, earlySyncs: EarlySyncs(pool: Self.sharedPool))
+    }
+
+    init(root: URL, earlySyncs: EarlySyncs) throws {
         self.root = root
         blobsDirectory = root.appendingPathComponent("blobs").path
         uploadsDirectory = root.appendingPathComponent("uploads").path
         pool = Self.sharedPool
+        self.earlySyncs = earlySyncs
         for directory in [blobsDirectory, uploadsDirectory] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
@@ -112,7 +118,7 @@ public final class FilesystemBlobStore: BlobStore {
             }
             return (descriptor, Int64(info.st_size))
         }
-        return FileUploadWriter(descriptor: descriptor, offset: size, pool: pool)
+        return FileUploadWriter(id: id, descriptor: descriptor, offset: size, pool: pool, earlySyncs: earlySyncs)
     }
 
     public func uploadSize(id: String) async throws -> Int64? {
@@ -127,7 +133,8 @@ public final class FilesystemBlobStore: BlobStore {
     public func commitUpload(id: String, as digest: Digest) async throws {
         let source = uploadPath(id)
         let target = path(of: digest)
-        try await pool.runIfActive {
+        try await earlySyncs.settle(upload: id)
+        try await pool.runIfActive { [earlySyncs] in
             let directory = (target as NSString).deletingLastPathComponent
             try FileSystemCalls.makeDirectoryDurably(directory)
             if access(target, F_OK) == 0 {
@@ -137,7 +144,12 @@ public final class FilesystemBlobStore: BlobStore {
             }
             // Only now, once: a chunked upload's PATCHes need not be durable, since a crash that loses some of
             // their bytes shows as a shorter upload or a digest that does not match, never as a wrong blob.
-            try FileSystemCalls.syncData(source)
+            do {
+                try FileSystemCalls.syncData(source)
+            } catch {
+                earlySyncs.failed(upload: id, "\(error)")
+                throw error
+            }
             guard rename(source, target) == 0 else { throw FileSystemCalls.error("rename", source) }
             try FileSystemCalls.syncDirectory(directory)
         }
@@ -148,6 +160,7 @@ public final class FilesystemBlobStore: BlobStore {
         try await pool.runIfActive {
             guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemCalls.error("unlink", path) }
         }
+        await earlySyncs.forget(upload: id)
     }
 
     public func allUploads() async throws -> [String] {
@@ -206,6 +219,7 @@ public final class FilesystemBlobStore: BlobStore {
 /// Appends to an upload file, writing batches on the IO pool while the caller keeps receiving and hashing.
 ///
 /// Batches are written one after another: concurrent writes to one file only contend for its inode lock.
+/// Every `EarlySyncs.interval` bytes it starts an early sync, which no write waits for.
 /// Not an actor: `append` runs on the caller's executor, so a body chunk costs no hop to another thread.
 final class FileUploadWriter: UploadWriter {
     private struct State {
@@ -213,19 +227,24 @@ final class FileUploadWriter: UploadWriter {
         var batch: [ByteBuffer] = []
         var batchBytes = 0
         var inFlight: [Task<Void, any Error>] = []
+        var bytesSinceEarlySync = 0
         var closed = false
     }
 
+    private let id: String
     private let descriptor: Int32
     private let pool: NIOThreadPool
+    private let earlySyncs: EarlySyncs
     private let state: Mutex<State>
 
     static let batchSize = 1 << 20
     static let maximumInFlight = 2
 
-    init(descriptor: Int32, offset: Int64, pool: NIOThreadPool) {
+    init(id: String, descriptor: Int32, offset: Int64, pool: NIOThreadPool, earlySyncs: EarlySyncs) {
+        self.id = id
         self.descriptor = descriptor
         self.pool = pool
+        self.earlySyncs = earlySyncs
         self.state = Mutex(State(queuedOffset: offset))
     }
 
@@ -252,6 +271,11 @@ final class FileUploadWriter: UploadWriter {
         let start = state.queuedOffset - Int64(length)
         state.batch.removeAll(keepingCapacity: true)
         state.batchBytes = 0
+        state.bytesSinceEarlySync += length
+        if state.bytesSinceEarlySync >= EarlySyncs.interval {
+            state.bytesSinceEarlySync = 0
+            earlySyncs.start(upload: id, descriptor: descriptor)
+        }
         let descriptor = self.descriptor
         let previous = state.inFlight.last
         state.inFlight.append(Task { [pool] in

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import NIOPosix
+import Synchronization
+
+/// Syncs a large upload while it is still arriving, so that the sync made before its blob appears has little
+/// left to wait for.
+///
+/// Starting writeback early is not enough on a disk with a volatile cache (most virtual disks): the final
+/// `fdatasync` also has to flush that cache, and its cost grows with everything written since the last flush.
+/// A sync every `interval` bytes, at most one per upload at a time and never waited for by a write, spreads
+/// that cost over the transfer.
+///
+/// A failed sync, early or final, is remembered until the upload is deleted: the kernel reports a writeback error
+/// once, to the first sync that asks, so a later `fdatasync` could come back clean over lost bytes.
+final class EarlySyncs: Sendable {
+    private struct Upload {
+        var running: Task<Void, Never>?
+        var failure: String?
+    }
+
+    static let interval = 16 << 20
+
+    private let pool: NIOThreadPool
+    private let sync: @Sendable (Int32) -> Int32
+    private let uploads = Mutex<[String: Upload]>([:])
+    private let started = Atomic<Int>(0)
+
+    /// `sync` makes a descriptor's data durable and returns 0 or an errno.
+    init(pool: NIOThreadPool, sync: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) == 0 ? 0 : errno }) {
+        self.pool = pool
+        self.sync = sync
+    }
+
+    /// Early syncs started so far.
+    var startedCount: Int { started.load(ordering: .relaxed) }
+
+    /// Starts a sync of the upload's file unless one is already running for it.
+    /// Syncs its own duplicate of `descriptor`, so the writer may close its own at any time.
+    func start(upload id: String, descriptor: Int32) {
+        uploads.withLock { uploads in
+            guard uploads[id]?.running == nil else { return }
+            let copy = dup(descriptor)
+            guard copy >= 0 else { return }
+            started.add(1, ordering: .relaxed)
+            let task = Task { [pool, sync] in
+                let error = (try? await pool.runIfActive { sync(copy) }) ?? ECANCELED
+                close(copy)
+                self.finished(id, error: error)
+            }
+            uploads[id, default: Upload()].running = task
+        }
+    }
+
+    private func finished(_ id: String, error: Int32) {
+        uploads.withLock { uploads in
+            uploads[id]?.running = nil
+            if error != 0 { Self.remember("an early sync failed: \(String(cString: strerror(error)))", for: id, in: &uploads) }
+        }
+    }
+
+    /// Remembers that a sync of the upload failed, so that it is never committed.
+    func failed(upload id: String, _ failure: String) {
+        uploads.withLock { Self.remember(failure, for: id, in: &$0) }
+    }
+
+    private static func remember(_ failure: String, for id: String, in uploads: inout [String: Upload]) {
+        if uploads[id, default: Upload()].failure == nil { uploads[id, default: Upload()].failure = failure }
+    }
+
+    /// Waits for the upload's running sync, then throws if any sync of it failed, or forgets it if none did.
+    func settle(upload id: String) async throws {
+        await uploads.withLock { $0[id]?.running }?.value
+        let failure = uploads.withLock { uploads -> String? in
+            guard let failure = uploads[id]?.failure else {
+                uploads.removeValue(forKey: id)
+                return nil
+            }
+            return failure
+        }
+        if let failure { throw BlobStoreError.io("upload \(id): \(failure); the upload must be started again") }
+    }
+
+    /// Waits for the upload's running sync and forgets the upload.
+    func forget(upload id: String) async {
+        await uploads.withLock { $0[id]?.running }?.value
+        _ = uploads.withLock { $0.removeValue(forKey: id) }
+    }
+}

@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import Foundation
+import NIOCore
+import NIOPosix
+import OCI
+@testable import Storage
+import Synchronization
+import Testing
+
+/// Large uploads are synced while they arrive, and no sync failure, early or final, lets an upload become a blob.
+@Suite struct EarlySyncTests {
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
+
+    /// Random bytes read from the kernel: building tens of MiB byte by byte is slow in a debug build.
+    func randomContent(_ count: Int) -> [UInt8] {
+        [UInt8](FileHandle(forReadingAtPath: "/dev/urandom")!.readData(ofLength: count))
+    }
+
+    /// Appends `bytes` in 1 MiB pieces through one writer, as one request would.
+    func upload(_ store: FilesystemBlobStore, id: String, _ bytes: [UInt8]) async throws {
+        let writer = try await store.openUpload(id: id)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + (1 << 20), bytes.count)
+            try await writer.append(ByteBuffer(bytes: bytes[offset..<end]))
+            offset = end
+        }
+        try await writer.finish()
+    }
+
+    @Test func aLargeUploadIsSyncedWhileItArrivesAndASmallOneIsNot() async throws {
+        try await withTemporaryDirectory { directory in
+            let syncs = EarlySyncs(pool: Self.pool)
+            let store = try FilesystemBlobStore(root: directory, earlySyncs: syncs)
+
+            let small = randomContent(EarlySyncs.interval - 1)
+            try await upload(store, id: "small", small)
+            #expect(syncs.startedCount == 0)
+
+            let large = randomContent(2 * EarlySyncs.interval + 12345)
+            try await upload(store, id: "large", large)
+            #expect(syncs.startedCount >= 1)
+            let digest = Digest.compute(large)
+            try await store.commitUpload(id: "large", as: digest)
+            var read: [UInt8] = []
+            try await store.read(digest, range: 0..<Int64.max) { read += $0.readableBytesView }
+            #expect(read == large)
+        }
+    }
+
+    @Test func anUploadWhoseEarlySyncFailedIsNeverCommitted() async throws {
+        try await withTemporaryDirectory { directory in
+            let calls = Atomic<Int>(0)
+            // The first sync fails as a disk that lost a write would report it; later ones succeed.
+            let syncs = EarlySyncs(pool: Self.pool) { descriptor in
+                calls.add(1, ordering: .relaxed) == (0, 1) ? EIO : (fdatasync(descriptor) == 0 ? 0 : errno)
+            }
+            let store = try FilesystemBlobStore(root: directory, earlySyncs: syncs)
+            let bytes = randomContent(EarlySyncs.interval + 4096)
+            let digest = Digest.compute(bytes)
+            try await upload(store, id: "damaged", bytes)
+            #expect(calls.load(ordering: .relaxed) >= 1)
+
+            for _ in 0..<2 {
+                await #expect(throws: BlobStoreError.self) { try await store.commitUpload(id: "damaged", as: digest) }
+                #expect(try await store.size(of: digest) == nil)
+            }
+
+            // Starting again under the same id works once the damaged upload is deleted.
+            try await store.deleteUpload(id: "damaged")
+            try await upload(store, id: "damaged", bytes)
+            try await store.commitUpload(id: "damaged", as: digest)
+            #expect(try await store.size(of: digest) == Int64(bytes.count))
+        }
+    }
+
+    @Test func aFailedFinalSyncIsRememberedUntilTheUploadIsForgotten() async throws {
+        let syncs = EarlySyncs(pool: Self.pool)
+        try await syncs.settle(upload: "clean")
+        syncs.failed(upload: "lost", "fsync: Input/output error")
+        for _ in 0..<2 {
+            await #expect(throws: BlobStoreError.self) { try await syncs.settle(upload: "lost") }
+        }
+        await syncs.forget(upload: "lost")
+        try await syncs.settle(upload: "lost")
+    }
+}
