@@ -14,8 +14,9 @@ import Synchronization
 /// A sync every `interval` bytes, at most one per upload at a time and never waited for by a write, spreads
 /// that cost over the transfer.
 ///
-/// A failed sync, early or final, is remembered until the upload is deleted: the kernel reports a writeback error
-/// once, to the first sync that asks, so a later `fdatasync` could come back clean over lost bytes.
+/// A failed sync, early or final, removes the upload's staged file and is remembered until the upload is deleted:
+/// the kernel reports a writeback error once, to the first sync that asks, so a later `fdatasync` could come back
+/// clean over lost bytes. The removal outlasts a restart; the memory gives the commit a clear error.
 final class EarlySyncs: Sendable {
     private struct Upload {
         var running: Task<Void, Never>?
@@ -38,16 +39,20 @@ final class EarlySyncs: Sendable {
     /// Early syncs started so far.
     var startedCount: Int { started.load(ordering: .relaxed) }
 
-    /// Starts a sync of the upload's file unless one is already running for it.
+    /// Starts a sync of the upload's file at `path` unless one is already running for it.
     /// Syncs its own duplicate of `descriptor`, so the writer may close its own at any time.
-    func start(upload id: String, descriptor: Int32) {
+    func start(upload id: String, path: String, descriptor: Int32) {
         uploads.withLock { uploads in
             guard uploads[id]?.running == nil else { return }
             let copy = dup(descriptor)
             guard copy >= 0 else { return }
             started.add(1, ordering: .relaxed)
             let task = Task { [pool, sync] in
-                let error = (try? await pool.runIfActive { sync(copy) }) ?? ECANCELED
+                let error = (try? await pool.runIfActive { () -> Int32 in
+                    let error = sync(copy)
+                    if error != 0 { unlink(path) }
+                    return error
+                }) ?? ECANCELED
                 close(copy)
                 self.finished(id, error: error)
             }
@@ -62,7 +67,7 @@ final class EarlySyncs: Sendable {
         }
     }
 
-    /// Remembers that a sync of the upload failed, so that it is never committed.
+    /// Remembers that a sync of the upload failed (its caller removes the staged file).
     func failed(upload id: String, _ failure: String) {
         uploads.withLock { Self.remember(failure, for: id, in: &$0) }
     }
@@ -81,7 +86,7 @@ final class EarlySyncs: Sendable {
             }
             return failure
         }
-        if let failure { throw BlobStoreError.io("upload \(id): \(failure); the upload must be started again") }
+        if let failure { throw BlobStoreError.io("upload \(id): \(failure); its staged bytes were removed; the upload must be started again") }
     }
 
     /// Waits for the upload's running sync and forgets the upload.

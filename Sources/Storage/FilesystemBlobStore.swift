@@ -118,7 +118,7 @@ public final class FilesystemBlobStore: BlobStore {
             }
             return (descriptor, Int64(info.st_size))
         }
-        return FileUploadWriter(id: id, descriptor: descriptor, offset: size, pool: pool, earlySyncs: earlySyncs)
+        return FileUploadWriter(id: id, path: path, descriptor: descriptor, offset: size, pool: pool, earlySyncs: earlySyncs)
     }
 
     public func uploadSize(id: String) async throws -> Int64? {
@@ -147,6 +147,7 @@ public final class FilesystemBlobStore: BlobStore {
             do {
                 try FileSystemCalls.syncData(source)
             } catch {
+                unlink(source)
                 earlySyncs.failed(upload: id, "\(error)")
                 throw error
             }
@@ -232,6 +233,7 @@ final class FileUploadWriter: UploadWriter {
     }
 
     private let id: String
+    private let path: String
     private let descriptor: Int32
     private let pool: NIOThreadPool
     private let earlySyncs: EarlySyncs
@@ -240,8 +242,9 @@ final class FileUploadWriter: UploadWriter {
     static let batchSize = 1 << 20
     static let maximumInFlight = 2
 
-    init(id: String, descriptor: Int32, offset: Int64, pool: NIOThreadPool, earlySyncs: EarlySyncs) {
+    init(id: String, path: String, descriptor: Int32, offset: Int64, pool: NIOThreadPool, earlySyncs: EarlySyncs) {
         self.id = id
+        self.path = path
         self.descriptor = descriptor
         self.pool = pool
         self.earlySyncs = earlySyncs
@@ -274,7 +277,7 @@ final class FileUploadWriter: UploadWriter {
         state.bytesSinceEarlySync += length
         if state.bytesSinceEarlySync >= EarlySyncs.interval {
             state.bytesSinceEarlySync = 0
-            earlySyncs.start(upload: id, descriptor: descriptor)
+            earlySyncs.start(upload: id, path: path, descriptor: descriptor)
         }
         let descriptor = self.descriptor
         let previous = state.inFlight.last

@@ -118,6 +118,32 @@ import Testing
         }
     }
 
+    /// Large enough that the store syncs the upload while it arrives, in one request and across PATCHes.
+    @Test func largeUploadsArriveWhole() async throws {
+        try await withRegistry { client in
+            let bytes = randomBytes(34 << 20)
+            let digest = Digest.compute(bytes)
+            let half = bytes.count / 2
+            let start = try await client.request(.POST, "/v2/big/blobs/uploads/")
+            let first = try await client.request(.PATCH, start["Location"]!, headers: [("Content-Range", "0-\(half - 1)")],
+                                                 body: Array(bytes[..<half]))
+            #expect(first.status == 202)
+            let second = try await client.request(.PATCH, first["Location"]!, headers: [("Content-Range", "\(half)-\(bytes.count - 1)")],
+                                                  body: Array(bytes[half...]))
+            #expect(second["Range"] == "0-\(bytes.count - 1)")
+            let done = try await client.request(.PUT, appendQuery(second["Location"]!, "digest=\(digest)"))
+            #expect(done.status == 201)
+            #expect(Digest.compute(try await client.request(.GET, "/v2/big/blobs/\(digest)").body) == digest)
+
+            var other = bytes
+            other[0] ^= 0xff
+            let otherDigest = Digest.compute(other)
+            let single = try await client.request(.POST, "/v2/big/blobs/uploads/?digest=\(otherDigest)", body: other)
+            #expect(single.status == 201)
+            #expect(Digest.compute(try await client.request(.GET, "/v2/big/blobs/\(otherDigest)").body) == otherDigest)
+        }
+    }
+
     @Test func finalChunkMayTravelWithThePut() async throws {
         try await withRegistry { client in
             let bytes = randomBytes(5000)

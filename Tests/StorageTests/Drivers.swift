@@ -34,8 +34,15 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
 }
 
 func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    // Read in bulk: a random number per byte costs a system call per byte, minutes for a blob of tens of MiB.
+    let source = FileHandle(forReadingAtPath: "/dev/urandom")!
+    defer { try? source.close() }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count)
+    while bytes.count < count {
+        bytes += source.readData(ofLength: count - bytes.count)
+    }
+    return bytes
 }
 
 func repo(_ name: String) -> RepositoryName { RepositoryName(name)! }

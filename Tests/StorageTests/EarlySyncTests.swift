@@ -19,11 +19,6 @@ import Testing
         return pool
     }()
 
-    /// Random bytes read from the kernel: building tens of MiB byte by byte is slow in a debug build.
-    func randomContent(_ count: Int) -> [UInt8] {
-        [UInt8](FileHandle(forReadingAtPath: "/dev/urandom")!.readData(ofLength: count))
-    }
-
     /// Appends `bytes` in 1 MiB pieces through one writer, as one request would.
     func upload(_ store: FilesystemBlobStore, id: String, _ bytes: [UInt8]) async throws {
         let writer = try await store.openUpload(id: id)
@@ -41,11 +36,11 @@ import Testing
             let syncs = EarlySyncs(pool: Self.pool)
             let store = try FilesystemBlobStore(root: directory, earlySyncs: syncs)
 
-            let small = randomContent(EarlySyncs.interval - 1)
+            let small = randomBytes(EarlySyncs.interval - 1)
             try await upload(store, id: "small", small)
             #expect(syncs.startedCount == 0)
 
-            let large = randomContent(2 * EarlySyncs.interval + 12345)
+            let large = randomBytes(2 * EarlySyncs.interval + 12345)
             try await upload(store, id: "large", large)
             #expect(syncs.startedCount >= 1)
             let digest = Digest.compute(large)
@@ -64,7 +59,7 @@ import Testing
                 calls.add(1, ordering: .relaxed) == (0, 1) ? EIO : (fdatasync(descriptor) == 0 ? 0 : errno)
             }
             let store = try FilesystemBlobStore(root: directory, earlySyncs: syncs)
-            let bytes = randomContent(EarlySyncs.interval + 4096)
+            let bytes = randomBytes(EarlySyncs.interval + 4096)
             let digest = Digest.compute(bytes)
             try await upload(store, id: "damaged", bytes)
             #expect(calls.load(ordering: .relaxed) >= 1)
@@ -73,6 +68,8 @@ import Testing
                 await #expect(throws: BlobStoreError.self) { try await store.commitUpload(id: "damaged", as: digest) }
                 #expect(try await store.size(of: digest) == nil)
             }
+            // The staged bytes are gone too, so a server restarted with the same page cache cannot commit them.
+            #expect(try await store.uploadSize(id: "damaged") == nil)
 
             // Starting again under the same id works once the damaged upload is deleted.
             try await store.deleteUpload(id: "damaged")
