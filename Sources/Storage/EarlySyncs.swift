@@ -28,16 +28,12 @@ final class EarlySyncs: Sendable {
     private let pool: NIOThreadPool
     private let sync: @Sendable (Int32) -> Int32
     private let uploads = Mutex<[String: Upload]>([:])
-    private let started = Atomic<Int>(0)
 
     /// `sync` makes a descriptor's data durable and returns 0 or an errno.
     init(pool: NIOThreadPool, sync: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) == 0 ? 0 : errno }) {
         self.pool = pool
         self.sync = sync
     }
-
-    /// Early syncs started so far.
-    var startedCount: Int { started.load(ordering: .relaxed) }
 
     /// Starts a sync of the upload's file at `path` unless one is already running for it.
     /// Syncs its own duplicate of `descriptor`, so the writer may close its own at any time.
@@ -46,7 +42,6 @@ final class EarlySyncs: Sendable {
             guard uploads[id]?.running == nil else { return }
             let copy = dup(descriptor)
             guard copy >= 0 else { return }
-            started.add(1, ordering: .relaxed)
             let task = Task { [pool, sync] in
                 let error = (try? await pool.runIfActive { () -> Int32 in
                     let error = sync(copy)

@@ -142,8 +142,8 @@ public final class FilesystemBlobStore: BlobStore {
                 unlink(source)
                 return
             }
-            // Only now, once: a chunked upload's PATCHes need not be durable, since a crash that loses some of
-            // their bytes shows as a shorter upload or a digest that does not match, never as a wrong blob.
+            // Durable only now: a chunked upload's PATCHes need not be (early syncs only save time here), since a
+            // crash that loses some of their bytes shows as a shorter upload or a digest that does not match.
             do {
                 try FileSystemCalls.syncData(source)
             } catch {
