@@ -137,15 +137,11 @@ func imageManifest(config: (Digest, Int), layers: [(Digest, Int)], subject: (Dig
 }
 
 func randomBytes(_ count: Int) -> [UInt8] {
-    // Read in bulk: a random number per byte costs a system call per byte, minutes for a blob of tens of MiB.
-    let source = FileHandle(forReadingAtPath: "/dev/urandom")!
-    defer { try? source.close() }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(count)
-    while bytes.count < count {
-        bytes += source.readData(ofLength: count - bytes.count)
+    // In one call: a random number per byte takes minutes for a blob of tens of MiB in a debug build.
+    [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if let start = buffer.baseAddress { arc4random_buf(start, count) }
+        initialized = count
     }
-    return bytes
 }
 
 struct TestFailure: Error, CustomStringConvertible {
