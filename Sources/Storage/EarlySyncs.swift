@@ -9,14 +9,14 @@ import Synchronization
 /// Syncs a large upload while it is still arriving, so that the sync made before its blob appears has little
 /// left to wait for.
 ///
-/// Starting writeback early is not enough on a disk with a volatile cache (most virtual disks): the final
-/// `fdatasync` also has to flush that cache, and its cost grows with everything written since the last flush.
-/// A sync every `interval` bytes, at most one per upload at a time and never waited for by a write, spreads
-/// that cost over the transfer.
+/// Starting writeback early is not enough on a disk with a volatile write cache, such as the virtual disk this was
+/// measured on (bench/README.md, "Large pushes and the disk"): the final `fdatasync` also has to flush that cache,
+/// and its cost grows with everything written since the last flush. A sync every `interval` bytes, at most one per
+/// upload at a time and never waited for by a write, spreads that cost over the transfer.
 ///
-/// A failed sync, early or final, removes the upload's staged file and is remembered until the upload is deleted:
-/// the kernel reports a writeback error once, to the first sync that asks, so a later `fdatasync` could come back
-/// clean over lost bytes. The removal outlasts a restart; the memory gives the commit a clear error.
+/// A failed sync, early or final, discards the upload: the kernel reports a writeback error once, to the first
+/// sync that asks, so a later `fdatasync` could come back clean over lost bytes. Removing the staged file outlasts
+/// a restart; remembering the failure until the upload is deleted gives its commit a clear error.
 final class EarlySyncs: Sendable {
     private struct Upload {
         var running: Task<Void, Never>?
@@ -43,32 +43,24 @@ final class EarlySyncs: Sendable {
             let copy = dup(descriptor)
             guard copy >= 0 else { return }
             let task = Task { [pool, sync] in
-                let error = (try? await pool.runIfActive { () -> Int32 in
+                // A pool that is no longer running (the server stopping) syncs nothing, so it loses no error either.
+                try? await pool.runIfActive {
                     let error = sync(copy)
-                    if error != 0 { unlink(path) }
-                    return error
-                }) ?? ECANCELED
+                    if error != 0 { self.discard(upload: id, path: path, because: "an early sync failed: \(String(cString: strerror(error)))") }
+                }
                 close(copy)
-                self.finished(id, error: error)
+                self.uploads.withLock { _ = $0[id]?.running = nil }
             }
             uploads[id, default: Upload()].running = task
         }
     }
 
-    private func finished(_ id: String, error: Int32) {
+    /// A sync of the upload failed: removes its staged file and remembers why, so that it is never committed.
+    func discard(upload id: String, path: String, because failure: String) {
+        unlink(path)
         uploads.withLock { uploads in
-            uploads[id]?.running = nil
-            if error != 0 { Self.remember("an early sync failed: \(String(cString: strerror(error)))", for: id, in: &uploads) }
+            if uploads[id, default: Upload()].failure == nil { uploads[id, default: Upload()].failure = failure }
         }
-    }
-
-    /// Remembers that a sync of the upload failed (its caller removes the staged file).
-    func failed(upload id: String, _ failure: String) {
-        uploads.withLock { Self.remember(failure, for: id, in: &$0) }
-    }
-
-    private static func remember(_ failure: String, for id: String, in uploads: inout [String: Upload]) {
-        if uploads[id, default: Upload()].failure == nil { uploads[id, default: Upload()].failure = failure }
     }
 
     /// Waits for the upload's running sync, then throws if any sync of it failed, or forgets it if none did.

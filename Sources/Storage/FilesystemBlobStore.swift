@@ -147,8 +147,7 @@ public final class FilesystemBlobStore: BlobStore {
             do {
                 try FileSystemCalls.syncData(source)
             } catch {
-                unlink(source)
-                earlySyncs.failed(upload: id, "\(error)")
+                earlySyncs.discard(upload: id, path: source, because: "\(error)")
                 throw error
             }
             guard rename(source, target) == 0 else { throw FileSystemCalls.error("rename", source) }

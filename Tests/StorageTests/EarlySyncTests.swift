@@ -85,13 +85,18 @@ import Testing
     }
 
     @Test func aFailedFinalSyncIsRememberedUntilTheUploadIsForgotten() async throws {
-        let syncs = EarlySyncs(pool: Self.pool)
-        try await syncs.settle(upload: "clean")
-        syncs.failed(upload: "lost", "fsync: Input/output error")
-        for _ in 0..<2 {
-            await #expect(throws: BlobStoreError.self) { try await syncs.settle(upload: "lost") }
+        try await withTemporaryDirectory { directory in
+            let syncs = EarlySyncs(pool: Self.pool)
+            try await syncs.settle(upload: "clean")
+            let staged = directory.appendingPathComponent("lost").path
+            #expect(FileManager.default.createFile(atPath: staged, contents: Data("staged".utf8)))
+            syncs.discard(upload: "lost", path: staged, because: "fsync: Input/output error")
+            #expect(!FileManager.default.fileExists(atPath: staged))
+            for _ in 0..<2 {
+                await #expect(throws: BlobStoreError.self) { try await syncs.settle(upload: "lost") }
+            }
+            await syncs.forget(upload: "lost")
+            try await syncs.settle(upload: "lost")
         }
-        await syncs.forget(upload: "lost")
-        try await syncs.settle(upload: "lost")
     }
 }
