@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -37,7 +40,29 @@ let package = Package(
         // Reads libyaml (CYaml, inside Yams) directly: exact positions, bounded alias expansion, and 5x faster than Yams' compose.
         // Sealing: a robot's deliverTo key is valid exactly when a token can be sealed to it.
         .target(name: "Declarations", dependencies: ["Sealing", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reconciler", dependencies: ["Declarations"]),
+        // Plan and apply: reads declarations (a folder, or a git commit whose signature it can check), plans against the
+        // live state, and applies through the configuration store; the reconcile loop runs it as a service.
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "Declarations", "GitSource", "Signatures", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The admin API's wire formats, and its client: the remote admin endpoint `berth plan/apply --registry` use.
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "Reconciler", "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(name: "CArgon2", providers: [.apt(["libargon2-dev"])]),
         .target(
             name: "Access",
@@ -90,44 +115,47 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
+        .target(name: "Enforcement", dependencies: ["Declarations", "OCI", "Registry"]),
+        // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
+        // access service, and the background services.
         .target(
-            name: "Controller",
+            name: "Server",
             dependencies: [
                 "Access",
+                "AdminAPI",
                 "Declarations",
-                "GitSource",
+                "Enforcement",
                 "Reconciler",
                 "Registry",
                 "Sealing",
-                "Signatures",
                 "Storage",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "BerthCLI",
             dependencies: [
                 "Access",
+                "AdminAPI",
                 "CSystemCalls",
-                "Controller",
                 "Declarations",
                 "Reconciler",
-                "Registry",
+                "Server",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Release builds are what gets deployed, so they are linked to map less code (bench/README.md,
-            // "Memory"): packed relative relocations (GNU ld; gold, the default, has none), so the loader reads
-            // 0.05 MB of them instead of 3.4, and only the symbols other libraries need exported. Still
-            // position-independent. `make release` adds --static-swift-stdlib, which has to reach the compiler too.
+            // Release builds are what gets deployed, so they are linked to map less code: packed relative relocations
+            // (GNU ld; gold, the default, has none) and only the symbols other libraries need exported. Still
+            // position-independent. `make release` adds --static-swift-stdlib. Measured in bench/README.md, "Memory".
             linkerSettings: [
                 .unsafeFlags(
                     ["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
@@ -156,11 +184,30 @@ let package = Package(
         ),
         .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
-        .testTarget(
-            name: "ControllerTests",
-            dependencies: ["Access", "Controller", "Declarations", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
+        // What several test targets share: the registry client of tests, random bytes.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "OCI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
         ),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Access", "AdminAPI", "Declarations", "Enforcement", "Reconciler", "Registry", "Server", "Storage", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations", "Storage", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SignaturesTests",
             dependencies: [
@@ -176,9 +223,7 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Access",
-                "Controller",
-                "Declarations", "Registry", "Storage", "OCI",
+                "Registry", "Storage", "OCI", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -187,6 +232,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

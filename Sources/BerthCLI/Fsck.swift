@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Registry
 import Storage
 
 struct Fsck: AsyncParsableCommand {
@@ -15,8 +14,8 @@ struct Fsck: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("metadata.sqlite").path) else {
             throw ValidationError("\(data) holds no Berth data (no metadata.sqlite)")
         }
-        let (blobs, metadata) = try RegistryServer.openStores(dataDirectory: directory)
-        let report = try await IntegrityCheck.run(blobs: blobs, metadata: metadata)
+        let stores = try EmbeddedStores(dataDirectory: directory)
+        let report = try await IntegrityCheck.run(blobs: stores.blobs, metadata: stores.metadata)
         for problem in report.problems { print("error: \(problem)") }
         for note in report.notes { print("note: \(note)") }
         print("checked \(report.blobsChecked) blobs (\(report.bytesChecked) bytes) and \(report.manifestsChecked) manifests: \(report.isClean ? "clean" : "\(report.problems.count) problem(s)")")

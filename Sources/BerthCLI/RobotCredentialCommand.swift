@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controller
+import AdminAPI
 import Foundation
 
 /// Fetches a robot's token, sealed to the key in its declaration, for its consumer to open with age.

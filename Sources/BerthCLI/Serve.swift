@@ -1,7 +1,8 @@
 import Access
 import ArgumentParser
 import CSystemCalls
-import Controller
+import Reconciler
+import Server
 import Declarations
 import Foundation
 import Hummingbird
@@ -57,18 +58,12 @@ struct Serve: AsyncParsableCommand {
             host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
             adminCredentials: try adminCredentials(), idleTimeout: .seconds(idleSeconds))
         let server = try await BerthServer(configuration: configuration, logger: logger)
-        let loop = try reconcileLoop(server: server, logger: logger)
-        let app = server.makeApplication { host, port in
+        let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             // Scripts and tests wait for this line, so it must not sit in a buffer.
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
         }
-        let reconciling = Task { await loop?.run() }
-        let renewing = Task { await server.maintainCredentials() }
-        defer {
-            reconciling.cancel()
-            renewing.cancel()
-        }
+        // SIGTERM and SIGINT shut the application down gracefully; `serve` then returns and exits 0.
         try await app.runService()
     }
 

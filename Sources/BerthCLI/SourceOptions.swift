@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controller
+import Reconciler
 import Foundation
 
 /// `PATH` | `--declarations PATH` | `--git URL --ref REF [--path DIR]`, shared by every command that reads declarations.

@@ -1,7 +1,9 @@
 import ArgumentParser
-import Controller
+import AdminAPI
+import Reconciler
+import Storage
 import Foundation
-import Registry
+
 
 /// `--data DIR` (the registry's data folder, in process) or `--registry URL --token-file FILE` (its admin API).
 struct TargetOptions: ParsableArguments {
@@ -17,7 +19,7 @@ struct TargetOptions: ParsableArguments {
     func endpoint() throws -> any AdminEndpoint {
         switch (data, registry) {
         case (let folder?, nil):
-            let (_, metadata) = try RegistryServer.openStores(dataDirectory: URL(fileURLWithPath: folder))
+            let metadata = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder)).metadata
             return LocalAdmin(configuration: metadata, metadata: metadata)
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }

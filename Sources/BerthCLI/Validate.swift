@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controller
+import Reconciler
 import Foundation
 
 struct Validate: AsyncParsableCommand {

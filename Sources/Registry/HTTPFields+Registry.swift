@@ -7,6 +7,5 @@ extension HTTPField.Name {
     static let ociSubject = Self("OCI-Subject")!
     static let ociTag = Self("OCI-Tag")!
     static let ociFiltersApplied = Self("OCI-Filters-Applied")!
-    static let ociChunkMinLength = Self("OCI-Chunk-Min-Length")!
     static let link = Self("Link")!
 }

@@ -21,11 +21,14 @@ extension Registry {
         return Tag(string).map(Reference.tag)
     }
 
-    func getManifest(_ repository: RepositoryName, _ referenceString: String, includeBody: Bool) async throws -> Response {
+    func getManifest(_ repository: RepositoryName, _ referenceString: String, includeBody: Bool, caller: RegistryCaller) async throws -> Response {
         guard let reference = try existingReference(referenceString),
               let record = try await manifests.manifest(repository: repository, reference: reference)
         else {
             throw RegistryError.manifestUnknown(referenceString)
+        }
+        if let withheld = await policy.decide(ManifestRead(repository: repository, digest: record.digest, mediaType: record.mediaType), by: caller) {
+            throw withheld
         }
         let headers: HTTPFields = [
             .contentType: record.mediaType,
@@ -37,7 +40,7 @@ extension Registry {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.content)))
     }
 
-    func putManifest(_ request: Request, _ repository: RepositoryName, _ referenceString: String) async throws -> Response {
+    func putManifest(_ request: Request, _ repository: RepositoryName, _ referenceString: String, caller: RegistryCaller) async throws -> Response {
         let reference = try parseReference(referenceString)
         var body: ByteBuffer
         do {
@@ -67,16 +70,24 @@ extension Registry {
         }
         var tags = extraTags
         if case .tag(let tag) = reference { tags.insert(tag, at: 0) }
+        let fixedTags: [Tag: RegistryError]
+        switch await policy.decide(.put(repository: repository, digest: digest, tags: tags), by: caller) {
+        case .refuse(let refusal): throw refusal
+        case .allow(let fixed): fixedTags = fixed
+        }
         let record = ManifestRecord(
             repository: repository, digest: digest, mediaType: parsed.mediaType, content: content,
             subject: parsed.subject?.digest, artifactType: parsed.artifactType, annotations: parsed.annotations)
         do {
             try await metadata.putManifest(ManifestPut(
-                record: record, tags: tags, blobs: parsed.blobs.map(\.digest), manifests: parsed.manifests.map(\.digest)))
+                record: record, tags: tags, blobs: parsed.blobs.map(\.digest), manifests: parsed.manifests.map(\.digest),
+                fixedTags: Set(fixedTags.keys)))
         } catch MetadataError.missingReferences(let missing) {
             throw RegistryError(.manifestBlobUnknown, status: .badRequest,
                                 "manifest references blobs or manifests this repository does not have; push them first",
                                 detail: missing.map(\.description).joined(separator: ", "))
+        } catch MetadataError.tagFixed(let tag) {
+            throw fixedTags[tag] ?? RegistryError(.denied, status: .forbidden, "tag \(tag) may not be moved")
         }
         manifests.invalidate(repository)
         var headers: HTTPFields = [
@@ -90,11 +101,13 @@ extension Registry {
         return Response(status: .created, headers: headers)
     }
 
-    func deleteManifest(_ repository: RepositoryName, _ referenceString: String) async throws -> Response {
+    func deleteManifest(_ repository: RepositoryName, _ referenceString: String, caller: RegistryCaller) async throws -> Response {
         let deleted: Bool
         switch try existingReference(referenceString) {
         case .digest(let digest): deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
-        case .tag(let tag): deleted = try await metadata.deleteTag(repository: repository, tag: tag)
+        case .tag(let tag):
+            if case .refuse(let refusal) = await policy.decide(.deleteTag(repository: repository, tag: tag), by: caller) { throw refusal }
+            deleted = try await metadata.deleteTag(repository: repository, tag: tag)
         case nil: deleted = false
         }
         guard deleted else { throw RegistryError.manifestUnknown(referenceString) }

@@ -14,16 +14,18 @@ public struct Registry: HTTPResponder {
     let uploads = UploadTracker()
     let manifests: ManifestCache
     let maximumManifestSize: Int
-    /// Nil serves everyone everything: only for tests of the protocol itself.
-    let access: (any RegistryAccessControl)?
+    let access: any RegistryAccessControl
+    let policy: any ManifestPolicy
     let logger: Logger
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, access: (any RegistryAccessControl)?, maximumManifestSize: Int = 4 << 20, logger: Logger) {
+    public init(blobs: any BlobStore, metadata: any MetadataStore, access: any RegistryAccessControl, policy: any ManifestPolicy,
+                maximumManifestSize: Int = 4 << 20, logger: Logger) {
         self.blobs = blobs
         self.metadata = metadata
         self.manifests = ManifestCache(metadata: metadata)
         self.maximumManifestSize = maximumManifestSize
         self.access = access
+        self.policy = policy
         self.logger = logger
     }
 
@@ -56,7 +58,6 @@ public struct Registry: HTTPResponder {
     }
 
     private func authorize(_ route: Route, _ request: Request, address: String?) async throws -> RegistryCaller {
-        guard let access else { return .unrestricted }
         var mountSource: RepositoryName?
         if case .uploads = route, request.method == .post, request.uri.queryParameters["mount"] != nil,
            let from = request.uri.queryParameters["from"] {
@@ -72,6 +73,7 @@ public struct Registry: HTTPResponder {
         guard let route = try Route(path: request.uri.path) else {
             throw RegistryError(.unsupported, status: .notFound, "no such endpoint", detail: request.uri.path)
         }
+        context.coreContext.endpointPath.value = route.endpoint.rawValue
         let caller = try await authorize(route, request, address: context.remoteAddress?.ipAddress)
         let method = request.method
         switch route {
@@ -86,10 +88,10 @@ public struct Registry: HTTPResponder {
             return try await tags(request, name: repository)
         case .manifest(let repository, let reference):
             switch method {
-            case .get: return try await getManifest(repository, reference, includeBody: true)
-            case .head: return try await getManifest(repository, reference, includeBody: false)
-            case .put: return try await putManifest(request, repository, reference)
-            case .delete: return try await deleteManifest(repository, reference)
+            case .get: return try await getManifest(repository, reference, includeBody: true, caller: caller)
+            case .head: return try await getManifest(repository, reference, includeBody: false, caller: caller)
+            case .put: return try await putManifest(request, repository, reference, caller: caller)
+            case .delete: return try await deleteManifest(repository, reference, caller: caller)
             default: throw RegistryError.unsupported("\(method) is not supported on manifests")
             }
         case .blob(let repository, let digest):

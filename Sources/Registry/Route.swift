@@ -51,3 +51,31 @@ enum Route: Equatable {
         }
     }
 }
+
+/// The registry's endpoints as route templates, which the registry records as the request's endpoint path (Hummingbird's
+/// `endpointPath`) for metrics and tracing: every request to one endpoint shares one label, whatever its repository.
+public enum RegistryEndpoint: String, Sendable, CaseIterable {
+    case base = "/v2/"
+    case catalog = "/v2/_catalog"
+    case tags = "/v2/{name}/tags/list"
+    case manifest = "/v2/{name}/manifests/{reference}"
+    case blob = "/v2/{name}/blobs/{digest}"
+    case uploads = "/v2/{name}/blobs/uploads/"
+    case upload = "/v2/{name}/blobs/uploads/{id}"
+    case referrers = "/v2/{name}/referrers/{digest}"
+}
+
+extension Route {
+    var endpoint: RegistryEndpoint {
+        switch self {
+        case .base: .base
+        case .catalog: .catalog
+        case .tags: .tags
+        case .manifest: .manifest
+        case .blob: .blob
+        case .uploads: .uploads
+        case .upload: .upload
+        case .referrers: .referrers
+        }
+    }
+}

@@ -34,12 +34,17 @@ public struct ManifestPut: Sendable {
     public var blobs: [Digest]
     /// Child manifests (of an index) that must be present in the repository.
     public var manifests: [Digest]
+    /// Tags of `tags` that may be created but not moved: when one already points at another manifest, the put
+    /// throws `MetadataError.tagFixed` and stores nothing. Checked in the transaction that writes, so two
+    /// concurrent pushes cannot both move it.
+    public var fixedTags: Set<Tag>
 
-    public init(record: ManifestRecord, tags: [Tag], blobs: [Digest], manifests: [Digest]) {
+    public init(record: ManifestRecord, tags: [Tag], blobs: [Digest], manifests: [Digest], fixedTags: Set<Tag> = []) {
         self.record = record
         self.tags = tags
         self.blobs = blobs
         self.manifests = manifests
+        self.fixedTags = fixedTags
     }
 }
 
@@ -61,6 +66,8 @@ public enum MetadataError: Error, Sendable, Equatable {
     case missingReferences([Digest])
     /// The upload session does not exist (finished, cancelled, or never started).
     case unknownUpload(String)
+    /// A fixed tag (`ManifestPut.fixedTags`) already points at another manifest.
+    case tagFixed(Tag)
 }
 
 /// Every stored fact `fsck` cross-checks against the blob store.

@@ -79,9 +79,9 @@ import Reconciler
 
     @Test(arguments: [
         (Data("not json".utf8), "not a plan: the file is not JSON"),
-        (Data("[1, 2]".utf8), "not a plan: the JSON is not an object; expected a file written by 'berth plan -out'"),
-        (Data(#"{"kind": "Tier"}"#.utf8), "not a plan: it has no formatVersion field; expected a file written by 'berth plan -out'"),
-        (Data(#"{"formatVersion": "1"}"#.utf8), "not a plan: its formatVersion is not an integer; expected a file written by 'berth plan -out'"),
+        (Data("[1, 2]".utf8), "not a plan: the JSON is not an object; expected a file written by 'berth plan --out'"),
+        (Data(#"{"kind": "Tier"}"#.utf8), "not a plan: it has no formatVersion field; expected a file written by 'berth plan --out'"),
+        (Data(#"{"formatVersion": "1"}"#.utf8), "not a plan: its formatVersion is not an integer; expected a file written by 'berth plan --out'"),
         (Data(#"{"formatVersion": 2, "whatever": true}"#.utf8),
          "unsupported plan format version 2; this berth reads version 1. Make the plan again with this version of berth"),
         (mutated { $0["changes"] = nil }, "invalid plan: changes: missing required field"),

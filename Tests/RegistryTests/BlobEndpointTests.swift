@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import TestSupport
 import Testing
 
 @Suite struct BlobEndpointTests {

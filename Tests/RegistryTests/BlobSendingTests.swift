@@ -4,6 +4,7 @@ import Logging
 import OCI
 import Registry
 import Storage
+import TestSupport
 import Testing
 
 /// Blob bodies leave through sendfile; these tests pin down what that must not change.
@@ -27,7 +28,7 @@ import Testing
             ]
             let responses = try await RawConnection.run(port: client.port) { connection in
                 try connection.send(requests.map { request in
-                    var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n"
+                    var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     if let range = request.range { text += "Range: \(range)\r\n" }
                     return text + "\r\n"
                 }.joined())
@@ -45,7 +46,7 @@ import Testing
     @Test func aClientLeavingMidBlobLeavesNoOpenFile() async throws {
         try await withRegistry { client in
             let digest = try await client.pushBlob("r", patternBytes(8 << 20))
-            let request = "GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n\r\n"
+            let request = "GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             let received = try await RawConnection.run(port: client.port) { connection in
                 try connection.send(request)
                 return try connection.read(64 << 10).count
@@ -64,10 +65,10 @@ import Testing
     @Test func blobsAreStreamedWhereTheConnectionCannotSendFiles() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-streamed-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (blobs, metadata) = try RegistryServer.openStores(dataDirectory: directory)
+        let stores = try EmbeddedStores(dataDirectory: directory)
         var logger = Logger(label: "berth-test")
         logger.logLevel = .critical
-        let registry = Registry(blobs: blobs, metadata: metadata, access: nil, logger: logger)
+        let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: PermitEveryone(), policy: AllowEveryManifest(), logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(responder: registry, server: .http1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import TestSupport
 import Testing
 
 /// `Expect: 100-continue`: the client sends the body only once it has the 100 (curl does this for every large
@@ -11,7 +12,7 @@ import Testing
             let chunk = randomBytes(3000)
             // A read limit: without the 100 neither side would send anything more.
             let (interim, final) = try await RawConnection.run(port: client.port, timeout: 10) { connection in
-                try connection.send("PATCH \(location) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n"
+                try connection.send("PATCH \(location) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: \(chunk.count)\r\nContent-Range: 0-\(chunk.count - 1)\r\n"
                     + "Expect: 100-continue\r\n\r\n")
                 let interim = try connection.readResponse(bodyless: true)
@@ -33,9 +34,9 @@ import Testing
             let location = try #require(try await client.request(.POST, "/v2/r/blobs/uploads/")["Location"])
             let chunk = randomBytes(100)
             let (first, interim, final) = try await RawConnection.run(port: client.port) { connection in
-                try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(testAdminAuthorization)\r\n\r\n"
+                try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     + "PUT \(appendQuery(location, "digest=\(Digest.compute(chunk))")) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: \(testAdminAuthorization)\r\nContent-Length: \(chunk.count)\r\nExpect: 100-continue\r\n\r\n")
+                    + "Content-Length: \(chunk.count)\r\nExpect: 100-continue\r\n\r\n")
                 let first = try connection.readResponse()
                 let interim = try connection.readResponse(bodyless: true)
                 try connection.send(chunk)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import OCI
+import TestSupport
 import Testing
 
 @Suite struct ManifestEndpointTests {

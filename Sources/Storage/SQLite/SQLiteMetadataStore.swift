@@ -166,6 +166,12 @@ public final class SQLiteMetadataStore: MetadataStore {
                 missing.append(child)
             }
             guard missing.isEmpty else { throw MetadataError.missingReferences(missing.sorted()) }
+            for tag in Set(put.fixedTags).intersection(put.tags).sorted() {
+                let current = try connection.query("SELECT digest FROM tags WHERE repository = ? AND name = ?", [repository, .text(tag.value)])
+                if let digest = current.first?[0].string, digest != record.digest.description {
+                    throw MetadataError.tagFixed(tag)
+                }
+            }
             try Self.ensureRepository(connection, record.repository)
             let annotations: SQLiteValue = try record.annotations.map { .text(String(decoding: try JSONEncoder().encode($0), as: UTF8.self)) } ?? .null
             try connection.query(

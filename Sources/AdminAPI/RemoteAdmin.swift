@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Reconciler
+import Storage
+
+/// The admin endpoint of a running registry, over its HTTP admin API.
+public struct RemoteAdmin: AdminEndpoint {
+    let baseURL: String
+    let token: String
+
+    public init(baseURL: String, token: String) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func liveState() async throws -> LiveState {
+        let (contentType, data) = try await exchange(.GET, "/admin/v1/state", accept: LiveStateLines.mediaType)
+        return contentType == LiveStateLines.mediaType ? try LiveStateLines.decode(data) : try AdminWire.decoder.decode(LiveState.self, from: data)
+    }
+
+    public func configurationFingerprint() async throws -> String {
+        try await liveState().fingerprint
+    }
+
+    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
+        let body = AdminWire.ApplyRequest(expectedFingerprint: expectedFingerprint, source: source, changes: changes.map(AdminWire.Change.init))
+        return try await send(.POST, "/admin/v1/changes", body: try AdminWire.encoder.encode(body), as: ConfigurationRevision.self)
+    }
+
+    public func revisions(limit: Int) async throws -> [ConfigurationRevision] {
+        try await send(.GET, "/admin/v1/revisions?limit=\(limit)", as: AdminWire.Revisions.self).revisions
+    }
+
+    public func status() async throws -> ReconcileStatus {
+        try await send(.GET, "/admin/v1/status", as: ReconcileStatus.self)
+    }
+
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data? = nil, as type: T.Type) async throws -> T {
+        try AdminWire.decoder.decode(T.self, from: try await exchange(method, path, body: body).data)
+    }
+
+    /// One request; the response's content type and body when it is 200, else an error with the API's message.
+    private func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String? = nil) async throws -> (contentType: String?, data: Data) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        let data = Data(buffer: try await response.body.collect(upTo: 512 << 20))
+        guard response.status == .ok else {
+            let message = (try? JSONDecoder().decode(AdminAPIError.Body.self, from: data))?.errors.first.map { "\($0.code): \($0.message)" }
+                ?? String(decoding: data.prefix(500), as: UTF8.self)
+            throw ReconciliationError("\(baseURL)\(path): \(response.status.code) \(message)")
+        }
+        return (response.headers.first(name: "Content-Type"), data)
+    }
+}

@@ -1,0 +1,11 @@
+import Storage
+
+/// The one way the live configuration is read and changed: in process over a data folder (`LocalAdmin`),
+/// or over the admin HTTP API of a running registry (`RemoteAdmin`).
+public protocol AdminEndpoint: Sendable {
+    func liveState() async throws -> LiveState
+    /// The live configuration's fingerprint alone (cheaper than `liveState`).
+    func configurationFingerprint() async throws -> String
+    func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision
+    func revisions(limit: Int) async throws -> [ConfigurationRevision]
+}

@@ -1,0 +1,64 @@
+import Declarations
+import Foundation
+import Storage
+
+/// The admin endpoint in process, over a configuration store and a metadata store.
+public struct LocalAdmin: AdminEndpoint {
+    let configuration: any ConfigurationStore
+    let metadata: any MetadataStore
+    /// Told of every configuration that lands, so what depends on it (access control) follows at once.
+    let didApply: @Sendable (DesiredState) async -> Void
+
+    public init(configuration: any ConfigurationStore, metadata: any MetadataStore,
+                didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
+        self.configuration = configuration
+        self.metadata = metadata
+        self.didApply = didApply
+    }
+
+    /// The live configuration, read as declarations.
+    public func liveDeclarations() async throws -> DesiredState {
+        try DesiredState(canonical: try await configuration.configuration().objects.map(Reconciliation.canonicalObject))
+    }
+
+    public func liveState() async throws -> LiveState {
+        let (objects, fingerprint) = try await configuration.configuration()
+        let counts = try await metadata.manifestCounts()
+        return LiveState(objects: objects, fingerprint: fingerprint,
+                         imageCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.value, $0.value) }))
+    }
+
+    public func configurationFingerprint() async throws -> String {
+        try await configuration.configuration().fingerprint
+    }
+
+    /// Refuses a change set whose result is not a well-formed configuration, so nothing — not even a direct
+    /// edit through the admin API — can store objects the registry cannot read back.
+    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
+        let (current, fingerprint) = try await configuration.configuration()
+        if let expectedFingerprint, expectedFingerprint != fingerprint {
+            throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
+        }
+        var result = Dictionary(current.map { ("\($0.kind)/\($0.name)", $0) }, uniquingKeysWith: { _, last in last })
+        for change in changes {
+            switch change {
+            case .put(let object): result["\(object.kind)/\(object.name)"] = object
+            case .delete(let kind, let name): result["\(kind)/\(name)"] = nil
+            }
+        }
+        let state: DesiredState
+        do {
+            state = try DesiredState(canonical: try result.values.map(Reconciliation.canonicalObject))
+        } catch {
+            throw InvalidChangeSet("the change set would leave an unreadable configuration: \(error)")
+        }
+        // The fingerprint read above guards against a change landing between this check and the write.
+        let revision = try await configuration.apply(changes, expectedFingerprint: fingerprint, source: source)
+        await didApply(state)
+        return revision
+    }
+
+    public func revisions(limit: Int) async throws -> [ConfigurationRevision] {
+        try await configuration.revisions(limit: limit)
+    }
+}

@@ -1,0 +1,93 @@
+import Declarations
+import Foundation
+import Storage
+
+/// The glue between declarations, plans and the live configuration: how a canonical object is stored,
+/// how a plan is computed against a live state, and which change set applying it means.
+public enum Reconciliation {
+    /// Live objects store the whole canonical object as canonical JSON, so equal objects are equal bytes.
+    public static func configurationObject(_ object: CanonicalObject) -> ConfigurationObject {
+        ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.canonicalJSONString)
+    }
+
+    public static func canonicalObject(_ object: ConfigurationObject) throws -> CanonicalObject {
+        let value = try ConfigValue(json: Data(object.spec.utf8))
+        guard case .object(let fields) = value, case .object = fields["spec"] ?? .object([:]),
+              let kind = DeclarationKind(rawValue: object.kind) else {
+            throw ReconciliationError("live object \(object.kind)/\(object.name) is not a canonical object")
+        }
+        func strings(_ key: String) -> [String: String] {
+            guard case .object(let entries)? = fields[key] else { return [:] }
+            return entries.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        }
+        return CanonicalObject(kind: kind, name: object.name, labels: strings("labels"), annotations: strings("annotations"),
+                               spec: fields["spec"] ?? .object([:]))
+    }
+
+    public static func fingerprint(of desired: DesiredState) -> String {
+        ConfigurationObject.fingerprint(of: desired.canonicalObjects().concurrentMap { configurationObject($0) })
+    }
+
+    /// The plan that would make the live state match `desired`.
+    public static func plan(desired: DesiredState, provenance: Provenance, path: String? = nil, live: LiveState, now: Date = Date()) throws -> Plan {
+        let desiredObjects = desired.canonicalObjects()
+        let desiredStored = desiredObjects.concurrentMap { configurationObject($0) }
+        let desiredFingerprint = ConfigurationObject.fingerprint(of: desiredStored)
+        let source = PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path)
+        // Equal fingerprints mean equal objects, byte for byte: nothing to diff.
+        if desiredFingerprint == live.fingerprint {
+            return Plan(createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), source: source,
+                        liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, changes: [])
+        }
+        var desiredIndex: [String: Int] = [:]
+        desiredIndex.reserveCapacity(desiredStored.count)
+        for (index, object) in desiredStored.enumerated() { desiredIndex["\(object.kind)/\(object.name)"] = index }
+        // A live object stored with the same bytes as its declaration is that declaration: reuse it rather
+        // than decode it, so an unchanged registry costs a string comparison per object.
+        let liveObjects = try live.objects.map { object in
+            if let index = desiredIndex["\(object.kind)/\(object.name)"], desiredStored[index].spec == object.spec {
+                return desiredObjects[index]
+            }
+            return try canonicalObject(object)
+        }
+        return Planner.plan(
+            desired: desiredObjects, live: liveObjects, facts: LiveFacts(imageCounts: live.imageCounts),
+            liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, source: source, now: now)
+    }
+
+    /// The change set that applies `plan`, in the plan's order.
+    public static func changes(of plan: Plan) -> [ConfigurationChange] {
+        plan.changes.compactMap { change in
+            switch change.action {
+            case .create, .update: change.after.map { .put(configurationObject($0)) }
+            case .delete: .delete(kind: change.kind.rawValue, name: change.name)
+            }
+        }
+    }
+
+    /// Applies a plan through the admin endpoint. Refused when the live state is no longer the one the plan was
+    /// made against, or when it is destructive and `allowDestroy` is false; in both cases nothing changes.
+    public static func apply(_ plan: Plan, through admin: any AdminEndpoint, allowDestroy: Bool, actor: String = "reconciler") async throws -> ConfigurationRevision? {
+        guard !plan.isEmpty else { return nil }
+        if plan.hasDestructiveChanges, !allowDestroy {
+            throw ReconciliationError(
+                "the plan has destructive changes (\(plan.destructiveChanges.map(\.id).joined(separator: ", "))); re-run with --allow-destroy to apply them")
+        }
+        let summary = "\(plan.summary.create) to create, \(plan.summary.update) to update, \(plan.summary.delete) to delete"
+        return try await admin.apply(
+            changes(of: plan), expectedFingerprint: plan.liveFingerprint,
+            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary))
+    }
+}
+
+public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A change set refused before anything was written: applying it would leave a configuration the registry cannot
+/// read back. The admin API answers it with 400.
+public struct InvalidChangeSet: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

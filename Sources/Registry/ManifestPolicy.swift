@@ -1,0 +1,47 @@
+import OCI
+
+/// A manifest write the registry is about to make.
+public enum ManifestWrite: Sendable, Hashable {
+    /// A `PUT`: the manifest `digest` stored in `repository`, with `tags` pointed at it.
+    case put(repository: RepositoryName, digest: Digest, tags: [Tag])
+    /// A `DELETE` of one tag.
+    case deleteTag(repository: RepositoryName, tag: Tag)
+
+    public var repository: RepositoryName {
+        switch self {
+        case .put(let repository, _, _), .deleteTag(let repository, _): repository
+        }
+    }
+}
+
+/// A manifest the registry is about to serve (`GET` or `HEAD`, by tag or by digest).
+public struct ManifestRead: Sendable, Hashable {
+    public var repository: RepositoryName
+    public var digest: Digest
+    public var mediaType: String
+
+    public init(repository: RepositoryName, digest: Digest, mediaType: String) {
+        self.repository = repository
+        self.digest = digest
+        self.mediaType = mediaType
+    }
+}
+
+/// The policy's answer to a write: refused, or allowed on conditions the store enforces atomically with the write.
+public enum ManifestWriteDecision: Sendable {
+    case refuse(RegistryError)
+    /// Allowed, except that each tag in `fixedTags` may be created but not moved to another manifest; moving one is
+    /// answered with its error.
+    case allow(fixedTags: [Tag: RegistryError])
+
+    public static let allow = Self.allow(fixedTags: [:])
+}
+
+/// The one question the registry asks per manifest read and per manifest write, beside access control: may this
+/// manifest be stored, or served, to this caller? The handlers never see what the answer is made of (tiers, tag rules,
+/// and later scans and signatures); a read is answered from what the policy already knows, never by computing it.
+public protocol ManifestPolicy: Sendable {
+    func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision
+    /// Nil serves the manifest; an error (403 `DENIED` with what is missing) withholds it.
+    func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError?
+}

@@ -1,0 +1,45 @@
+import Access
+import CoreMetrics
+import Declarations
+import Foundation
+import Logging
+import Storage
+
+/// Keeps authentication in step with the live configuration (the access policy, robot credentials) and
+/// answers for the registry, the token endpoint and the admin API.
+public final class AccessService: Sendable {
+    public let authenticator: Authenticator
+    let events: SecurityEventLog
+    let store: any AccessStore
+    private let keeper: RobotCredentialKeeper
+    let logger: Logger
+
+    /// The registry's name in tokens (`aud`) and challenges (`service`).
+    public static let service = "berth"
+
+    init(dataDirectory: URL, store: any AccessStore, administrator: AdminCredentials?, metrics: any MetricsFactory, logger: Logger) throws {
+        let tokens = try TokenAuthority.loadOrCreate(
+            keyFile: dataDirectory.appendingPathComponent("token-signing-key.pem"), issuer: "berth", audience: Self.service)
+        authenticator = Authenticator(administrator: administrator, tokens: tokens)
+        events = SecurityEventLog(store: store, logger: logger, metrics: metrics)
+        keeper = RobotCredentialKeeper(store: store, logger: logger)
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Called with every new live configuration: the policy takes effect at once, robots get their tokens.
+    func configurationChanged(to state: DesiredState, now: Date = Date()) async {
+        authenticator.update(policy: AccessPolicy(state: state))
+        await refreshRobotCredentials(now: now)
+    }
+
+    /// Mints, rotates and expires robot tokens; run at every configuration change and periodically.
+    func refreshRobotCredentials(now: Date = Date()) async {
+        do {
+            let accepted = try await keeper.reconcile(robots: authenticator.policy.robotAccounts, now: now)
+            authenticator.update(robotTokens: accepted)
+        } catch {
+            logger.error("could not update robot credentials", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import AdminAPI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Reconciler
+import Registry
+import Storage
+
+/// The authenticated admin API over the live configuration (`/admin/v1/…`), as routes of the server's router.
+struct AdminRoutes: Sendable {
+    typealias Context = RegistryRequestContext
+    typealias Handler = @Sendable (Request, Context) async throws -> Response
+
+    let admin: LocalAdmin
+    let access: AccessService
+    let status: ReconcileStatusBoard
+    let logger: Logger
+
+    /// The status, also at its old address.
+    static let statusAlias = "/status"
+
+    func add(to router: Router<Context>, authentication: AdminAuthentication) {
+        let endpoints: [(path: RouterPath, method: HTTPRequest.Method, handler: Handler)] = [
+            ("/admin/v1/state", .get, liveState),
+            ("/admin/v1/changes", .post, applyChanges),
+            ("/admin/v1/revisions", .get, revisions),
+            ("/admin/v1/status", .get, reconcileStatus),
+            (RouterPath(Self.statusAlias), .get, reconcileStatus),
+            ("/admin/v1/robots", .get, robots),
+            ("/admin/v1/robots/:robot/credential", .get, robotCredential),
+            ("/admin/v1/security-events", .get, securityEvents),
+        ]
+        let group = router.group().add(middleware: authentication)
+        for endpoint in endpoints {
+            for method in HTTPRequest.Method.served {
+                group.on(endpoint.path, method: method) { request, context in
+                    try await Self.answer(request, context, method == endpoint.method ? endpoint.handler : Self.noSuchEndpoint)
+                }
+            }
+        }
+        for method in HTTPRequest.Method.served {
+            group.on("/admin/**", method: method) { request, context in try await Self.answer(request, context, Self.noSuchEndpoint) }
+        }
+    }
+
+    /// Runs a handler, answering the admin API's own failures with its error body.
+    private static func answer(_ request: Request, _ context: Context, _ handler: Handler) async throws -> Response {
+        do {
+            return try await handler(request, context)
+        } catch let error as AdminAPIError {
+            return AdminResponse.error(error)
+        }
+    }
+
+    private static let noSuchEndpoint: Handler = { request, _ in
+        throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "no such admin endpoint: \(request.method) \(request.uri.path)")
+    }
+
+    private var liveState: Handler {
+        { [admin] request, _ in
+            let state = try await admin.liveState()
+            guard request.headers[.accept]?.contains(LiveStateLines.mediaType) == true else { return try AdminResponse.json(state) }
+            let lines = try LiveStateLines.encode(state)
+            return Response(status: .ok, headers: [.contentType: LiveStateLines.mediaType, .contentLength: String(lines.readableBytes)],
+                            body: .init(byteBuffer: lines))
+        }
+    }
+
+    private var applyChanges: Handler {
+        { [admin, logger] request, _ in
+            let body = try await request.body.collect(upTo: 256 << 20)
+            let apply: AdminWire.ApplyRequest
+            do {
+                apply = try AdminWire.decoder.decode(AdminWire.ApplyRequest.self, from: Data(buffer: body))
+            } catch {
+                throw AdminAPIError.invalid("change set is not valid JSON of the documented shape: \(error)")
+            }
+            let changes = try apply.changes.map { try $0.change() }
+            let revision: ConfigurationRevision
+            do {
+                revision = try await admin.apply(changes, expectedFingerprint: apply.expectedFingerprint, source: apply.source)
+            } catch let error as ConfigurationError {
+                throw AdminAPIError(status: 409, code: "STALE", message: error.description)
+            } catch let error as InvalidChangeSet {
+                throw AdminAPIError.invalid(error.description)
+            }
+            logger.notice("configuration changed", metadata: [
+                "revision": "\(revision.id)", "actor": "\(apply.source.actor)", "commit": "\(apply.source.commit ?? "-")", "changes": "\(changes.count)",
+            ])
+            return try AdminResponse.json(revision)
+        }
+    }
+
+    private var revisions: Handler {
+        { [admin] request, _ in
+            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
+            return try AdminResponse.json(AdminWire.Revisions(revisions: try await admin.revisions(limit: max(1, min(limit, 1000)))))
+        }
+    }
+
+    private var reconcileStatus: Handler {
+        { [status] _, _ in try AdminResponse.json(await status.current) }
+    }
+
+    private var robots: Handler {
+        { [access] _, _ in
+            try AdminResponse.json(AdminWire.Robots(robots: try await access.store.robotCredentials().map(AdminWire.Robot.init)))
+        }
+    }
+
+    private var robotCredential: Handler {
+        { [access] _, context in
+            let name = context.parameters.get("robot") ?? ""
+            guard let credential = try await access.store.robotCredentials().first(where: { $0.robot == name }) else {
+                throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "no credential for robot '\(name)'; is it declared?")
+            }
+            return try AdminResponse.json(AdminWire.SealedCredential(credential))
+        }
+    }
+
+    private var securityEvents: Handler {
+        { [access] request, _ in
+            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
+            return try AdminResponse.json(AdminWire.SecurityEvents(events: try await access.store.securityEvents(limit: max(1, min(limit, 10_000)))))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Access
+import Enforcement
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Reconciler
+import Registry
+import ServiceLifecycle
+import Storage
+
+/// The whole server, composed: the OCI registry under `/v2/`, the token endpoint, the admin API under `/admin/v1/`
+/// and `/metrics`, as routes of one Hummingbird router, with robot credential renewal (and the reconcile loop, when
+/// declarations are given) as services of the same application.
+public struct BerthServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var dataDirectory: URL
+        public var adminCredentials: AdminCredentials?
+        /// How long a connection may wait on its client (for a request head, or in the middle of a request body)
+        /// before it is closed. Longer than the 90 s Go's HTTP client keeps idle connections, so a client closes
+        /// an idle connection before the server does and never races a new request against the close.
+        public var idleTimeout: Duration
+        /// How often robot tokens are checked for renewal.
+        public var credentialRenewalInterval: Duration
+
+        public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120),
+                    credentialRenewalInterval: Duration = .seconds(60)) {
+            self.host = host
+            self.port = port
+            self.dataDirectory = dataDirectory
+            self.adminCredentials = adminCredentials
+            self.idleTimeout = idleTimeout
+            self.credentialRenewalInterval = credentialRenewalInterval
+        }
+    }
+
+    public let admin: LocalAdmin
+    public let access: AccessService
+    public let status: ReconcileStatusBoard
+    public let metrics: ServerMetrics
+    let registry: Registry
+    let configuration: Configuration
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) async throws {
+        let stores = try EmbeddedStores(dataDirectory: configuration.dataDirectory)
+        try await AbandonedUploads.remove(blobs: stores.blobs, metadata: stores.metadata, logger: logger)
+        let metrics = ServerMetrics()
+        let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
+                                       administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
+        let policy = DeclaredPolicy()
+        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, didApply: { declarations in
+            await access.configurationChanged(to: declarations)
+            policy.configurationChanged(to: declarations)
+        })
+        let live = try await admin.liveDeclarations()
+        await access.configurationChanged(to: live)
+        policy.configurationChanged(to: live)
+        self.access = access
+        self.metrics = metrics
+        status = ReconcileStatusBoard(metrics: metrics.factory)
+        registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy, logger: logger)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public var dataDirectory: URL { configuration.dataDirectory }
+
+    /// The application; `reconcileLoop` runs as one of its services. `onListening` receives the bound address (useful
+    /// with port 0). SIGTERM or SIGINT stop it gracefully: the listener closes, requests in flight finish, then the
+    /// services stop (a reconcile step in progress completes first).
+    public func makeApplication(
+        reconcileLoop: ReconcileLoop? = nil,
+        onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    ) -> some ApplicationProtocol {
+        let configuration = self.configuration
+        var services: [any Service] = [RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval)]
+        if let reconcileLoop { services.append(reconcileLoop) }
+        return Application(
+            router: makeRouter(),
+            server: .registryHTTP1(idleTimeout: configuration.idleTimeout),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
+            services: services,
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                await onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+    }
+}

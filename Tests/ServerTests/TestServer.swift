@@ -1,0 +1,39 @@
+import Access
+import Foundation
+import Hummingbird
+import Logging
+import Server
+import TestSupport
+
+/// The bootstrap administrator of test servers; the client of `withServer` logs in as it unless a request says otherwise.
+let testAdminPassword = "server-tests-admin"
+let testAdminAuthorization = "Basic " + Data("admin:\(testAdminPassword)".utf8).base64EncodedString()
+
+/// The whole server on a free loopback port, over a fresh data folder, with a step to run before serving.
+func withServer<T: Sendable>(
+    configure: (BerthServer) async throws -> Void = { _ in },
+    _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
+) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-server-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var logger = Logger(label: "berth-test")
+    logger.logLevel = .critical
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let server = try await BerthServer(
+        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
+        logger: logger)
+    try await configure(server)
+    let app = server.makeApplication { _, port in continuation.yield(port) }
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await app.run()
+            return nil
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let result = try await body(RegistryClient(base: "http://127.0.0.1:\(port)", defaultAuthorization: testAdminAuthorization), server)
+        group.cancelAll()
+        while let next = try await group.next() { _ = next }
+        return result
+    }
+}
