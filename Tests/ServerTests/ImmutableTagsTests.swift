@@ -47,3 +47,23 @@ import Testing
         }
     }
 }
+
+/// `/metrics` through swift-metrics and swift-prometheus: every request counted and timed by route family and status class.
+@Suite struct HTTPMetricsTests {
+    @Test func requestsAreCountedByFamilyAndStatusClass() async throws {
+        try await withServer { client, _ in
+            let image = try await client.pushImage("team/app", tag: "v1")
+            for _ in 0..<3 { _ = try await client.request(.GET, "/v2/team/app/manifests/\(image.digest)") }
+            _ = try await client.request(.GET, "/v2/team/app/manifests/missing")
+            _ = try await client.request(.GET, "/admin/v1/status")
+            let text = try await client.request(.GET, "/metrics", headers: [("Authorization", "-")]).text
+            #expect(text.contains(#"berth_http_requests_total{family="manifest",status="2xx"} 4"#), "\(text)")
+            #expect(text.contains(#"berth_http_requests_total{family="manifest",status="4xx"} 1"#), "\(text)")
+            #expect(text.contains(#"berth_http_requests_total{family="blob",status="2xx"}"#) == false, "uploads are not blobs")
+            #expect(text.contains(#"berth_http_requests_total{family="upload",status="2xx"}"#), "\(text)")
+            #expect(text.contains(#"berth_http_requests_total{family="admin",status="2xx"} 1"#), "\(text)")
+            #expect(text.contains(#"berth_http_request_duration_seconds_count{family="manifest",status="2xx"} 4"#), "\(text)")
+            #expect(text.contains("berth_reconcile_total 0") && text.contains("berth_ready 0"), "the reconcile metrics exist before any step")
+        }
+    }
+}
