@@ -27,7 +27,8 @@ struct InitCommand: ParsableCommand {
         }
         let target = URL(fileURLWithPath: directory)
         if files.fileExists(atPath: target.path), !((try? files.contentsOfDirectory(atPath: target.path)) ?? []).isEmpty {
-            throw ValidationError("\(directory) exists and is not empty; berth init only creates new repositories")
+            Output.error("berth init: \(directory) exists and is not empty; berth init only creates new repositories")
+            throw ExitCode(1)
         }
         try files.createDirectory(at: target, withIntermediateDirectories: true)
         for item in try files.contentsOfDirectory(atPath: examples).sorted() where !item.hasPrefix(".") {
@@ -58,7 +59,8 @@ struct InitCommand: ParsableCommand {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("git \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus))")
+            if !quietly { Output.error("berth init: git \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus))") }
+            throw ExitCode(1)
         }
         return text
     }
