@@ -147,10 +147,11 @@ struct ServeReconcileTests {
                     #expect(metrics["berth_drifted"] == 1 && (metrics["berth_drift_detections_total"] ?? 0) >= 1
                             && metrics["berth_drift_objects"] == 1, "metrics: \(metrics)")
 
-                    // Two more intervals: still not reverted.
-                    try await Task.sleep(for: .milliseconds(2500))
-                    let later = try await admin.status()
-                    #expect(later.reconciliations > drifted.reconciliations, "the loop kept running: \(later)")
+                    // Two more steps of the loop, counted rather than waited for: still not reverted.
+                    let later = try await waitUntil("two more reconcile steps", server: server) {
+                        let status = try await admin.status()
+                        return status.reconciliations >= drifted.reconciliations + 2 ? .done(status) : .notYet("\(status)")
+                    }
                     #expect(later.has("Drifted", "True"), "\(later)")
                     #expect(later.has("Ready", "False", reason: "ChangesPending"), "\(later)")
                     let state = try await admin.state()
@@ -162,12 +163,14 @@ struct ServeReconcileTests {
                     // A new commit is not applied either.
                     try repo.replace(in: "tiers/tiers.yaml", "keepLast: 20", with: "keepLast: 25")
                     let commitB = try await repo.commit("keep 25")
-                    _ = try await waitUntil("the new commit is looked at", server: server) {
+                    let attempted = try await waitUntil("the new commit is looked at", server: server) {
                         let status = try await admin.status()
                         return status.lastAttemptedCommit == commitB ? .done(status) : .notYet("\(status)")
                     }
-                    try await Task.sleep(for: .milliseconds(1200))
-                    let final = try await admin.status()
+                    let final = try await waitUntil("one more reconcile step after it", server: server) {
+                        let status = try await admin.status()
+                        return status.reconciliations > attempted.reconciliations ? .done(status) : .notYet("\(status)")
+                    }
                     #expect(final.lastAppliedCommit == commitA, "\(final)")
                     #expect(try await admin.state().fingerprint == changed.fingerprint, "report-only applied a commit")
                 }
