@@ -4,7 +4,7 @@ DATA ?= ./berth-data
 LISTEN ?= 127.0.0.1:5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: sqlite3, libgit2, libarchive. Tests: skopeo, git. Benchmark: the reference registry and wrk.
-APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev skopeo git openssh-client docker-registry wrk openssl age apache2-utils argon2
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk openssl age apache2-utils argon2
 
 .PHONY: deps build release run test bench clean
 

@@ -28,8 +28,10 @@ extension DesiredState {
     /// keys, dates) are errors — but references between objects are not
     /// cross-checked: the objects were validated when they were applied.
     /// Source locations point to `origin` (line and column 0), since the
-    /// objects no longer come from a file.
-    public init(canonical objects: [CanonicalObject], origin: String = "registry") throws(CanonicalDecodingError) {
+    /// objects no longer come from a file. `recipientCheck` decides which
+    /// `deliverTo` keys a robot's token can be sealed to.
+    public init(canonical objects: [CanonicalObject], origin: String = "registry",
+                recipientCheck: RecipientKeyCheck = .structural) throws(CanonicalDecodingError) {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
@@ -40,7 +42,7 @@ extension DesiredState {
                 throw CanonicalDecodingError(kind: object.kind, name: object.name, path: "",
                                              reason: "appears twice (names are unique per kind)")
             }
-            let reader = try SpecReader(object, origin: origin)
+            let reader = try SpecReader(object, origin: origin, recipientCheck: recipientCheck)
             switch object.kind {
             case .tier: tiers.append(try reader.tier())
             case .repository: repositories.append(try reader.repository())
@@ -63,9 +65,11 @@ private struct SpecReader {
     let object: CanonicalObject
     let metadata: ObjectMetadata
     let source: SourceLocation
+    let recipientCheck: RecipientKeyCheck
 
-    init(_ object: CanonicalObject, origin: String) throws(CanonicalDecodingError) {
+    init(_ object: CanonicalObject, origin: String, recipientCheck: RecipientKeyCheck) throws(CanonicalDecodingError) {
         self.object = object
+        self.recipientCheck = recipientCheck
         self.metadata = ObjectMetadata(name: object.name, labels: object.labels, annotations: object.annotations)
         self.source = SourceLocation(file: origin, line: 0, column: 0)
         if object.kind != .repository, !Self.isValidName(object.name) {
@@ -324,7 +328,7 @@ private struct SpecReader {
         let rotateEvery = try s.parsed("rotateEvery", "duration", TimeSpan.init)
         let deliverTo = try fields(try s.required("deliverTo"), "deliverTo", allowed: ["recipientPublicKey"])
         let key: RecipientKey
-        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey")) {
+        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey"), check: recipientCheck) {
         case .success(let k): key = k
         case .failure(let problem): throw fail("deliverTo.recipientPublicKey", "invalid key: \(problem.reason)")
         }

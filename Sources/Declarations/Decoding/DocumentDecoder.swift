@@ -18,6 +18,7 @@ enum DecodedDeclaration {
 struct DocumentDecoder {
     let context: DecodeContext
     let now: Date
+    let recipientCheck: RecipientKeyCheck
 
     static let topLevelFields = ["apiVersion", "kind", "metadata", "spec"]
     static let metadataFields = ["name", "labels", "annotations"]
@@ -69,7 +70,8 @@ struct DocumentDecoder {
         let reference = DeclarationReference(kind: kind, name: metadata.meta.name,
                                              location: c.location(metadata.nameNode))
         let declaration: DecodedDeclaration?
-        let specDecoder = SpecDecoder(context: c, metadata: metadata.meta, owner: reference, now: now)
+        let specDecoder = SpecDecoder(context: c, metadata: metadata.meta, owner: reference, now: now,
+                                      recipientCheck: recipientCheck)
         switch kind {
         case .tier: declaration = specDecoder.tier(specNode).map { .tier($0) }
         case .repository: declaration = specDecoder.repository(specNode).map { .repository($0) }

@@ -7,6 +7,7 @@ struct SpecDecoder {
     let metadata: ObjectMetadata
     let owner: DeclarationReference
     let now: Date
+    let recipientCheck: RecipientKeyCheck
 
     // MARK: Tier
 
@@ -340,7 +341,7 @@ struct SpecDecoder {
             if let fields = c.mapping(n, path: "spec.deliverTo", allowed: ["recipientPublicKey"]) {
                 if let k = fields.value("recipientPublicKey") {
                     if let text = c.string(k, path: "spec.deliverTo.recipientPublicKey", expected: RecipientKey.expectation) {
-                        switch RecipientKey.parse(text) {
+                        switch RecipientKey.parse(text, check: recipientCheck) {
                         case .success(let key): recipient = key
                         case .failure(let problem):
                             c.error(k, "spec.deliverTo.recipientPublicKey: invalid key: \(problem.reason); expected \(RecipientKey.expectation)")
