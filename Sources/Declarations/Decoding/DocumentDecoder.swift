@@ -20,9 +20,6 @@ struct DocumentDecoder {
     let now: Date
     let recipientCheck: RecipientKeyCheck
 
-    static let topLevelFields = ["apiVersion", "kind", "metadata", "spec"]
-    static let metadataFields = ["name", "labels", "annotations"]
-
     /// A declaration together with the reference used for diagnostics.
     struct Result {
         var declaration: DecodedDeclaration
@@ -37,7 +34,7 @@ struct DocumentDecoder {
             c.error(document.root, "a declaration must be a mapping with apiVersion, kind, metadata and spec; found \(c.describe(document.root))")
             return nil
         }
-        guard let top = c.mapping(document.root, path: "", allowed: DocumentDecoder.topLevelFields) else { return nil }
+        guard let top = c.mapping(document.root, path: "", allowed: FieldTable.document.names) else { return nil }
 
         if let node = top.value("apiVersion") {
             if let version = c.string(node, path: "apiVersion"), version != DeclarationKind.apiVersion {
@@ -94,7 +91,7 @@ struct DocumentDecoder {
             top.missing("metadata", expected: "a mapping with at least 'name'")
             return nil
         }
-        guard let fields = c.mapping(node, path: "metadata", allowed: DocumentDecoder.metadataFields) else { return nil }
+        guard let fields = c.mapping(node, path: "metadata", allowed: FieldTable.metadata.names) else { return nil }
         let labels = fields.value("labels").map { c.stringMap($0, path: "metadata.labels") } ?? [:]
         let annotations = fields.value("annotations").map { c.stringMap($0, path: "metadata.annotations") } ?? [:]
         guard let nameNode = fields.value("name") else {
