@@ -1,6 +1,8 @@
 import ArgumentParser
-import Reconciler
+import Declarations
 import Foundation
+import Reconciler
+import Server
 
 /// `PATH` | `--declarations PATH` | `--git URL --ref REF [--path DIR]`, shared by every command that reads declarations.
 struct SourceOptions: ParsableArguments {
@@ -28,5 +30,5 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
-    var reader: DeclarationReader { DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache)) }
+    var reader: DeclarationReader { DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache), loader: DeclarationLoader(recipientCheck: .sealing)) }
 }

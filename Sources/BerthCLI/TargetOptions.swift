@@ -1,8 +1,10 @@
-import ArgumentParser
 import AdminAPI
-import Reconciler
-import Storage
+import ArgumentParser
+import Declarations
 import Foundation
+import Reconciler
+import Server
+import Storage
 
 
 /// `--data DIR` (the registry's data folder, in process) or `--registry URL --token-file FILE` (its admin API).
@@ -20,7 +22,7 @@ struct TargetOptions: ParsableArguments {
         switch (data, registry) {
         case (let folder?, nil):
             let metadata = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder)).metadata
-            return LocalAdmin(configuration: metadata, metadata: metadata)
+            return LocalAdmin(configuration: metadata, metadata: metadata, recipientCheck: .sealing)
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8), !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -51,7 +51,7 @@ public struct BerthServer: Sendable {
         let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let policy = DeclaredPolicy()
-        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, didApply: { declarations in
+        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, recipientCheck: .sealing, didApply: { declarations in
             await access.configurationChanged(to: declarations)
             policy.configurationChanged(to: declarations)
         })

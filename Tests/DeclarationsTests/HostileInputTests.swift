@@ -51,7 +51,7 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
     @Test func deeplyNestedFlowCollectionsAreRejected() {
         let yaml = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let result = withinTime { load(yaml) }
-        #expect(rendered(result).contains("test.yaml:1:1: document nests too deeply for the YAML parser (more than 1000 levels); declarations may nest at most 64 levels"), "\(rendered(result))")
+        #expect(rendered(result) == "test.yaml:1:65: document nests deeper than 64 levels of mappings and sequences")
     }
 
     @Test func flowNestingPastOurLimitIsRejected() {
@@ -206,9 +206,9 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
         #expect(result.state.roles.map(\.name) == ["one", "two"])
     }
 
-    @Test func tupleFilesAreAccepted() {
+    @Test func inMemoryFilesAreAccepted() {
         let role = "\(H)kind: Role\nmetadata: {name: r}\nspec: {permissions: [pull]}\n"
-        let result = DeclarationLoader().load(files: [(path: "roles.yaml", contents: Data(role.utf8))], now: fixedNow)
+        let result = DeclarationLoader().load([DeclarationFile(path: "roles.yaml", contents: Data(role.utf8))], now: fixedNow)
         #expect(result.diagnostics.isEmpty)
         #expect(result.state.role(named: "r")?.permissions == [.pull])
         #expect(DeclarationLoader().load([]).state == .empty)

@@ -1,5 +1,6 @@
 import Foundation
 import Declarations
+import Sealing
 
 /// A fixed "now" so expiry checks are reproducible: 2026-06-01T00:00:00Z.
 let fixedNow = Date(timeIntervalSince1970: 1_780_272_000)
@@ -11,10 +12,20 @@ let examplesDirectory: String = {
         .appendingPathComponent("examples").path
 }()
 
+/// The check the server and CLI inject: a key is valid exactly when a token can be sealed to it.
+let sealingCheck = RecipientKeyCheck { key in
+    do {
+        _ = try SealingRecipient(parsing: key.canonicalText)
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
 /// Loads YAML strings as in-memory files.
 func load(_ files: [(String, String)], now: Date = fixedNow,
           limits: DeclarationLimits = .default) -> LoadResult {
-    DeclarationLoader(limits: limits).load(
+    DeclarationLoader(limits: limits, recipientCheck: sealingCheck).load(
         files.map { DeclarationFile(path: $0.0, contents: Data($0.1.utf8)) }, now: now)
 }
 

@@ -15,7 +15,8 @@ import Testing
     @Test func refusesObjectsTheRegistryCouldNotReadBack() async throws {
         try await withAdmin { (admin: LocalAdmin) async throws in
             let source = ConfigurationSource(actor: "admin-api", summary: "hand edit")
-            for spec in ["not json", #"{"kind":"Tier","name":"x","spec":{"anonymousPull":"maybe"}}"#, #"{"kind":"Tier","name":"x","spec":{"unknownField":1}}"#] {
+            for spec in ["not json", #"{"kind":"Tier","name":"x","spec":{"anonymousPull":"maybe"}}"#, #"{"kind":"Tier","name":"x","spec":{"unknownField":1}}"#,
+                         #"{"anonymousPull":true,"kind":"Tier","name":"x","spec":{}}"#] {
                 await #expect(throws: InvalidChangeSet.self) {
                     _ = try await admin.apply([.put(ConfigurationObject(kind: "Tier", name: "x", spec: spec))], expectedFingerprint: nil, source: source)
                 }

@@ -139,7 +139,7 @@ enum AccessFixture {
 
     /// Applies the fixture to a running server through its admin service, as the reconciler would.
     static func apply(to server: BerthServer, robotRecipient: String? = nil, removingRobot: Bool = false) async throws {
-        let loaded = DeclarationLoader().load(files: [(path: "access.yaml", contents: Data(yaml(robotRecipient: robotRecipient).utf8))])
+        let loaded = DeclarationLoader().load([DeclarationFile(path: "access.yaml", contents: Data(yaml(robotRecipient: robotRecipient).utf8))])
         guard !loaded.hasErrors else { throw TestFailure("fixture does not validate: \(loaded.errors)") }
         var changes = loaded.state.canonicalObjects().map { ConfigurationChange.put(Reconciliation.configurationObject($0)) }
         if removingRobot {

@@ -23,7 +23,7 @@ import Testing
             spec: {expiresIn: \(spec.expiresIn)\(spec.rotateEvery.map { ", rotateEvery: \($0)" } ?? ""), deliverTo: {recipientPublicKey: "\(spec.recipient)"}}
             """
         }.joined(separator: "\n---\n")
-        let loaded = DeclarationLoader().load(files: [(path: "robots.yaml", contents: Data(text.utf8))])
+        let loaded = DeclarationLoader().load([DeclarationFile(path: "robots.yaml", contents: Data(text.utf8))])
         guard !loaded.hasErrors else { throw KeeperTestFailure(description: "\(loaded.errors)") }
         return loaded.state.robotAccounts
     }

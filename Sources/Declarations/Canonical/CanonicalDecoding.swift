@@ -28,8 +28,10 @@ extension DesiredState {
     /// keys, dates) are errors — but references between objects are not
     /// cross-checked: the objects were validated when they were applied.
     /// Source locations point to `origin` (line and column 0), since the
-    /// objects no longer come from a file.
-    public init(canonical objects: [CanonicalObject], origin: String = "registry") throws(CanonicalDecodingError) {
+    /// objects no longer come from a file. `recipientCheck` decides which
+    /// `deliverTo` keys a robot's token can be sealed to.
+    public init(canonical objects: [CanonicalObject], origin: String = "registry",
+                recipientCheck: RecipientKeyCheck = .structural) throws(CanonicalDecodingError) {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
@@ -40,7 +42,7 @@ extension DesiredState {
                 throw CanonicalDecodingError(kind: object.kind, name: object.name, path: "",
                                              reason: "appears twice (names are unique per kind)")
             }
-            let reader = try SpecReader(object, origin: origin)
+            let reader = try SpecReader(object, origin: origin, recipientCheck: recipientCheck)
             switch object.kind {
             case .tier: tiers.append(try reader.tier())
             case .repository: repositories.append(try reader.repository())
@@ -63,9 +65,11 @@ private struct SpecReader {
     let object: CanonicalObject
     let metadata: ObjectMetadata
     let source: SourceLocation
+    let recipientCheck: RecipientKeyCheck
 
-    init(_ object: CanonicalObject, origin: String) throws(CanonicalDecodingError) {
+    init(_ object: CanonicalObject, origin: String, recipientCheck: RecipientKeyCheck) throws(CanonicalDecodingError) {
         self.object = object
+        self.recipientCheck = recipientCheck
         self.metadata = ObjectMetadata(name: object.name, labels: object.labels, annotations: object.annotations)
         self.source = SourceLocation(file: origin, line: 0, column: 0)
         if object.kind != .repository, !Self.isValidName(object.name) {
@@ -86,8 +90,9 @@ private struct SpecReader {
     }
 
     /// The fields of the object at `path` (the spec itself when empty), after
-    /// checking that it has no field outside `allowed`.
-    func fields(_ value: ConfigValue, _ path: String, allowed: [String]) throws(CanonicalDecodingError) -> Fields {
+    /// checking that it has no field outside `table`.
+    func fields(_ value: ConfigValue, _ path: String, _ table: FieldTable) throws(CanonicalDecodingError) -> Fields {
+        let allowed = table.names
         guard case .object(let entries) = value else {
             throw fail(path, "expected an object, found \(value.typeName)")
         }
@@ -199,13 +204,14 @@ private struct SpecReader {
         }
     }
 
-    func spec(allowed: [String]) throws(CanonicalDecodingError) -> Fields {
-        try fields(object.spec, "", allowed: allowed)
+    /// The spec's fields, checked against its kind's table.
+    func spec() throws(CanonicalDecodingError) -> Fields {
+        try fields(object.spec, "", FieldTable.spec(of: object.kind))
     }
 
     func retention(_ fields: Fields) throws(CanonicalDecodingError) -> RetentionPolicy {
         guard let value = fields.entries["retention"] else { return RetentionPolicy() }
-        let r = try self.fields(value, "retention", allowed: ["keepLast", "keepPulledWithin", "keepPushedWithin", "protect"])
+        let r = try self.fields(value, "retention", .retention)
         return RetentionPolicy(
             keepLast: try r.integer("keepLast", minimum: 0),
             keepPulledWithin: try r.parsed("keepPulledWithin", "duration", TimeSpan.init),
@@ -216,12 +222,12 @@ private struct SpecReader {
     // MARK: Kinds
 
     func tier() throws(CanonicalDecodingError) -> Tier {
-        let s = try spec(allowed: ["description", "anonymousPull", "scanning", "signing", "retention", "immutableTags", "quota"])
+        let s = try spec()
         var scanning = ScanningPolicy()
         if let value = s.entries["scanning"] {
-            let sc = try fields(value, "scanning", allowed: ["vulnerabilities", "secrets"])
+            let sc = try fields(value, "scanning", .scanning)
             if let v = sc.entries["vulnerabilities"] {
-                let vf = try fields(v, "scanning.vulnerabilities", allowed: ["onPush", "onPull", "threshold", "rescanEvery"])
+                let vf = try fields(v, "scanning.vulnerabilities", .vulnerabilityScanning)
                 scanning.vulnerabilities = VulnerabilityScanning(
                     onPush: try vf.enumeration("onPush", ScanAction.self),
                     onPull: try vf.enumeration("onPull", ScanAction.self),
@@ -229,13 +235,13 @@ private struct SpecReader {
                     rescanEvery: try vf.parsed("rescanEvery", "duration", TimeSpan.init))
             }
             if let x = sc.entries["secrets"] {
-                let xf = try fields(x, "scanning.secrets", allowed: ["onPush"])
+                let xf = try fields(x, "scanning.secrets", .secretScanning)
                 scanning.secrets = SecretScanning(onPush: try xf.enumeration("onPush", ScanAction.self))
             }
         }
         var signing: SigningPolicy?
         if let value = s.entries["signing"] {
-            let sg = try fields(value, "signing", allowed: ["requiredSigners", "minimum"])
+            let sg = try fields(value, "signing", .signing)
             let signers = try sg.nonEmptyStrings("requiredSigners")
             let minimum = try sg.integer("minimum", minimum: 1) ?? 1
             guard minimum <= signers.count else {
@@ -255,7 +261,7 @@ private struct SpecReader {
         case .success(let p): pattern = p
         case .failure(let problem): throw fail("", "invalid repository name or glob: \(problem.reason)")
         }
-        let s = try spec(allowed: ["tier", "description", "retention", "immutableTags", "quota"])
+        let s = try spec()
         return Repository(metadata: metadata, source: source, pattern: pattern, tier: try s.requiredString("tier"),
                           description: try s.string("description"), retention: try retention(s),
                           immutableTags: try s.tagPatterns("immutableTags"),
@@ -263,7 +269,7 @@ private struct SpecReader {
     }
 
     func role() throws(CanonicalDecodingError) -> Role {
-        let s = try spec(allowed: ["permissions", "description"])
+        let s = try spec()
         var permissions = Set<Permission>()
         for (index, text) in try s.nonEmptyStrings("permissions").enumerated() {
             guard let permission = Permission(rawValue: text) else {
@@ -276,7 +282,7 @@ private struct SpecReader {
     }
 
     func roleBinding() throws(CanonicalDecodingError) -> RoleBinding {
-        let s = try spec(allowed: ["role", "repositories", "subjects"])
+        let s = try spec()
         guard case .array(let items) = try s.required("subjects") else {
             throw fail("subjects", "expected a list of {user: …}, {team: …} or {robot: …}")
         }
@@ -300,7 +306,7 @@ private struct SpecReader {
     }
 
     func user() throws(CanonicalDecodingError) -> User {
-        let s = try spec(allowed: ["passwordHash", "email"])
+        let s = try spec()
         // Never repeat the value in the error: it may be a real password.
         guard let hash = PasswordHash(try s.requiredString("passwordHash")) else {
             throw fail("passwordHash", "is not a valid bcrypt or argon2id hash")
@@ -311,20 +317,20 @@ private struct SpecReader {
     }
 
     func team() throws(CanonicalDecodingError) -> Team {
-        let s = try spec(allowed: ["members", "description"])
+        let s = try spec()
         _ = try s.required("members")
         return Team(metadata: metadata, source: source, description: try s.string("description"),
                     members: try s.strings("members")!)
     }
 
     func robotAccount() throws(CanonicalDecodingError) -> RobotAccount {
-        let s = try spec(allowed: ["description", "expiresIn", "rotateEvery", "deliverTo"])
+        let s = try spec()
         _ = try s.required("expiresIn")
         let expiresIn = try s.parsed("expiresIn", "duration", TimeSpan.init)!
         let rotateEvery = try s.parsed("rotateEvery", "duration", TimeSpan.init)
-        let deliverTo = try fields(try s.required("deliverTo"), "deliverTo", allowed: ["recipientPublicKey"])
+        let deliverTo = try fields(try s.required("deliverTo"), "deliverTo", .deliverTo)
         let key: RecipientKey
-        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey")) {
+        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey"), check: recipientCheck) {
         case .success(let k): key = k
         case .failure(let problem): throw fail("deliverTo.recipientPublicKey", "invalid key: \(problem.reason)")
         }
@@ -333,7 +339,7 @@ private struct SpecReader {
     }
 
     func signer() throws(CanonicalDecodingError) -> Signer {
-        let s = try spec(allowed: ["publicKeys", "description"])
+        let s = try spec()
         var keys: [PEMPublicKey] = []
         for (index, text) in try s.nonEmptyStrings("publicKeys").enumerated() {
             switch PEMPublicKey.parse(text) {
@@ -345,7 +351,7 @@ private struct SpecReader {
     }
 
     func vulnerabilityException() throws(CanonicalDecodingError) -> VulnerabilityException {
-        let s = try spec(allowed: ["vulnerability", "repositories", "expires", "reason", "owner"])
+        let s = try spec()
         _ = try s.required("vulnerability")
         _ = try s.required("expires")
         return VulnerabilityException(

@@ -21,7 +21,7 @@ extension PEMPublicKey {
 extension RecipientKey {
     /// The key as one canonical string: a PEM key's ``PEMPublicKey/canonicalText``,
     /// the age recipient, or `ssh-ed25519 <base64>` (an OpenSSH key's comment
-    /// is dropped). ``RecipientKey/parse(_:)`` reads it back to an equal key.
+    /// is dropped). ``RecipientKey/parse(_:check:)`` reads it back to an equal key.
     public var canonicalText: String {
         switch self {
         case .pem(let key): return key.canonicalText

@@ -44,11 +44,6 @@ public enum ConfigValue: Sendable, Hashable {
         return nil
     }
 
-    public var integerValue: Int? {
-        if case .integer(let i) = self { return i }
-        return nil
-    }
-
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil

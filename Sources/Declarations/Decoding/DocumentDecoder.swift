@@ -18,9 +18,7 @@ enum DecodedDeclaration {
 struct DocumentDecoder {
     let context: DecodeContext
     let now: Date
-
-    static let topLevelFields = ["apiVersion", "kind", "metadata", "spec"]
-    static let metadataFields = ["name", "labels", "annotations"]
+    let recipientCheck: RecipientKeyCheck
 
     /// A declaration together with the reference used for diagnostics.
     struct Result {
@@ -36,7 +34,7 @@ struct DocumentDecoder {
             c.error(document.root, "a declaration must be a mapping with apiVersion, kind, metadata and spec; found \(c.describe(document.root))")
             return nil
         }
-        guard let top = c.mapping(document.root, path: "", allowed: DocumentDecoder.topLevelFields) else { return nil }
+        guard let top = c.mapping(document.root, path: "", allowed: FieldTable.document.names) else { return nil }
 
         if let node = top.value("apiVersion") {
             if let version = c.string(node, path: "apiVersion"), version != DeclarationKind.apiVersion {
@@ -69,7 +67,8 @@ struct DocumentDecoder {
         let reference = DeclarationReference(kind: kind, name: metadata.meta.name,
                                              location: c.location(metadata.nameNode))
         let declaration: DecodedDeclaration?
-        let specDecoder = SpecDecoder(context: c, metadata: metadata.meta, owner: reference, now: now)
+        let specDecoder = SpecDecoder(context: c, metadata: metadata.meta, owner: reference, now: now,
+                                      recipientCheck: recipientCheck)
         switch kind {
         case .tier: declaration = specDecoder.tier(specNode).map { .tier($0) }
         case .repository: declaration = specDecoder.repository(specNode).map { .repository($0) }
@@ -92,7 +91,7 @@ struct DocumentDecoder {
             top.missing("metadata", expected: "a mapping with at least 'name'")
             return nil
         }
-        guard let fields = c.mapping(node, path: "metadata", allowed: DocumentDecoder.metadataFields) else { return nil }
+        guard let fields = c.mapping(node, path: "metadata", allowed: FieldTable.metadata.names) else { return nil }
         let labels = fields.value("labels").map { c.stringMap($0, path: "metadata.labels") } ?? [:]
         let annotations = fields.value("annotations").map { c.stringMap($0, path: "metadata.annotations") } ?? [:]
         guard let nameNode = fields.value("name") else {

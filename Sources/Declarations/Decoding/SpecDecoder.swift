@@ -7,19 +7,13 @@ struct SpecDecoder {
     let metadata: ObjectMetadata
     let owner: DeclarationReference
     let now: Date
+    let recipientCheck: RecipientKeyCheck
 
     // MARK: Tier
 
-    static let tierFields = ["description", "anonymousPull", "scanning", "signing", "retention", "immutableTags", "quota"]
-    static let scanningFields = ["vulnerabilities", "secrets"]
-    static let vulnerabilityFields = ["onPush", "onPull", "threshold", "rescanEvery"]
-    static let secretFields = ["onPush"]
-    static let signingFields = ["requiredSigners", "minimum"]
-    static let retentionFields = ["keepLast", "keepPulledWithin", "keepPushedWithin", "protect"]
-
     func tier(_ node: Int32) -> Tier? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: SpecDecoder.tierFields) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.tier.names) else { return nil }
         var locations: [String: SourceLocation] = [:]
         func note(_ path: String, _ node: Int32) { locations[path] = c.location(node) }
 
@@ -32,9 +26,9 @@ struct SpecDecoder {
             note("spec.anonymousPull", n)
         }
         if let n = spec.value("scanning"),
-           let scanning = c.mapping(n, path: "spec.scanning", allowed: SpecDecoder.scanningFields) {
+           let scanning = c.mapping(n, path: "spec.scanning", allowed: FieldTable.scanning.names) {
             if let v = scanning.value("vulnerabilities"),
-               let fields = c.mapping(v, path: "spec.scanning.vulnerabilities", allowed: SpecDecoder.vulnerabilityFields) {
+               let fields = c.mapping(v, path: "spec.scanning.vulnerabilities", allowed: FieldTable.vulnerabilityScanning.names) {
                 let base = "spec.scanning.vulnerabilities"
                 if let x = fields.value("onPush") {
                     tier.scanning.vulnerabilities.onPush = c.enumeration(x, path: "\(base).onPush", as: ScanAction.self)
@@ -54,7 +48,7 @@ struct SpecDecoder {
                 }
             }
             if let s = scanning.value("secrets"),
-               let fields = c.mapping(s, path: "spec.scanning.secrets", allowed: SpecDecoder.secretFields),
+               let fields = c.mapping(s, path: "spec.scanning.secrets", allowed: FieldTable.secretScanning.names),
                let x = fields.value("onPush") {
                 tier.scanning.secrets.onPush = c.enumeration(x, path: "spec.scanning.secrets.onPush", as: ScanAction.self)
                 note("spec.scanning.secrets.onPush", x)
@@ -81,7 +75,7 @@ struct SpecDecoder {
 
     private func signing(_ node: Int32) -> SigningPolicy? {
         let c = context
-        guard let fields = c.mapping(node, path: "spec.signing", allowed: SpecDecoder.signingFields) else { return nil }
+        guard let fields = c.mapping(node, path: "spec.signing", allowed: FieldTable.signing.names) else { return nil }
         guard let listNode = fields.value("requiredSigners") else {
             fields.missing("requiredSigners", expected: "a list of Signer names")
             return nil
@@ -116,7 +110,7 @@ struct SpecDecoder {
     private func retention(_ node: Int32, locations: inout [String: SourceLocation]) -> RetentionPolicy {
         let c = context
         var policy = RetentionPolicy()
-        guard let fields = c.mapping(node, path: "spec.retention", allowed: SpecDecoder.retentionFields) else { return policy }
+        guard let fields = c.mapping(node, path: "spec.retention", allowed: FieldTable.retention.names) else { return policy }
         if let n = fields.value("keepLast") {
             policy.keepLast = c.integer(n, path: "spec.retention.keepLast", minimum: 0)
             locations["spec.retention.keepLast"] = c.location(n)
@@ -138,12 +132,12 @@ struct SpecDecoder {
 
     // MARK: Repository
 
-    static let repositoryFields = ["tier", "description", "retention", "immutableTags", "quota"]
-    static let tierOnlyFields: Set<String> = ["anonymousPull", "scanning", "signing"]
+    /// anonymousPull, scanning and signing: a repository takes them from its tier.
+    static let tierOnlyFields = Set(FieldTable.tier.names).subtracting(FieldTable.repository.names)
 
     func repository(_ node: Int32) -> Repository? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: SpecDecoder.repositoryFields, unknown: { key, keyNode in
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.repository.names, unknown: { key, keyNode in
             guard SpecDecoder.tierOnlyFields.contains(key) else { return false }
             c.error(keyNode, "spec.\(key) cannot be set on a Repository: anonymousPull, scanning and signing come from its tier; put the repository in a tier with the policy you need, or declare a new Tier")
             return true
@@ -180,7 +174,7 @@ struct SpecDecoder {
 
     func role(_ node: Int32) -> Role? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["permissions", "description"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.role.names) else { return nil }
         let description = spec.value("description").flatMap { c.string($0, path: "spec.description") }
         let options = Permission.allCases.map(\.rawValue).joined(separator: ", ")
         guard let listNode = spec.value("permissions") else {
@@ -203,11 +197,9 @@ struct SpecDecoder {
                     permissions: permissions.sorted())
     }
 
-    static let subjectFields = ["user", "team", "robot"]
-
     func roleBinding(_ node: Int32) -> RoleBinding? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["role", "repositories", "subjects"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.roleBinding.names) else { return nil }
         var roleName: String?
         if let n = spec.value("role") {
             roleName = c.string(n, path: "spec.role", expected: "a Role name")
@@ -228,7 +220,7 @@ struct SpecDecoder {
             }
             for (index, item) in items.enumerated() {
                 let path = FieldPath("spec.subjects", index)
-                guard let fields = c.mapping(item, path: path.description, allowed: SpecDecoder.subjectFields) else { continue }
+                guard let fields = c.mapping(item, path: path.description, allowed: FieldTable.subject.names) else { continue }
                 let present = fields.entries.filter { !c.tree.isNull(c.tree.resolved($0.value)) }
                 guard present.count == 1, let entry = present.first else {
                     let found = present.isEmpty ? "none" : present.map(\.key).joined(separator: " and ")
@@ -267,7 +259,7 @@ struct SpecDecoder {
 
     func user(_ node: Int32) -> User? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["passwordHash", "email"], unknown: { key, keyNode in
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.user.names, unknown: { key, keyNode in
             let lower = key.lowercased()
             guard lower.contains("pass") || lower == "pwd" || lower == "secret" else { return false }
             c.error(keyNode, "spec.\(key) is not allowed: plaintext passwords never go in git; store a bcrypt or argon2id hash in spec.passwordHash instead (for example the output of: htpasswd -bnBC 12 \"\" 'the-password' | tr -d ':\\n')")
@@ -296,7 +288,7 @@ struct SpecDecoder {
 
     func team(_ node: Int32) -> Team? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["members", "description"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.team.names) else { return nil }
         let description = spec.value("description").flatMap { c.string($0, path: "spec.description") }
         var members: [String] = []
         if let n = spec.value("members"), let items = c.list(n, path: "spec.members", of: "User names") {
@@ -320,7 +312,7 @@ struct SpecDecoder {
 
     func robotAccount(_ node: Int32) -> RobotAccount? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["description", "expiresIn", "rotateEvery", "deliverTo"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.robotAccount.names) else { return nil }
         let description = spec.value("description").flatMap { c.string($0, path: "spec.description") }
         var expiresIn: TimeSpan?
         if let n = spec.value("expiresIn") {
@@ -337,10 +329,10 @@ struct SpecDecoder {
         }
         var recipient: RecipientKey?
         if let n = spec.value("deliverTo") {
-            if let fields = c.mapping(n, path: "spec.deliverTo", allowed: ["recipientPublicKey"]) {
+            if let fields = c.mapping(n, path: "spec.deliverTo", allowed: FieldTable.deliverTo.names) {
                 if let k = fields.value("recipientPublicKey") {
                     if let text = c.string(k, path: "spec.deliverTo.recipientPublicKey", expected: RecipientKey.expectation) {
-                        switch RecipientKey.parse(text) {
+                        switch RecipientKey.parse(text, check: recipientCheck) {
                         case .success(let key): recipient = key
                         case .failure(let problem):
                             c.error(k, "spec.deliverTo.recipientPublicKey: invalid key: \(problem.reason); expected \(RecipientKey.expectation)")
@@ -362,7 +354,7 @@ struct SpecDecoder {
 
     func signer(_ node: Int32) -> Signer? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["publicKeys", "description"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.signer.names) else { return nil }
         let description = spec.value("description").flatMap { c.string($0, path: "spec.description") }
         guard let listNode = spec.value("publicKeys") else {
             spec.missing("publicKeys", expected: "a non-empty list of PEM public keys")
@@ -396,7 +388,7 @@ struct SpecDecoder {
 
     func vulnerabilityException(_ node: Int32) -> VulnerabilityException? {
         let c = context
-        guard let spec = c.mapping(node, path: "spec", allowed: ["vulnerability", "repositories", "expires", "reason", "owner"]) else { return nil }
+        guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.vulnerabilityException.names) else { return nil }
         var vulnerability: VulnerabilityID?
         if let n = spec.value("vulnerability") {
             if let text = c.string(n, path: "spec.vulnerability", expected: VulnerabilityID.expectation) {

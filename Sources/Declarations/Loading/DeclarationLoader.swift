@@ -34,9 +34,12 @@ public struct LoadResult: Sendable {
 /// sorted path order.
 public struct DeclarationLoader: Sendable {
     public var limits: DeclarationLimits
+    /// Decides which `deliverTo` keys a robot's token can be sealed to.
+    public var recipientCheck: RecipientKeyCheck
 
-    public init(limits: DeclarationLimits = .default) {
+    public init(limits: DeclarationLimits = .default, recipientCheck: RecipientKeyCheck = .structural) {
         self.limits = limits
+        self.recipientCheck = recipientCheck
     }
 
     /// Loads every declaration file under `directory`, recursively.
@@ -47,12 +50,6 @@ public struct DeclarationLoader: Sendable {
         var result = loadSelected(files, now: now)
         result.diagnostics = LoadResult.sorted(diagnostics + result.diagnostics)
         return result
-    }
-
-    /// Loads in-memory files, e.g. blobs read from a git tree. Files that are
-    /// not `*.yaml`/`*.yml`, or that sit under a hidden folder, are ignored.
-    public func load(files: [(path: String, contents: Data)], now: Date = Date()) -> LoadResult {
-        load(files.map { DeclarationFile(path: $0.path, contents: $0.contents) }, now: now)
     }
 
     /// Loads in-memory files, e.g. blobs read from a git tree. Files that are
@@ -157,7 +154,7 @@ public struct DeclarationLoader: Sendable {
         }
         guard let tree else { return FileOutcome(diagnostics: diagnostics, pending: pending) }
         let context = DecodeContext(file: file.path, tree: tree, caches: DecodeCaches(), pending: pending)
-        let decoder = DocumentDecoder(context: context, now: now)
+        let decoder = DocumentDecoder(context: context, now: now, recipientCheck: recipientCheck)
         for document in tree.documents {
             if let result = decoder.decode(document) { pending.declarations.append(result) }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import Sealing
 
 /// A PEM-framed public key (`-----BEGIN PUBLIC KEY-----` … `-----END PUBLIC KEY-----`).
 /// The framing and base64 body are checked and the body must be DER (an
@@ -69,22 +68,15 @@ public enum RecipientKey: Sendable, Hashable, CustomStringConvertible {
 
     static let expectation = "an RSA PEM public key, an age recipient (age1…) or an OpenSSH public key (ssh-ed25519 … or ssh-rsa …)"
 
-    /// Accepts exactly the keys a robot's token can be sealed to: the sealing module decides, so `berth validate`
-    /// refuses what minting would (short RSA keys, Ed25519 keys that are no curve point, …). The commonest
-    /// mistakes get their own message first.
-    public static func parse(_ text: String) -> Result<RecipientKey, PatternError> {
+    /// Accepts the keys `check` finds a robot's token can be sealed to; the commonest mistakes get their own
+    /// message first.
+    public static func parse(_ text: String, check: RecipientKeyCheck = .structural) -> Result<RecipientKey, PatternError> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        func sealable(_ key: RecipientKey, unless reason: (SealingError) -> String) -> Result<RecipientKey, PatternError> {
-            do {
-                _ = try SealingRecipient(parsing: trimmed)
-                return .success(key)
-            } catch let error as SealingError {
-                return .failure(.init(reason: reason(error)))
-            } catch {
-                return .failure(.init(reason: "\(error)"))
-            }
+        func sealable(_ key: RecipientKey, unless reason: (String) -> String) -> Result<RecipientKey, PatternError> {
+            guard let problem = check.problem(key) else { return .success(key) }
+            return .failure(.init(reason: reason(problem)))
         }
-        let cannotSeal = { (error: SealingError) in "tokens cannot be sealed to it: \(error)" }
+        let cannotSeal = { (problem: String) in "tokens cannot be sealed to it: \(problem)" }
         if trimmed.hasPrefix("-----BEGIN") {
             return PEMPublicKey.parse(trimmed).flatMap { key in
                 // Tokens are sealed in the age format, which has no recipient type for elliptic-curve keys.

@@ -1,10 +1,9 @@
-// libyaml's event API, through the C module that Yams builds and links.
-// Yams' own `compose` builds a `Node` tree whose mapping keys are hashed
-// (exponential for an alias used as a key), reports duplicate keys at the
-// first occurrence only, and costs about five times the parse itself; reading
-// events lets us keep aliases unexpanded, count their expansion exactly,
-// report every duplicate key where it occurs, and bound depth.
-import CYaml
+// The system libyaml's event API. A composed node tree hashes mapping keys
+// (exponential for an alias used as a key) and reports duplicate keys at the
+// first occurrence only; reading events lets us keep aliases unexpanded,
+// count their expansion exactly, report every duplicate key where it occurs,
+// and bound depth.
+import CLibYAML
 
 /// Reads the YAML documents of one file into a `YAMLTree`, reporting syntax
 /// errors, duplicate keys, depth and alias-expansion overruns as diagnostics.
@@ -35,28 +34,37 @@ struct YAMLReader {
                 &parser, bytes.baseAddress.map { $0 + segmentOffset }, bytes.count - segmentOffset)
             builder.lineOffset = segmentLine
 
-            var failure: (line: Int, diagnostic: Diagnostic)?
+            // The 0-based line to resume from, at the next document marker, when this segment stops early.
+            var stoppedAt: Int?
             var event = yaml_event_t()
             while true {
                 if yaml_parser_parse(&parser, &event) == 0 {
                     if lineTable == nil { lineTable = LineTable(bytes) }
-                    failure = parseFailure(parser, segmentOffset: segmentOffset,
-                                           segmentLine: segmentLine, bytes: bytes, lines: lineTable!)
+                    let failure = parseFailure(parser, segmentOffset: segmentOffset,
+                                               segmentLine: segmentLine, bytes: bytes, lines: lineTable!)
+                    diagnostics.append(failure.diagnostic)
+                    stoppedAt = failure.line
                     break
                 }
                 let done = event.type == YAML_STREAM_END_EVENT
                 builder.handle(&event, diagnostics: &diagnostics)
                 yaml_event_delete(&event)
+                if let line = builder.tooDeepLine {
+                    // libyaml's scanner takes time quadratic in the depth of flow collections, and
+                    // released libyaml has no nesting limit of its own: stop reading this document.
+                    stoppedAt = line + 1
+                    break
+                }
                 if done || builder.fileBudgetExceeded { break }
             }
             yaml_parser_delete(&parser)
 
-            guard let failure else { break }
-            diagnostics.append(failure.diagnostic)
+            guard let stoppedAt else { break }
             builder.discardOpenDocument()
             // Resume at the next document marker after the error.
+            if lineTable == nil { lineTable = LineTable(bytes) }
             let lines = lineTable!
-            var next = max(failure.line, segmentLine + 1)
+            var next = max(stoppedAt, segmentLine + 1)
             while next < lines.starts.count && !lines.isDocumentStart(line: next, in: bytes) {
                 next += 1
             }
@@ -91,11 +99,6 @@ struct YAMLReader {
         default:
             let line = segmentLine + Int(parser.problem_mark.line)
             let column = Int(parser.problem_mark.column) + 1
-            if problem.hasPrefix("Maximum nesting level reached") {
-                return (line, Diagnostic(
-                    location: SourceLocation(file: file, line: line + 1, column: column),
-                    message: "document nests too deeply for the YAML parser (more than 1000 levels); declarations may nest at most \(limits.maxDepth) levels"))
-            }
             var message = "invalid YAML: \(problem)"
             if let context = parser.context {
                 let contextLine = segmentLine + Int(parser.context_mark.line) + 1
@@ -149,6 +152,8 @@ private struct TreeBuilder {
     private var documentLine: Int32 = 1
     private var documentColumn: Int32 = 1
     private(set) var fileBudgetExceeded = false
+    /// The 0-based line where the open document nested deeper than the limit.
+    private(set) var tooDeepLine: Int?
 
     init(file: String, limits: DeclarationLimits) {
         self.file = file
@@ -175,6 +180,7 @@ private struct TreeBuilder {
         documentExpanded = 0
         skipDepth = 0
         aborted = false
+        tooDeepLine = nil
         root = nil
     }
 
@@ -309,6 +315,7 @@ private struct TreeBuilder {
             if depth > limits.maxDepth {
                 abort(mark, "document nests deeper than \(limits.maxDepth) levels of mappings and sequences",
                       diagnostics: &diagnostics)
+                tooDeepLine = lineOffset + Int(mark.line)
                 return
             }
             guard countNodes(1, mark: mark, diagnostics: &diagnostics) else { return }

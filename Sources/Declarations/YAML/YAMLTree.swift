@@ -44,12 +44,6 @@ struct YAMLTree {
         return node
     }
 
-    @inline(__always)
-    func resolvedIndex(_ index: Int32) -> Int32 {
-        let node = nodes[Int(index)]
-        return node.kind == .alias ? node.start : index
-    }
-
     func scalarString(_ node: Node) -> String {
         strings[Int(node.start)]
     }

@@ -6,19 +6,28 @@ import Storage
 public struct LocalAdmin: AdminEndpoint {
     let configuration: any ConfigurationStore
     let metadata: any MetadataStore
-    /// Told of every configuration that lands, so what depends on it (access control) follows at once.
+    /// How a robot's `deliverTo` key is checked: the server injects Sealing's check (a key is valid when a token
+    /// can be sealed to it).
+    let recipientCheck: RecipientKeyCheck
+    /// Told of every configuration that lands, so what depends on it (access control, the manifest policy) follows at once.
     let didApply: @Sendable (DesiredState) async -> Void
 
-    public init(configuration: any ConfigurationStore, metadata: any MetadataStore,
+    public init(configuration: any ConfigurationStore, metadata: any MetadataStore, recipientCheck: RecipientKeyCheck = .structural,
                 didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
         self.configuration = configuration
         self.metadata = metadata
+        self.recipientCheck = recipientCheck
         self.didApply = didApply
+    }
+
+    private func decode(_ objects: some Sequence<ConfigurationObject>) throws -> DesiredState {
+        try DesiredState(canonical: try objects.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck) },
+                         recipientCheck: recipientCheck)
     }
 
     /// The live configuration, read as declarations.
     public func liveDeclarations() async throws -> DesiredState {
-        try DesiredState(canonical: try await configuration.configuration().objects.map(Reconciliation.canonicalObject))
+        try decode(try await configuration.configuration().objects)
     }
 
     public func liveState() async throws -> LiveState {
@@ -48,7 +57,7 @@ public struct LocalAdmin: AdminEndpoint {
         }
         let state: DesiredState
         do {
-            state = try DesiredState(canonical: try result.values.map(Reconciliation.canonicalObject))
+            state = try decode(result.values)
         } catch {
             throw InvalidChangeSet("the change set would leave an unreadable configuration: \(error)")
         }

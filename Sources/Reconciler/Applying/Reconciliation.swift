@@ -10,18 +10,9 @@ public enum Reconciliation {
         ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.canonicalJSONString)
     }
 
-    public static func canonicalObject(_ object: ConfigurationObject) throws -> CanonicalObject {
-        let value = try ConfigValue(json: Data(object.spec.utf8))
-        guard case .object(let fields) = value, case .object = fields["spec"] ?? .object([:]),
-              let kind = DeclarationKind(rawValue: object.kind) else {
-            throw ReconciliationError("live object \(object.kind)/\(object.name) is not a canonical object")
-        }
-        func strings(_ key: String) -> [String: String] {
-            guard case .object(let entries)? = fields[key] else { return [:] }
-            return entries.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
-        }
-        return CanonicalObject(kind: kind, name: object.name, labels: strings("labels"), annotations: strings("annotations"),
-                               spec: fields["spec"] ?? .object([:]))
+    /// A stored object read back as strictly as YAML is loaded.
+    public static func canonicalObject(_ object: ConfigurationObject, recipientCheck: RecipientKeyCheck = .structural) throws -> CanonicalObject {
+        try CanonicalObject(kind: object.kind, name: object.name, canonicalJSON: object.spec, recipientCheck: recipientCheck)
     }
 
     public static func fingerprint(of desired: DesiredState) -> String {
