@@ -36,6 +36,7 @@ test: deps
 bench: deps
 	bash bench/run.sh
 	bash bench/reconcile.sh
+	bash bench/declarations.sh
 
 clean:
 	rm -rf .build

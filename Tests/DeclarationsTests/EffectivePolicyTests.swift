@@ -54,7 +54,7 @@ metadata: {name: accepted}
 spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 2027-01-31, reason: unreachable}
 """
 
-@Suite struct EffectivePolicyTests {
+@Suite(.timeLimit(.minutes(1))) struct EffectivePolicyTests {
     let state: DesiredState = {
         let result = load(policyDeclarations, file: "policy.yaml")
         precondition(!result.hasErrors, rendered(result))
@@ -159,18 +159,16 @@ spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 20
         let result = load([("repos.yaml", repositories.joined(separator: "---\n")), ("tier.yaml", tier)])
         #expect(!result.hasErrors)
         let state = result.state
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
+        timed("effectivePolicyLookups") {
             for i in 0..<10_000 {
                 #expect(state.effectivePolicy(for: "team-\(i % 100)/app-\(i)")?.declaration.name == "team-\(i % 100)/app-\(i)")
                 #expect(state.repositoryDeclaration(governing: "team-\(i % 100)/other-\(i)")?.name == "team-\(i % 100)/*")
             }
         }
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
     }
 }
 
-@Suite struct GlobScaleTests {
+@Suite(.timeLimit(.minutes(1))) struct GlobScaleTests {
     /// Thousands of `**` globs of one shape must not be compared pairwise,
     /// and binding globs must not be matched against every declaration.
     @Test func manyGlobsValidateWithoutQuadraticWork() {
@@ -184,11 +182,8 @@ spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 20
             docs.append("\(H)kind: RoleBinding\nmetadata: {name: b\(i)}\nspec: {role: dev, repositories: [\"team-\(i)/*\", \"*/x-\(i)\"], subjects: [{user: alice}]}\n")
         }
         let yaml = docs.joined(separator: "---\n")
-        let clock = ContinuousClock()
-        var result: LoadResult?
-        let elapsed = clock.measure { result = load(yaml) }
-        #expect(result?.diagnostics.isEmpty == true, "\(result.map(rendered) ?? "")")
-        #expect(elapsed < .seconds(10), "took \(elapsed)")  // quadratic work would take minutes
+        let result = timed("manyGlobsValidate") { load(yaml) }
+        #expect(result.diagnostics.isEmpty, "\(rendered(result))")
     }
 }
 

@@ -2,12 +2,17 @@ import Foundation
 import Testing
 import Declarations
 
-/// Runs `body` and checks it finished within `seconds`.
-func withinTime<T>(_ seconds: Double = 2, _ body: () -> T) -> T {
+/// Runs `body`; with `BERTH_PERF=1` prints how long it took as `BERTH_PERF label: N ms` for bench/declarations.sh.
+/// Tests assert what hostile input produces, never how fast: a hang is caught by the suites' time limits, and the
+/// speed targets live in the benchmark, measured in a release build.
+func timed<T>(_ label: String, _ body: () -> T) -> T {
     let clock = ContinuousClock()
     var result: T?
     let elapsed = clock.measure { result = body() }
-    #expect(elapsed < .milliseconds(Int(seconds * 1000)), "took \(elapsed)")
+    if ProcessInfo.processInfo.environment["BERTH_PERF"] != nil {
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        print("BERTH_PERF \(label): \(String(format: "%.1f", milliseconds)) ms")
+    }
     return result!
 }
 
@@ -23,9 +28,9 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
 
 /// Serialized: the time bounds should measure each case, not contention
 /// between them.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HostileInputTests {
     @Test func billionLaughsIsRejectedQuickly() {
-        let result = withinTime { load(billionLaughs()) }
+        let result = timed("billionLaughsIsRejectedQuickly") { load(billionLaughs()) }
         let text = rendered(result)
         #expect(text.contains("test.yaml:11:12: alias '*l5' expands the document to more than 250000 nodes; expansion of aliases is limited to stop alias bombs"), "\(text)")
         #expect(result.state.teams.isEmpty)
@@ -34,7 +39,7 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
     @Test func aliasBombUsedAsAKeyIsRejectedQuickly() {
         var yaml = billionLaughs(levels: 6, fanOut: 9)
         yaml += "  ? *l5\n  : x\n"
-        let result = withinTime { load(yaml) }
+        let result = timed("aliasBombUsedAsAKeyIsRejectedQuickly") { load(yaml) }
         #expect(result.hasErrors)
     }
 
@@ -44,32 +49,32 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
         var yaml = "a: &big [\(items)]\n"
         for i in 0..<60 { yaml += "k\(i): *big\n" }
         let limits = DeclarationLimits(maxNodesPerDocument: 10_000_000, maxNodesPerFile: 1_000_000)
-        let result = withinTime { load([("test.yaml", yaml)], limits: limits) }
+        let result = timed("linearAliasAmplificationHitsTheFileBudget") { load([("test.yaml", yaml)], limits: limits) }
         #expect(rendered(result).contains("file has more than 1000000 nodes once aliases are expanded"), "\(rendered(result))")
     }
 
     @Test func deeplyNestedFlowCollectionsAreRejected() {
         let yaml = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        let result = withinTime { load(yaml) }
+        let result = timed("deeplyNestedFlowCollectionsAreRejected") { load(yaml) }
         #expect(rendered(result) == "test.yaml:1:65: document nests deeper than 64 levels of mappings and sequences")
     }
 
     @Test func flowNestingPastOurLimitIsRejected() {
         let yaml = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
-        let result = withinTime { load(yaml) }
+        let result = timed("flowNestingPastOurLimitIsRejected") { load(yaml) }
         #expect(rendered(result).contains("test.yaml:1:65: document nests deeper than 64 levels of mappings and sequences"), "\(rendered(result))")
     }
 
     @Test func deeplyNestedBlockSequencesAreRejected() {
         let yaml = String(repeating: "- ", count: 500) + "x\n"
-        let result = withinTime { load(yaml) }
+        let result = timed("deeplyNestedBlockSequencesAreRejected") { load(yaml) }
         #expect(rendered(result).contains("document nests deeper than 64 levels"), "\(rendered(result))")
     }
 
     @Test func depthThroughAliasesIsCounted() {
         var yaml = "a: &a " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\n"
         yaml += "b: " + String(repeating: "[", count: 30) + "*a" + String(repeating: "]", count: 30) + "\n"
-        let result = withinTime { load(yaml) }
+        let result = timed("depthThroughAliasesIsCounted") { load(yaml) }
         #expect(rendered(result).contains("alias '*a' nests the document deeper than 64 levels"), "\(rendered(result))")
     }
 
@@ -81,7 +86,7 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
 
     @Test func hugeFileIsRejectedWithoutParsing() {
         let big = "# " + String(repeating: "x", count: 5 << 20) + "\n"
-        let result = withinTime { load(big) }
+        let result = timed("hugeFileIsRejectedWithoutParsing") { load(big) }
         #expect(rendered(result) == "test.yaml:1:1: file is 5.0 MiB, over the limit of 4 MiB per file; split it into smaller files")
     }
 
@@ -136,14 +141,14 @@ func billionLaughs(levels: Int = 9, fanOut: Int = 9) -> String {
 
     @Test func manyDocumentsLoadInBoundedTime() {
         let yaml = String(repeating: "---\n", count: 50_000)
-        let result = withinTime { load(yaml) }
+        let result = timed("manyDocumentsLoadInBoundedTime") { load(yaml) }
         #expect(result.diagnostics.isEmpty)
     }
 
     @Test func longScalarIsFine() {
         let description = String(repeating: "a", count: 3 << 20)
         let yaml = "\(H)kind: Role\nmetadata: {name: r}\nspec: {permissions: [pull], description: \(description)}\n"
-        let result = withinTime { load(yaml) }
+        let result = timed("longScalarIsFine") { load(yaml) }
         #expect(result.diagnostics.isEmpty)
         #expect(result.state.roles.first?.description?.count == 3 << 20)
     }
