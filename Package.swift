@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitSource", dependencies: ["CLibGit2"]),
         .target(
-            name: "Signatures",
+            name: "CommitSigning",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -94,12 +94,12 @@ let package = Package(
             name: "Controller",
             dependencies: [
                 "Access",
+                "CommitSigning",
                 "Declarations",
                 "GitSource",
                 "Reconciler",
                 "Registry",
                 "Sealing",
-                "Signatures",
                 "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,9 +162,9 @@ let package = Package(
         ),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations"]),
         .testTarget(
-            name: "SignaturesTests",
+            name: "CommitSigningTests",
             dependencies: [
-                "Signatures",
+                "CommitSigning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
 
 /// A git repository in a temporary directory, with commits signed through git's own ssh support.
 final class TestRepository: @unchecked Sendable {

@@ -2,7 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
 
 @Suite struct VerifierTests {
     let keys = Keys.shared

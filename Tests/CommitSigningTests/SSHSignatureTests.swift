@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
 
 @Suite struct SSHSignatureTests {
     let keys = Keys.shared

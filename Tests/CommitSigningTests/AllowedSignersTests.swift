@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
 
 @Suite struct AllowedSignersTests {
     let keys = Keys.shared

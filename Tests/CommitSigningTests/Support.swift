@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
 
 struct ToolFailure: Error, CustomStringConvertible {
     let description: String
