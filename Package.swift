@@ -143,18 +143,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Helpers test targets share: temporary folders, random bytes, a seedable generator. A regular target,
+        // so other targets can depend on it.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
-        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(
             name: "AccessTests",
             dependencies: [
-                "Access", "CArgon2",
+                "Access", "CArgon2", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "TestSupport"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(
             name: "ControllerTests",
@@ -165,13 +168,14 @@ let package = Package(
             name: "CommitSigningTests",
             dependencies: [
                 "CommitSigning",
+                "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Storage", "OCI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RegistryTests",

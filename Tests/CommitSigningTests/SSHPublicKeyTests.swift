@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CommitSigning
+import TestSupport
 
 @Suite struct SSHPublicKeyTests {
     @Test(arguments: [

@@ -3,6 +3,7 @@ import _CryptoExtras
 import Foundation
 import Testing
 @testable import CommitSigning
+import TestSupport
 
 @Suite struct VerifierTests {
     let keys = Keys.shared

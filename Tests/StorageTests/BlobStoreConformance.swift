@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import OCI
 import Storage
+import TestSupport
 import Testing
 
 /// The contract every `BlobStore` must honour.

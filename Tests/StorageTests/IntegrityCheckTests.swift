@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import OCI
 import Storage
+import TestSupport
 import Testing
 
 /// `fsck` must find every kind of damage, and nothing on a healthy store.

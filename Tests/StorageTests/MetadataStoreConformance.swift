@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Storage
+import TestSupport
 import Testing
 
 /// The contract every `MetadataStore` must honour.
