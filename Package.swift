@@ -27,9 +27,12 @@ let package = Package(
         .target(name: "CSystemCalls"),
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitSource", dependencies: ["CLibGit2"]),
+        // The byte formats several modules read and write: SSH wire data (RFC 4251) and base64/base64url.
+        .target(name: "WireFormats"),
         .target(
             name: "CommitSigning",
             dependencies: [
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -44,6 +47,7 @@ let package = Package(
             dependencies: [
                 "CArgon2",
                 "Declarations",
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -54,6 +58,7 @@ let package = Package(
         .target(
             name: "Sealing",
             dependencies: [
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "BigInt", package: "BigInt"),
             ]
@@ -158,6 +163,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
         .testTarget(name: "DeclarationsTests", dependencies: ["Declarations"]),
         .testTarget(
             name: "ControllerTests",
@@ -169,6 +175,7 @@ let package = Package(
             dependencies: [
                 "CommitSigning",
                 "TestSupport",
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

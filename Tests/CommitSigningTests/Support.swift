@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import CommitSigning
 import TestSupport
+import WireFormats
 
 struct ToolFailure: Error, CustomStringConvertible {
     let description: String
