@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "berth", targets: ["BerthCLI"]),
         .executable(name: "berth-bench", targets: ["BerthBench"]),
+        // The storage contracts as checks a driver outside this repository can run (spec/storage.md).
+        .library(name: "StorageConformance", targets: ["StorageConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -79,6 +81,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Uses swift-testing's #expect in a library, so a failed check lands in the driver's own test.
+        .target(
+            name: "StorageConformance",
+            dependencies: ["OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "Registry",
             dependencies: [
@@ -149,7 +156,7 @@ let package = Package(
             ]
         ),
         // Helpers test targets share: temporary folders, random bytes, a seedable generator. A regular target,
-        // so other targets can depend on it.
+        // so the StorageConformance library can use them too.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
@@ -182,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "OCI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Storage", "StorageConformance", "OCI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RegistryTests",

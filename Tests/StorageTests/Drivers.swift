@@ -1,27 +1,31 @@
 import Foundation
-import OCI
 import Storage
+import StorageConformance
 
-/// Every implementation of the storage protocols, for the shared conformance suites.
+/// Every implementation of the storage protocols in this repository, run against the StorageConformance suites.
 /// A new driver is added here and must pass every test that takes a driver.
 enum BlobDriver: String, CaseIterable {
     case filesystem
 
-    func make(in directory: URL) throws -> any BlobStore {
+    var blobs: BlobStoreConformance {
         switch self {
-        case .filesystem: try FilesystemBlobStore(root: directory)
+        case .filesystem: BlobStoreConformance { try FilesystemBlobStore(root: $0) }
         }
     }
 }
 
+/// SQLite implements all three metadata protocols in one type; each suite still gets its own factory,
+/// as a driver implementing only one of them would pass.
 enum MetadataDriver: String, CaseIterable {
     case sqlite
 
-    func make(in directory: URL) throws -> any MetadataStore & ConfigurationStore & AccessStore {
+    var metadata: MetadataStoreConformance { MetadataStoreConformance { try open(in: $0) } }
+    var configuration: ConfigurationStoreConformance { ConfigurationStoreConformance { try open(in: $0) } }
+    var access: AccessStoreConformance { AccessStoreConformance { try open(in: $0) } }
+
+    private func open(in directory: URL) throws -> SQLiteMetadataStore {
         switch self {
         case .sqlite: try SQLiteMetadataStore(path: directory.appendingPathComponent("metadata.sqlite").path)
         }
     }
 }
-
-func repo(_ name: String) -> RepositoryName { RepositoryName(name)! }
