@@ -11,11 +11,11 @@ public struct SSHWireError: Error, Sendable, Equatable {
 /// the field in the error message.
 public struct SSHWireReader {
     private let bytes: [UInt8]
-    public private(set) var offset: Int = 0
+    private var offset = 0
 
     public init(_ bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
 
-    public var remaining: Int { bytes.count - offset }
+    private var remaining: Int { bytes.count - offset }
     public var isAtEnd: Bool { offset == bytes.count }
 
     public mutating func readBytes(_ count: Int, what: String) throws(SSHWireError) -> [UInt8] {
