@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "berth", targets: ["BerthCLI"]),
         .executable(name: "berth-bench", targets: ["BerthBench"]),
+        // The storage contracts as checks a driver outside this repository can run (spec/storage.md).
+        .library(name: "StorageConformance", targets: ["StorageConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -29,9 +31,12 @@ let package = Package(
         .target(name: "CSystemCalls"),
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "GitSource", dependencies: ["CLibGit2"]),
+        // The byte formats several modules read and write: SSH wire data (RFC 4251) and base64/base64url.
+        .target(name: "WireFormats"),
         .target(
-            name: "Signatures",
+            name: "CommitSigning",
             dependencies: [
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -44,7 +49,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "Declarations", "GitSource", "Signatures", "Storage",
+                "CommitSigning", "Declarations", "GitSource", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +73,7 @@ let package = Package(
             dependencies: [
                 "CArgon2",
                 "Declarations",
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -78,6 +84,7 @@ let package = Package(
         .target(
             name: "Sealing",
             dependencies: [
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "BigInt", package: "BigInt"),
             ]
@@ -97,6 +104,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Uses swift-testing's #expect in a library, so a failed check lands in the driver's own test.
+        .target(
+            name: "StorageConformance",
+            dependencies: ["OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "Registry",
@@ -170,21 +182,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
-        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
-        .testTarget(
-            name: "AccessTests",
-            dependencies: [
-                "Access", "CArgon2",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-            ]
-        ),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
-        // Sealing: the broken corpus checks robots' keys with the check the server injects.
-        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "Sealing"]),
-        // What several test targets share: the registry client of tests, random bytes.
+        // What test targets share: temporary folders, random bytes, a seedable generator, the registry client of tests.
+        // A regular target, so the StorageConformance library can use it too.
         .target(
             name: "TestSupport",
             dependencies: [
@@ -195,6 +194,21 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: [
+                "Access", "CArgon2", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "TestSupport"]),
+        .testTarget(name: "WireFormatsTests", dependencies: ["WireFormats", "TestSupport"]),
+        // Sealing: the broken corpus checks robots' keys with the check the server injects.
+        .testTarget(name: "DeclarationsTests", dependencies: ["Declarations", "Sealing"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
@@ -209,16 +223,18 @@ let package = Package(
         ),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations", "Storage", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
-            name: "SignaturesTests",
+            name: "CommitSigningTests",
             dependencies: [
-                "Signatures",
+                "CommitSigning",
+                "TestSupport",
+                "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "OCI", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Storage", "StorageConformance", "OCI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RegistryTests",

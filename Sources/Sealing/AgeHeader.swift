@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// One recipient stanza of an age header: `-> type args…` followed by the wrapped file key.
 struct Stanza {
@@ -21,15 +22,14 @@ enum AgeHeader {
         let macKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: fileKey, salt: [UInt8](), info: Array("header".utf8), outputByteCount: 32)
         let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: macKey)
-        text += " " + Base64.unpadded(Array(mac)) + "\n"
+        text += " " + Base64.encode(mac, padded: false) + "\n"
         return Array(text.utf8)
     }
 
     /// Stanza bodies are unpadded base64 in 64-column lines; the last line must be shorter than
     /// 64 columns, so a body filling whole lines is followed by an empty line.
     private static func wrappedBody(_ body: [UInt8]) -> String {
-        let encoded = Base64.unpadded(body)
-        var lines = Base64.lines(of: encoded, width: 64)
+        var lines = Base64.encode(body, padded: false).lines(ofWidth: 64)
         if lines.last?.count ?? 64 == 64 { lines.append("") }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -41,22 +41,5 @@ enum AgeHeader {
             try ChaChaPoly.seal(plaintext, using: wrappingKey, nonce: ChaChaPoly.Nonce(data: [UInt8](repeating: 0, count: 12)))
         }
         return Array(box.ciphertext) + Array(box.tag)
-    }
-}
-
-enum Base64 {
-    /// Standard alphabet without `=` padding, as the age header requires.
-    static func unpadded(_ bytes: [UInt8]) -> String {
-        String(Data(bytes).base64EncodedString().prefix { $0 != "=" })
-    }
-
-    static func lines(of text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            lines.append(String(rest.prefix(width)))
-            rest = rest.dropFirst(width)
-        }
-        return lines
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormats
 
 /// A public key that a secret can be sealed to, parsed from a declaration's `deliverTo.recipientPublicKey`.
 public struct SealingRecipient: Sendable, Hashable {
@@ -72,14 +73,14 @@ public struct SealingRecipient: Sendable, Hashable {
         }
         let wireKey = Array(blob)
         var reader = SSHWireReader(wireKey)
-        guard let innerType = reader.readString() else {
+        guard let innerType = try? reader.readString(what: "key type") else {
             throw SealingError.malformedRecipient(kind: type, reason: "the key data is truncated")
         }
         guard innerType == Array(type.utf8) else {
             throw SealingError.malformedRecipient(kind: type, reason: "the key data encodes a different key type than the line declares")
         }
         if type == "ssh-ed25519" {
-            guard let point = reader.readString(), reader.isAtEnd, point.count == 32 else {
+            guard let point = try? reader.readString(what: "Ed25519 key"), reader.isAtEnd, point.count == 32 else {
                 throw SealingError.malformedRecipient(kind: type, reason: "the key data is not a 32-byte Ed25519 key")
             }
             guard let montgomery = Curve25519Conversion.montgomeryU(fromEdwards: point) else {
@@ -87,7 +88,10 @@ public struct SealingRecipient: Sendable, Hashable {
             }
             return .sshEd25519(wireKey: wireKey, montgomery: montgomery)
         }
-        guard let exponent = reader.readPositiveMPInt(), let modulus = reader.readPositiveMPInt(), reader.isAtEnd else {
+        // Zero is no RSA value, so an empty magnitude is refused like a negative one.
+        guard let exponent = try? reader.readPositiveMPInt(what: "RSA exponent"), !exponent.isEmpty,
+            let modulus = try? reader.readPositiveMPInt(what: "RSA modulus"), !modulus.isEmpty, reader.isAtEnd
+        else {
             throw SealingError.malformedRecipient(kind: type, reason: "the key data is not an RSA exponent and modulus")
         }
         return try rsa(modulus: modulus, exponent: exponent)
@@ -106,7 +110,10 @@ public struct SealingRecipient: Sendable, Hashable {
         guard modulus.last! & 1 == 1, exponent.count <= 4, exponent.last! & 1 == 1, exponent != [1] else {
             throw SealingError.malformedRecipient(kind: "RSA", reason: "the modulus or public exponent is not a valid RSA value")
         }
-        return .sshRSA(
-            wireKey: SSHWireWriter.rsaPublicKey(modulus: modulus, exponent: exponent), modulus: modulus, exponent: exponent)
+        var wireKey = SSHWireWriter()
+        wireKey.writeString("ssh-rsa")
+        wireKey.writePositiveMPInt(exponent)
+        wireKey.writePositiveMPInt(modulus)
+        return .sshRSA(wireKey: wireKey.bytes, modulus: modulus, exponent: exponent)
     }
 }

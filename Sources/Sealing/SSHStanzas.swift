@@ -1,4 +1,5 @@
 import Crypto
+import WireFormats
 
 /// age's stanzas for reusing SSH keys: `-> ssh-ed25519 <tag> <share>` and `-> ssh-rsa <tag>`.
 enum SSHStanzas {
@@ -7,7 +8,7 @@ enum SSHStanzas {
 
     /// The first 4 bytes of SHA-256 over the SSH key blob; identities skip stanzas whose tag differs.
     private static func tag(_ wireKey: [UInt8]) -> String {
-        Base64.unpadded(Array(SHA256.hash(data: wireKey).prefix(4)))
+        Base64.encode(SHA256.hash(data: wireKey).prefix(4), padded: false)
     }
 
     static func wrapEd25519(_ fileKey: SymmetricKey, wireKey: [UInt8], montgomery: [UInt8]) throws -> Stanza {
@@ -25,7 +26,7 @@ enum SSHStanzas {
         let wrappingKey = shared.hkdfDerivedSymmetricKey(
             using: SHA256.self, salt: share + montgomery, sharedInfo: ed25519Label, outputByteCount: 32)
         return Stanza(
-            type: "ssh-ed25519", arguments: [tag(wireKey), Base64.unpadded(share)],
+            type: "ssh-ed25519", arguments: [tag(wireKey), Base64.encode(share, padded: false)],
             body: try AgeHeader.wrapFileKey(fileKey, with: wrappingKey))
     }
 

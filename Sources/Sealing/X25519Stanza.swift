@@ -1,4 +1,5 @@
 import Crypto
+import WireFormats
 
 /// The native age recipient stanza: `-> X25519 <ephemeral share>`.
 enum X25519Stanza {
@@ -12,7 +13,7 @@ enum X25519Stanza {
         let wrappingKey = shared.hkdfDerivedSymmetricKey(
             using: SHA256.self, salt: share + recipient, sharedInfo: label, outputByteCount: 32)
         return Stanza(
-            type: "X25519", arguments: [Base64.unpadded(share)],
+            type: "X25519", arguments: [Base64.encode(share, padded: false)],
             body: try AgeHeader.wrapFileKey(fileKey, with: wrappingKey))
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import Access
+import TestSupport
 
 @Suite struct TokenAuthorityTests {
     let now = Date(timeIntervalSince1970: 1_700_000_000)
@@ -227,9 +228,9 @@ import Testing
     // MARK: Key file
 
     @Test func keyFileIsCreatedPrivateAndReloads() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("nested/keys/token.pem")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("nested/keys/token.pem")
         let first = try TokenAuthority.loadOrCreate(keyFile: file, issuer: "berth", audience: "registry.test")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -249,11 +250,11 @@ import Testing
     // `openssl ecparam -genkey` writes SEC1 ("EC PRIVATE KEY"); we write PKCS#8. Both load.
     @Test(.enabled(if: tool("/usr/bin/openssl") != nil, "needs openssl"))
     func keyFileInSEC1FormIsAccepted() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let pem = try run("/usr/bin/openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"])
         #expect(pem.contains("BEGIN EC PRIVATE KEY"))
-        let file = directory.appendingPathComponent("key.pem")
+        let file = directory.url.appendingPathComponent("key.pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)
         let authority = try TokenAuthority.loadOrCreate(keyFile: file, issuer: "i", audience: "a")
         let issued = try await authority.issue(subject: "s", access: [], now: now)
@@ -261,9 +262,9 @@ import Testing
     }
 
     @Test func corruptKeyFileIsAnErrorNamingTheFile() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("token.pem")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("token.pem")
         let secretLooking = "-----BEGIN PRIVATE KEY-----\nTOPSECRETGARBAGE\n-----END PRIVATE KEY-----\n"
         for contents in [secretLooking, "", "not a key at all"] {
             try contents.write(to: file, atomically: true, encoding: .utf8)
@@ -282,9 +283,9 @@ import Testing
     }
 
     @Test func otherCurveKeyFileIsRefused() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("p384.pem")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("p384.pem")
         try P384.Signing.PrivateKey().pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
         #expect(throws: SigningKeyFileError.self) {
             _ = try TokenAuthority.loadOrCreate(keyFile: file, issuer: "i", audience: "a")

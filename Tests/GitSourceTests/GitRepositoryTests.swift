@@ -1,14 +1,15 @@
 import Foundation
 import GitSource
+import TestSupport
 import Testing
 
 /// A throwaway git repository driven by the real git CLI.
 struct ScratchRepository {
-    let directory: URL
+    private let temporary: TemporaryDirectory
+    var directory: URL { temporary.url }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-git-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory()
         try git("init", "-q", "-b", "main")
         try git("config", "user.name", "Platform Team")
         try git("config", "user.email", "platform@example.com")
@@ -51,7 +52,7 @@ struct ScratchRepository {
         return String(decoding: data, as: UTF8.self)
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    func remove() { temporary.remove() }
 }
 
 @Suite struct GitRepositoryTests {
@@ -111,8 +112,10 @@ struct ScratchRepository {
         defer { scratch.remove() }
         try scratch.write("a.yaml", "one")
         let first = try scratch.commit("one")
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("berth-git-cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
+        // A folder that does not exist yet: the first open clones into it.
+        let cacheParent = try TemporaryDirectory()
+        defer { cacheParent.remove() }
+        let cache = cacheParent.url.appendingPathComponent("cache")
         let mirror = try GitRepository(url: "file://\(scratch.directory.path)", cacheDirectory: cache)
         #expect(try mirror.resolve("main") == first)
         try scratch.write("a.yaml", "two")

@@ -1,24 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A scratch directory for running the real key tools and `age`; removed when released.
 final class Workspace {
-    let directory: URL
+    private let directory: TemporaryDirectory
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sealing-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    init() throws { directory = try TemporaryDirectory() }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    func path(_ name: String) -> String { directory.path(name) }
 
     func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
 
-
-    func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path(name))) }
+    func write(_ name: String, _ text: String) throws { try directory.write(name, text) }
 
     struct Outcome {
         let status: Int32
@@ -34,13 +28,13 @@ final class Workspace {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.locate(tool))
         process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.currentDirectoryURL = directory.url
         let id = UUID().uuidString
         let outPath = path(".out-\(id)"), errPath = path(".err-\(id)")
         guard FileManager.default.createFile(atPath: outPath, contents: nil),
             FileManager.default.createFile(atPath: errPath, contents: nil),
             let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath)
-        else { throw ToolFailure("cannot create output files in \(directory.path)") }
+        else { throw ToolFailure("cannot create output files in \(directory.url.path)") }
         defer {
             try? out.close()
             try? err.close()

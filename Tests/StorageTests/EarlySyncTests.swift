@@ -9,6 +9,7 @@ import NIOPosix
 import OCI
 @testable import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 /// Large uploads are synced while they arrive, and no sync failure, early or final, lets an upload become a blob.

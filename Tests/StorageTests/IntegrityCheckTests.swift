@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import OCI
 import Storage
+import TestSupport
 import Testing
 
 /// `fsck` must find every kind of damage, and nothing on a healthy store.
@@ -21,7 +22,7 @@ import Testing
     func makeStore(in directory: URL) async throws -> Store {
         let blobs = try FilesystemBlobStore(root: directory)
         let metadata = try SQLiteMetadataStore(path: directory.appendingPathComponent("metadata.sqlite").path)
-        let repository = repo("team/app")
+        let repository = RepositoryName("team/app")!
         let bytes = randomBytes(5000)
         let writer = try await blobs.openUpload(id: "u")
         try await writer.append(ByteBuffer(bytes: bytes))
@@ -70,7 +71,7 @@ import Testing
     @Test func findsAManifestWhoseBlobWasRemovedFromTheRepository() async throws {
         try await withTemporaryDirectory { directory in
             let store = try await makeStore(in: directory)
-            _ = try await store.metadata.unlinkBlob(repository: repo("team/app"), digest: store.layer)
+            _ = try await store.metadata.unlinkBlob(repository: RepositoryName("team/app")!, digest: store.layer)
             let report = try await IntegrityCheck.run(blobs: store.blobs, metadata: store.metadata)
             #expect(report.problems.contains { $0.contains("references blob \(store.layer)") })
             #expect(report.notes.contains { $0.contains("belong to no repository") })

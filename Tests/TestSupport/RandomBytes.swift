@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
-/// `count` random bytes, for blobs whose content does not matter.
+/// `count` random bytes from the system generator.
 public func randomBytes(_ count: Int) -> [UInt8] {
     // In one call: a random number per byte takes minutes for a blob of tens of MiB in a debug build.
     [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// A robot account's secret: `berth_` followed by 32 random bytes in unpadded base64url.
 ///

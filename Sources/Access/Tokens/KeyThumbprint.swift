@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 enum KeyThumbprint {
     /// The RFC 7638 JWK thumbprint of a P-256 public key: SHA-256 over the JWK's required

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import WireFormats
 
 /// Issues and verifies the registry's bearer tokens (Docker registry token auth), signed
 /// with one ES256 key that never leaves this process.
@@ -71,7 +72,7 @@ public final class TokenAuthority: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
               let headerJSON = Base64URL.decode(parts[0]),
-              let header = try? JSONDecoder().decode(RegistryTokenHeader.self, from: headerJSON),
+              let header = try? JSONDecoder().decode(RegistryTokenHeader.self, from: Data(headerJSON)),
               header.crit == nil, header.typ == nil || header.typ == "JWT"
         else { throw .malformed }
         // Only our own algorithm and key: this is what shuts out `alg: none` and HS256 tokens

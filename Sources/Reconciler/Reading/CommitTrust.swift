@@ -1,5 +1,5 @@
 import Foundation
-import Signatures
+import CommitSigning
 
 /// `--require-signed-commits`: declarations are applied only from commits signed by a trusted SSH key.
 public struct CommitTrust: Sendable {

@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import WireFormats
 
 /// An SSH public key of a type Berth verifies signatures with.
 ///
@@ -51,7 +52,7 @@ public struct SSHPublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// OpenSSH's fingerprint: `SHA256:` and the unpadded base64 of the SHA-256 of the key blob.
     public var fingerprint: String {
-        "SHA256:" + Base64.encode(Array(SHA256.hash(data: blob)), padding: false)
+        "SHA256:" + Base64.encode(SHA256.hash(data: blob), padded: false)
     }
 
     /// `keytype base64`, as in an authorized_keys or allowed_signers line (without the comment).
@@ -113,7 +114,7 @@ public struct SSHPublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(blob bytes: [UInt8], comment: String?) throws(ParseError) {
-        var reader = WireReader(bytes)
+        var reader = SSHWireReader(bytes)
         do {
             let type = try reader.readText(what: "key type")
             if let refusal = SSHPublicKey.refusal(forTypeName: type) {
@@ -122,7 +123,7 @@ public struct SSHPublicKey: Sendable, Hashable, CustomStringConvertible {
             guard let algorithm = Algorithm(rawValue: type) else {
                 throw ParseError(.malformed, "unknown key type \"\(type.prefix(64))\"")
             }
-            var canonical = WireWriter()
+            var canonical = SSHWireWriter()
             canonical.writeString(type)
             let material: Material
             switch algorithm {
@@ -182,7 +183,7 @@ public struct SSHPublicKey: Sendable, Hashable, CustomStringConvertible {
             self.material = material
             self.blob = Data(canonical.bytes)
             self.comment = comment.flatMap { $0.isEmpty ? nil : $0 }
-        } catch let error as WireError {
+        } catch let error as SSHWireError {
             throw ParseError(.malformed, "malformed key: \(error.message)")
         } catch let error as ParseError {
             throw error

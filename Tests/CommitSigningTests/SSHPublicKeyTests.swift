@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
+import WireFormats
 
 @Suite struct SSHPublicKeyTests {
     @Test(arguments: [
@@ -40,11 +42,11 @@ import Testing
     @Test func rsaKeyWithPaddedMPIntsIsTheSameKey() throws {
         // OpenSSH reads mpints with redundant leading zeros; the canonical blob (and so the fingerprint) is unchanged.
         let key = Keys.shared.rsa.publicKey
-        var reader = WireReader(key.blob)
+        var reader = SSHWireReader(key.blob)
         _ = try reader.readString(what: "type")
         let e = try reader.readString(what: "e")
         let n = try reader.readString(what: "n")
-        var padded = WireWriter()
+        var padded = SSHWireWriter()
         padded.writeString("ssh-rsa")
         padded.writeString([0, 0] + e)
         padded.writeString([0] + n)
@@ -83,11 +85,11 @@ import Testing
         #expect(throws: SSHPublicKey.ParseError.self) { try SSHPublicKey(blob: key.blob + Data([0])) }
 
         // A P-256 key that names another curve.
-        var reader = WireReader(key.blob)
+        var reader = SSHWireReader(key.blob)
         _ = try reader.readString(what: "type")
         _ = try reader.readString(what: "curve")
         let point = try reader.readString(what: "point")
-        var wrong = WireWriter()
+        var wrong = SSHWireWriter()
         wrong.writeString("ecdsa-sha2-nistp256")
         wrong.writeString("nistp384")
         wrong.writeString(point)
@@ -96,7 +98,7 @@ import Testing
         // A point off the curve.
         var offCurve = point
         offCurve[offCurve.count - 1] ^= 1
-        var bad = WireWriter()
+        var bad = SSHWireWriter()
         bad.writeString("ecdsa-sha2-nistp256")
         bad.writeString("nistp256")
         bad.writeString(offCurve)

@@ -2,7 +2,9 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
+import WireFormats
 
 @Suite struct VerifierTests {
     let keys = Keys.shared
@@ -134,10 +136,10 @@ import Testing
         case "rsa-sha2-512": value = try privateKey.signature(for: SHA512.hash(data: message), padding: .insecurePKCS1v1_5)
         default: value = try privateKey.signature(for: Insecure.SHA1.hash(data: message), padding: .insecurePKCS1v1_5)
         }
-        var inner = WireWriter()
+        var inner = SSHWireWriter()
         inner.writeString(algorithm)
         inner.writeString([UInt8](value.rawRepresentation))
-        var outer = WireWriter()
+        var outer = SSHWireWriter()
         outer.writeRaw(Array("SSHSIG".utf8))
         outer.writeUInt32(1)
         outer.writeString([UInt8](keys.rsa.publicKey.blob))
@@ -174,11 +176,11 @@ import Testing
             let data = sampleData + Data("\(attempt)".utf8)
             let armored = try rsaSignature(data, algorithm: "rsa-sha2-512", privateKey: privateKey)
             var fields = try SSHSignatureTests.Fields(dearmor(armored))
-            var reader = WireReader(fields.signature)
+            var reader = SSHWireReader(fields.signature)
             let algorithm = try reader.readText(what: "alg")
             let value = try reader.readString(what: "value")
             guard value.first == 0 else { continue }
-            var inner = WireWriter()
+            var inner = SSHWireWriter()
             inner.writeString(algorithm)
             inner.writeString(Array(value.dropFirst()))
             fields.signature = inner.bytes
@@ -215,14 +217,14 @@ import Testing
         // ECDSA r and s with redundant leading zero bytes: both sides read mpints that way.
         do {
             var fields = try SSHSignatureTests.Fields(dearmor(try keys.ecdsa384.sign(sampleData)))
-            var reader = WireReader(fields.signature)
+            var reader = SSHWireReader(fields.signature)
             let algorithm = try reader.readText(what: "alg")
-            var rs = WireReader(try reader.readString(what: "rs"))
+            var rs = SSHWireReader(try reader.readString(what: "rs"))
             let r = try rs.readString(what: "r"), s = try rs.readString(what: "s")
-            var value = WireWriter()
+            var value = SSHWireWriter()
             value.writeString([0] + r)
             value.writeString(s)
-            var inner = WireWriter()
+            var inner = SSHWireWriter()
             inner.writeString(algorithm)
             inner.writeString(value.bytes)
             fields.signature = inner.bytes

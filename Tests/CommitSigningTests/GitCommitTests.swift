@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
 
 /// A git repository in a temporary directory, with commits signed through git's own ssh support.
 final class TestRepository: @unchecked Sendable {

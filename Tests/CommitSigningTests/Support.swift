@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
+import WireFormats
 
 struct ToolFailure: Error, CustomStringConvertible {
     let description: String
@@ -47,25 +49,6 @@ func run(
         throw ToolFailure(description: "\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
     }
     return result
-}
-
-/// A temporary directory, removed when the value goes away.
-final class TemporaryDirectory: @unchecked Sendable {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("signatures-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ text: String) throws -> String {
-        try Data(text.utf8).write(to: url.appendingPathComponent(name))
-        return path(name)
-    }
-    func write(_ name: String, _ data: Data) throws -> String {
-        try data.write(to: url.appendingPathComponent(name))
-        return path(name)
-    }
 }
 
 /// A key made by ssh-keygen: its private key file and its public key line.

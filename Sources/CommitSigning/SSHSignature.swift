@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// An SSH signature as `ssh-keygen -Y sign` writes it (OpenSSH PROTOCOL.sshsig), and as git stores it in a
 /// commit's `gpgsig` header when `gpg.format=ssh`.
@@ -69,7 +70,7 @@ public struct SSHSignature: Sendable {
     }
 
     init(bytes: [UInt8]) throws(ParseError) {
-        var reader = WireReader(bytes)
+        var reader = SSHWireReader(bytes)
         do {
             let magic = try reader.readBytes(6, what: "magic")
             guard magic == SSHSignature.magic else {
@@ -102,7 +103,7 @@ public struct SSHSignature: Sendable {
                 throw ParseError(error.kind == .unsupported ? .unsupported : .malformed, error.message)
             }
 
-            var inner = WireReader(signature)
+            var inner = SSHWireReader(signature)
             let algorithm = try inner.readText(what: "signature algorithm")
             let raw = try inner.readString(what: "signature value")
             try inner.expectEnd("the signature value")
@@ -114,7 +115,7 @@ public struct SSHSignature: Sendable {
             self.signatureAlgorithm = algorithm
             self.signatureBytes = Data(raw)
             self.value = value
-        } catch let error as WireError {
+        } catch let error as SSHWireError {
             throw ParseError(.malformed, error.message)
         } catch let error as ParseError {
             throw error
@@ -130,7 +131,7 @@ public struct SSHSignature: Sendable {
     }
 
     public static func signedMessage(namespace: String, hashAlgorithm: HashAlgorithm, data: Data) -> Data {
-        var writer = WireWriter()
+        var writer = SSHWireWriter()
         writer.writeRaw(magic)
         writer.writeString(namespace)
         writer.writeString([UInt8]())
@@ -168,7 +169,7 @@ public struct SSHSignature: Sendable {
             guard algorithm == key.algorithm.rawValue else { throw mismatch(algorithm, key) }
             // RFC 5656 §3.1.2: the value holds `mpint r` and `mpint s`.
             let size = (key.bits + 7) / 8
-            var reader = WireReader(raw)
+            var reader = SSHWireReader(raw)
             do {
                 let r = try reader.readPositiveMPInt(what: "ECDSA r")
                 let s = try reader.readPositiveMPInt(what: "ECDSA s")
@@ -178,7 +179,7 @@ public struct SSHSignature: Sendable {
                 }
                 let padded = [UInt8](repeating: 0, count: size - r.count) + r + [UInt8](repeating: 0, count: size - s.count) + s
                 return .ecdsa(Data(padded))
-            } catch let error as WireError {
+            } catch let error as SSHWireError {
                 throw ParseError(.malformed, error.message)
             } catch let error as ParseError {
                 throw error

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
+import WireFormats
 
 @Suite struct SSHSignatureTests {
     let keys = Keys.shared
@@ -78,7 +80,7 @@ import Testing
         var trailing: [UInt8] = []
 
         init(_ blob: [UInt8]) throws {
-            var reader = WireReader(blob)
+            var reader = SSHWireReader(blob)
             _ = try reader.readBytes(6, what: "magic")
             _ = try reader.readUInt32(what: "version")
             key = try reader.readString(what: "key")
@@ -89,7 +91,7 @@ import Testing
         }
 
         var blob: [UInt8] {
-            var w = WireWriter()
+            var w = SSHWireWriter()
             w.writeRaw(magic)
             w.writeUInt32(version)
             w.writeString(key)
@@ -104,7 +106,7 @@ import Testing
 
     @Test func refusesStructuralDamageWithTheRightKind() throws {
         let fields = try Fields(dearmor(try keys.ecdsa256.sign(sampleData)))
-        var innerSig = WireReader(fields.signature)
+        var innerSig = SSHWireReader(fields.signature)
         _ = try innerSig.readString(what: "alg")
         let rs = try innerSig.readString(what: "rs")
 
@@ -114,7 +116,7 @@ import Testing
             return copy.blob
         }
         func inner(_ algorithm: String, _ value: [UInt8]) -> [UInt8] {
-            var w = WireWriter()
+            var w = SSHWireWriter()
             w.writeString(algorithm)
             w.writeString(value)
             return w.bytes
@@ -131,19 +133,19 @@ import Testing
             ("sig trailing", change { $0.signature += [0] }, .malformed, "unexpected bytes"),
             ("ecdsa trailing", change { $0.signature = inner("ecdsa-sha2-nistp256", rs + [0]) }, .malformed, "unexpected bytes"),
             ("ecdsa r too big", change {
-                var w = WireWriter()
+                var w = SSHWireWriter()
                 w.writePositiveMPInt([UInt8](repeating: 0x7F, count: 40))
                 w.writePositiveMPInt([1])
                 $0.signature = inner("ecdsa-sha2-nistp256", w.bytes)
             }, .malformed, "out of range"),
             ("ecdsa negative", change {
-                var w = WireWriter()
+                var w = SSHWireWriter()
                 w.writeString([0x80, 1])
                 w.writeString([1])
                 $0.signature = inner("ecdsa-sha2-nistp256", w.bytes)
             }, .malformed, "negative"),
             ("certificate", change {
-                var w = WireWriter()
+                var w = SSHWireWriter()
                 w.writeString("ssh-ed25519-cert-v01@openssh.com")
                 w.writeString([UInt8](repeating: 0, count: 32))
                 $0.key = w.bytes
@@ -162,10 +164,10 @@ import Testing
 
     @Test func refusesSHA1RSASignatures() throws {
         var fields = try Fields(dearmor(try keys.rsa.sign(sampleData)))
-        var reader = WireReader(fields.signature)
+        var reader = SSHWireReader(fields.signature)
         _ = try reader.readString(what: "alg")
         let value = try reader.readString(what: "value")
-        var w = WireWriter()
+        var w = SSHWireWriter()
         w.writeString("ssh-rsa")
         w.writeString(value)
         fields.signature = w.bytes
@@ -224,18 +226,5 @@ import Testing
                 #expect(!CommitSignatureVerifier.verify(signature: text, signedData: sampleData, allowed: allowed, at: now).isValid)
             }
         }
-    }
-}
-
-/// A small deterministic generator, so random tests fail the same way twice.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

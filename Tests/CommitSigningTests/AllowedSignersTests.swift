@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Signatures
+@testable import CommitSigning
+import TestSupport
 
 @Suite struct AllowedSignersTests {
     let keys = Keys.shared

@@ -32,13 +32,6 @@ let pythonWithBcrypt: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) && (try? run($0, ["-c", "import bcrypt"])) != nil }
 }()
 
-/// A fresh directory under the system temporary directory, removed by the caller.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("access-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 func base64URL(_ data: some Sequence<UInt8>) -> String {
     Data(data).base64EncodedString()
         .replacingOccurrences(of: "+", with: "-")

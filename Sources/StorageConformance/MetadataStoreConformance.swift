@@ -1,0 +1,211 @@
+import Foundation
+import OCI
+import Storage
+import TestSupport
+import Testing
+
+/// The contract every `MetadataStore` must honour, as checks any driver can run against itself.
+///
+/// `makeStore` is called with a new empty folder for each check, and again with the same folder where a check
+/// reopens the store (as after a restart); the store it returns must then see what the first one wrote.
+public struct MetadataStoreConformance: Sendable {
+    public typealias MakeStore = @Sendable (URL) async throws -> any MetadataStore
+
+    private let makeStore: MakeStore
+
+    public init(makeStore: @escaping MakeStore) { self.makeStore = makeStore }
+
+    public var allChecks: [ConformanceCheck] {
+        [
+            ConformanceCheck("linksAndUnlinksBlobs", linksAndUnlinksBlobs),
+            ConformanceCheck("refusesManifestsWithMissingReferencesAndStoresNothing", refusesManifestsWithMissingReferencesAndStoresNothing),
+            ConformanceCheck("tagsAreSortedPagedMovedAndDeleted", tagsAreSortedPagedMovedAndDeleted),
+            ConformanceCheck("listsReferrersOfASubject", listsReferrersOfASubject),
+            ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
+            ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
+            ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
+            ConformanceCheck("survivesReopening", survivesReopening),
+        ]
+    }
+
+    /// Runs every check; each failure is recorded as an issue of the running test, naming its check.
+    public func run() async { await allChecks.run() }
+
+    private func repo(_ name: String) -> RepositoryName { RepositoryName(name)! }
+
+    private func manifest(_ repository: RepositoryName, _ text: String, subject: Digest? = nil, artifactType: String? = nil) -> ManifestRecord {
+        let content = Array(text.utf8)
+        return ManifestRecord(repository: repository, digest: Digest.compute(content), mediaType: MediaType.ociManifest,
+                              content: content, subject: subject, artifactType: artifactType)
+    }
+
+    public func linksAndUnlinksBlobs() async throws {
+        let check: Comment = "MetadataStoreConformance.linksAndUnlinksBlobs"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let digest = Digest.compute([1])
+            #expect(try await store.blobSize(repository: repo("a"), digest: digest) == nil, check)
+            try await store.linkBlob(repository: repo("a"), digest: digest, size: 1)
+            try await store.linkBlob(repository: repo("a"), digest: digest, size: 1)
+            #expect(try await store.blobSize(repository: repo("a"), digest: digest) == 1, check)
+            #expect(try await store.blobSize(repository: repo("b"), digest: digest) == nil, check)
+            try await store.linkBlob(repository: repo("c/d"), digest: digest, size: 1)
+            try await store.linkBlob(repository: repo("b"), digest: Digest.compute([2]), size: 1)
+            #expect(try await store.repositoriesHolding(blob: digest) == [repo("a"), repo("c/d")], check)
+            try await store.linkBlob(repository: repo("b"), digest: digest, size: 1)
+            #expect(try await store.repositoriesHolding(blob: digest) == [repo("a"), repo("b"), repo("c/d")], check)
+            #expect(try await store.unlinkBlob(repository: repo("b"), digest: digest), check)
+            #expect(try await store.repositoriesHolding(blob: Digest.compute([3])).isEmpty, check)
+            #expect(try await store.unlinkBlob(repository: repo("a"), digest: digest), check)
+            #expect(try await !store.unlinkBlob(repository: repo("a"), digest: digest), check)
+            #expect(try await store.blobSize(repository: repo("a"), digest: digest) == nil, check)
+        }
+    }
+
+    public func refusesManifestsWithMissingReferencesAndStoresNothing() async throws {
+        let check: Comment = "MetadataStoreConformance.refusesManifestsWithMissingReferencesAndStoresNothing"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("team/app")
+            let config = Digest.compute([1])
+            let layer = Digest.compute([2])
+            try await store.linkBlob(repository: repository, digest: config, size: 1)
+            let record = manifest(repository, "m1")
+            await #expect(throws: MetadataError.missingReferences([layer]), check) {
+                try await store.putManifest(ManifestPut(record: record, tags: [Tag("v1")!], blobs: [config, layer], manifests: []))
+            }
+            #expect(try await store.manifest(repository: repository, reference: .digest(record.digest)) == nil, check)
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == [], check)
+
+            try await store.linkBlob(repository: repository, digest: layer, size: 1)
+            try await store.putManifest(ManifestPut(record: record, tags: [Tag("v1")!], blobs: [config, layer], manifests: []))
+            #expect(try await store.manifest(repository: repository, reference: .tag(Tag("v1")!)) == record, check)
+            #expect(try await store.manifest(repository: repository, reference: .digest(record.digest)) == record, check)
+
+            let index = manifest(repository, "index")
+            let missingChild = Digest.compute([9])
+            await #expect(throws: MetadataError.missingReferences([missingChild]), check) {
+                try await store.putManifest(ManifestPut(record: index, tags: [], blobs: [], manifests: [record.digest, missingChild]))
+            }
+            try await store.putManifest(ManifestPut(record: index, tags: [], blobs: [], manifests: [record.digest]))
+        }
+    }
+
+    public func tagsAreSortedPagedMovedAndDeleted() async throws {
+        let check: Comment = "MetadataStoreConformance.tagsAreSortedPagedMovedAndDeleted"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == nil, check)
+            let first = manifest(repository, "one")
+            let second = manifest(repository, "two")
+            try await store.putManifest(ManifestPut(record: first, tags: ["b", "a", "c"].map { Tag($0)! }, blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: second, tags: [Tag("B")!], blobs: [], manifests: []))
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == ["B", "a", "b", "c"], check)
+            #expect(try await store.tags(repository: repository, after: "a", limit: 2) == ["b", "c"], check)
+            try await store.putManifest(ManifestPut(record: second, tags: [Tag("a")!], blobs: [], manifests: []))
+            #expect(try await store.manifest(repository: repository, reference: .tag(Tag("a")!))?.digest == second.digest, check)
+            #expect(try await store.deleteTag(repository: repository, tag: Tag("a")!), check)
+            #expect(try await !store.deleteTag(repository: repository, tag: Tag("a")!), check)
+            #expect(try await store.deleteManifest(repository: repository, digest: first.digest), check)
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == ["B"], check)
+            #expect(try await !store.deleteManifest(repository: repository, digest: first.digest), check)
+        }
+    }
+
+    public func listsReferrersOfASubject() async throws {
+        let check: Comment = "MetadataStoreConformance.listsReferrersOfASubject"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let subject = manifest(repository, "subject")
+            let signature = manifest(repository, "sig", subject: subject.digest, artifactType: "application/vnd.dev.cosign")
+            let sbom = manifest(repository, "sbom", subject: subject.digest, artifactType: "application/spdx+json")
+            for record in [signature, sbom] {
+                try await store.putManifest(ManifestPut(record: record, tags: [], blobs: [], manifests: []))
+            }
+            let referrers = try await store.referrers(repository: repository, subject: subject.digest)
+            #expect(Set(referrers.map(\.digest)) == [signature.digest, sbom.digest], check)
+            #expect(Set(referrers.compactMap(\.artifactType)) == ["application/vnd.dev.cosign", "application/spdx+json"], check)
+            #expect(try await store.referrers(repository: repo("other"), subject: subject.digest).isEmpty, check)
+        }
+    }
+
+    public func listsRepositoriesInOrder() async throws {
+        let check: Comment = "MetadataStoreConformance.listsRepositoriesInOrder"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            for name in ["c", "a/b", "b", "a"] {
+                try await store.linkBlob(repository: repo(name), digest: Digest.compute([1]), size: 1)
+            }
+            #expect(try await store.repositories(after: nil, limit: nil).map(\.value) == ["a", "a/b", "b", "c"], check)
+            #expect(try await store.repositories(after: "a/b", limit: 1).map(\.value) == ["b"], check)
+        }
+    }
+
+    public func uploadSessionsCompleteIntoLinks() async throws {
+        let check: Comment = "MetadataStoreConformance.uploadSessionsCompleteIntoLinks"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let session = UploadSession(id: "u1", repository: repo("r"), startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+            try await store.createUpload(session)
+            #expect(try await store.upload(id: "u1") == session, check)
+            let digest = Digest.compute([7])
+            try await store.completeUpload(id: "u1", digest: digest, size: 1)
+            #expect(try await store.upload(id: "u1") == nil, check)
+            #expect(try await store.blobSize(repository: repo("r"), digest: digest) == 1, check)
+            await #expect(throws: MetadataError.unknownUpload("u1"), check) {
+                try await store.completeUpload(id: "u1", digest: digest, size: 1)
+            }
+            try await store.createUpload(UploadSession(id: "u2", repository: repo("r"), startedAt: Date()))
+            #expect(try await store.deleteUpload(id: "u2"), check)
+            #expect(try await !store.deleteUpload(id: "u2"), check)
+        }
+    }
+
+    public func concurrentWritesAllLandAndFailuresStayIsolated() async throws {
+        let check: Comment = "MetadataStoreConformance.concurrentWritesAllLandAndFailuresStayIsolated"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("busy")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        if index % 10 == 0 {
+                            // Fails inside the same batches as its neighbours; must not undo them.
+                            let orphan = ManifestRecord(repository: repository, digest: Digest.compute(Array("bad\(index)".utf8)),
+                                                        mediaType: MediaType.ociManifest, content: Array("bad\(index)".utf8))
+                            await #expect(throws: MetadataError.self, check) {
+                                try await store.putManifest(ManifestPut(record: orphan, tags: [Tag("bad\(index)")!], blobs: [Digest.compute([0xff])], manifests: []))
+                            }
+                        } else {
+                            try await store.linkBlob(repository: repository, digest: Digest.compute(Array("\(index)".utf8)), size: Int64(index))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let inventory = try await store.inventory()
+            #expect(inventory.blobLinks.count == 270, check)
+            #expect(inventory.manifests.isEmpty, check)
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == [], check)
+        }
+    }
+
+    public func survivesReopening() async throws {
+        let check: Comment = "MetadataStoreConformance.survivesReopening"
+        try await withTemporaryDirectory { directory in
+            let repository = repo("durable")
+            let record = manifest(repository, "kept")
+            do {
+                let store = try await makeStore(directory)
+                try await store.putManifest(ManifestPut(record: record, tags: [Tag("latest")!], blobs: [], manifests: []))
+                try await store.createUpload(UploadSession(id: "pending", repository: repository, startedAt: Date(timeIntervalSince1970: 5)))
+            }
+            let reopened = try await makeStore(directory)
+            #expect(try await reopened.manifest(repository: repository, reference: .tag(Tag("latest")!)) == record, check)
+            #expect(try await reopened.upload(id: "pending")?.repository == repository, check)
+        }
+    }
+}
+

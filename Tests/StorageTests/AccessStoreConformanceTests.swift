@@ -1,0 +1,15 @@
+import StorageConformance
+import Testing
+
+/// The in-repository drivers against `AccessStoreConformance`, one test per check.
+@Suite struct AccessStoreConformanceTests {
+    @Test(arguments: MetadataDriver.allCases)
+    func robotCredentialsAreReplacedAndRemovedTogether(driver: MetadataDriver) async throws {
+        try await driver.access.robotCredentialsAreReplacedAndRemovedTogether()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func securityEventsComeBackNewestFirst(driver: MetadataDriver) async throws {
+        try await driver.access.securityEventsComeBackNewestFirst()
+    }
+}

@@ -1,0 +1,45 @@
+import StorageConformance
+import Testing
+
+/// The in-repository drivers against `MetadataStoreConformance`, one test per check.
+@Suite struct MetadataStoreConformanceTests {
+    @Test(arguments: MetadataDriver.allCases)
+    func linksAndUnlinksBlobs(driver: MetadataDriver) async throws {
+        try await driver.metadata.linksAndUnlinksBlobs()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func refusesManifestsWithMissingReferencesAndStoresNothing(driver: MetadataDriver) async throws {
+        try await driver.metadata.refusesManifestsWithMissingReferencesAndStoresNothing()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func tagsAreSortedPagedMovedAndDeleted(driver: MetadataDriver) async throws {
+        try await driver.metadata.tagsAreSortedPagedMovedAndDeleted()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func listsReferrersOfASubject(driver: MetadataDriver) async throws {
+        try await driver.metadata.listsReferrersOfASubject()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func listsRepositoriesInOrder(driver: MetadataDriver) async throws {
+        try await driver.metadata.listsRepositoriesInOrder()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func uploadSessionsCompleteIntoLinks(driver: MetadataDriver) async throws {
+        try await driver.metadata.uploadSessionsCompleteIntoLinks()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func concurrentWritesAllLandAndFailuresStayIsolated(driver: MetadataDriver) async throws {
+        try await driver.metadata.concurrentWritesAllLandAndFailuresStayIsolated()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func survivesReopening(driver: MetadataDriver) async throws {
+        try await driver.metadata.survivesReopening()
+    }
+}
