@@ -27,9 +27,6 @@ public struct RegistryCaller: Sendable {
     }
 
     public func mayPull(_ repository: RepositoryName) -> Bool { pullable(repository) }
-
-    /// For a registry without access control.
-    public static let unrestricted = RegistryCaller(mayPull: { _ in true })
 }
 
 /// The request facts access control decides on; never the body.
