@@ -221,7 +221,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations", "Storage", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "Declarations", "Storage", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "CommitSigningTests",
             dependencies: [
@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "OCI",
+                "OCI", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

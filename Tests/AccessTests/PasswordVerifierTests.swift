@@ -1,13 +1,11 @@
 import CArgon2
 import Foundation
 import HummingbirdBcrypt
+import TestSupport
 import Testing
 @testable import Access
 
 @Suite struct PasswordVerifierTests {
-    static let htpasswd = tool("/usr/bin/htpasswd")
-    static let argon2CLI = tool("/usr/bin/argon2")
-
     @Test func bcryptFromHummingbird() {
         let hash = Bcrypt.hash("alice-password", cost: 4)
         #expect(hash.hasPrefix("$2b$04$"))
@@ -17,18 +15,16 @@ import Testing
     }
 
     // htpasswd writes `$2y$`, which the vendored OpenBSD code does not know by that name.
-    @Test(.enabled(if: htpasswd != nil, "needs htpasswd (apache2-utils)"))
-    func bcryptFromHtpasswd() throws {
-        let line = try run(Self.htpasswd!, ["-nbB", "-C", "4", "u", "p:w d"])
+    @Test func bcryptFromHtpasswd() throws {
+        let line = try run(try requiredTool("htpasswd", package: "apache2-utils"), ["-nbB", "-C", "4", "u", "p:w d"])
         let hash = String(line.drop(while: { $0 != ":" }).dropFirst())
         #expect(hash.hasPrefix("$2y$04$"))
         #expect(PasswordVerifier.verify("p:w d", against: hash))
         #expect(!PasswordVerifier.verify("p:w", against: hash))
     }
 
-    @Test(.enabled(if: pythonWithBcrypt != nil, "needs python3 with the bcrypt module"))
-    func bcryptFromPython2aAnd2b() throws {
-        let python = pythonWithBcrypt!
+    @Test func bcryptFromPython2aAnd2b() throws {
+        let python = try pythonWithBcrypt()
         for prefix in ["2a", "2b"] {
             let script = "import bcrypt; print(bcrypt.hashpw(b'caf\\xc3\\xa9 pw', bcrypt.gensalt(4, prefix=b'\(prefix)')).decode())"
             let hash = try run(python, ["-c", script])
@@ -38,9 +34,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: argon2CLI != nil, "needs the argon2 CLI"))
-    func argon2idFromCLI() throws {
-        let hash = try run(Self.argon2CLI!, ["somesaltsomesalt", "-id", "-e", "-m", "10", "-t", "2"], input: "s3cret pw")
+    @Test func argon2idFromCLI() throws {
+        let hash = try run(try requiredTool("argon2", package: "argon2"), ["somesaltsomesalt", "-id", "-e", "-m", "10", "-t", "2"], input: "s3cret pw")
         #expect(hash.hasPrefix("$argon2id$v=19$m=1024,t=2,p=1$"))
         #expect(PasswordVerifier.verify("s3cret pw", against: hash))
         #expect(!PasswordVerifier.verify("s3cret pw ", against: hash))

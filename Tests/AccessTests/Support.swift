@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs an external program (htpasswd, argon2, python3) and returns its standard output.
 func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
@@ -21,16 +22,15 @@ func run(_ executable: String, _ arguments: [String], input: String? = nil) thro
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-/// The first of `candidates` that exists and is executable.
-func tool(_ candidates: String...) -> String? {
-    candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+/// A python3 that has the `bcrypt` module.
+func pythonWithBcrypt() throws -> String {
+    let candidates = ["/usr/bin/python3", "/usr/local/bin/python3", NSHomeDirectory() + "/.pyenv/shims/python3"]
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) && (try? run($0, ["-c", "import bcrypt"])) != nil }) else {
+        throw MissingTool(description: "no python3 with the bcrypt module; install python3-bcrypt (make test does)")
+    }
+    return found
 }
 
-/// A python3 that has the `bcrypt` module, if any.
-let pythonWithBcrypt: String? = {
-    let candidates = ["/usr/bin/python3", "/usr/local/bin/python3", NSHomeDirectory() + "/.pyenv/shims/python3"]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) && (try? run($0, ["-c", "import bcrypt"])) != nil }
-}()
 
 func base64URL(_ data: some Sequence<UInt8>) -> String {
     Data(data).base64EncodedString()

@@ -248,11 +248,10 @@ import TestSupport
     }
 
     // `openssl ecparam -genkey` writes SEC1 ("EC PRIVATE KEY"); we write PKCS#8. Both load.
-    @Test(.enabled(if: tool("/usr/bin/openssl") != nil, "needs openssl"))
-    func keyFileInSEC1FormIsAccepted() async throws {
+    @Test func keyFileInSEC1FormIsAccepted() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pem = try run("/usr/bin/openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"])
+        let pem = try run(try requiredTool("openssl", package: "openssl"), ["ecparam", "-name", "prime256v1", "-genkey", "-noout"])
         #expect(pem.contains("BEGIN EC PRIVATE KEY"))
         let file = directory.url.appendingPathComponent("key.pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)

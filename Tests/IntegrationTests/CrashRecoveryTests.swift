@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ struct CrashRecoveryTests {
                 let killDelay = Int.random(in: 200...1500, using: &rng)
                 let stop = StopSignal()
                 let roundSeed = rng.next()
-                let reports = try await RegistryClient.with(baseURL: server.baseURL) { client in
+                let reports = try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                     try await withThrowingTaskGroup(of: WorkerReport.self) { group in
                         for worker in 0..<workers {
                             group.addTask {
@@ -82,7 +83,7 @@ struct CrashRecoveryTests {
                     Issue.record("round \(round), \(context): server failed to restart after SIGKILL:\n\(error)")
                     throw error
                 }
-                let problems = try await RegistryClient.with(baseURL: restarted.baseURL) { client in
+                let problems = try await RegistryClient.with(baseURL: restarted.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                     try await verify(ledger, client: client)
                 }
                 for problem in problems.prefix(10) {
@@ -206,7 +207,7 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
             }
             let mode = UploadMode.allCases[Int.random(in: 0..<UploadMode.allCases.count, using: &rng)]
             let chunk = Int.random(in: (4 << 10)...(96 << 10), using: &rng)
-            try await client.pushBlob(layer, to: repository, mode: mode, chunkSize: chunk)
+            try await client.pushBlob(Array(layer), to: repository, mode: mode, chunkSize: chunk)
             let layerDigest = sha256Digest(layer)
             report.acks.append(.blob(repository: repository, digest: layerDigest, size: layer.count))
             stop.noteAcknowledged()
@@ -215,7 +216,7 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
                 {"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\(layerDigest)"]},\
                 "config":{"Labels":{"round":"\(round)","worker":"\(worker)","iteration":"\(iteration)"}}}
                 """.utf8)
-            try await client.pushBlob(configBytes, to: repository,
+            try await client.pushBlob(Array(configBytes), to: repository,
                                       mode: Bool.random(using: &rng) ? .singlePost : .postThenPut)
             report.acks.append(.blob(repository: repository, digest: sha256Digest(configBytes),
                                      size: configBytes.count))
@@ -227,7 +228,7 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
                 annotations: ["berth.test/round": "\(round)", "berth.test/iteration": "\(iteration)"])
             let manifestBytes = try encodeJSON(manifest)
             let tag = "r\(round)-w\(worker)-\(iteration)"
-            try await client.pushManifest(manifestBytes, mediaType: MediaType.ociManifest, to: repository,
+            try await client.pushManifest(Array(manifestBytes), mediaType: MediaType.ociManifest, to: repository,
                                           reference: tag)
             report.acks.append(.manifest(repository: repository, tag: tag, bytes: manifestBytes,
                                          mediaType: MediaType.ociManifest))
@@ -236,9 +237,9 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
                 // Delete every fifth manifest again; an acknowledged delete must survive the crash too.
                 let digest = sha256Digest(manifestBytes)
                 do {
-                    let delete = try await client.send(.DELETE, "/v2/\(repository)/manifests/\(digest)")
+                    let delete = try await client.request(.DELETE, "/v2/\(repository)/manifests/\(digest)")
                     guard delete.status == 202 else {
-                        throw UnexpectedResponse(step: "DELETE manifest", expected: "202", exchange: delete)
+                        throw UnexpectedResponse(step: "DELETE manifest", expected: "202", response: delete)
                     }
                 } catch {
                     report.acks.append(.maybeDeleted(repository: repository, tag: tag))
@@ -248,7 +249,7 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
             } else if repository == ownRepository {
                 // Re-point a per-worker tag at this manifest (its own repository only: one writer per tag).
                 movingInFlight = manifestBytes
-                try await client.pushManifest(manifestBytes, mediaType: MediaType.ociManifest,
+                try await client.pushManifest(Array(manifestBytes), mediaType: MediaType.ociManifest,
                                               to: repository, reference: movingTag)
                 lastMoving = manifestBytes
                 movingInFlight = nil
@@ -316,14 +317,14 @@ private func runCheck(_ check: Check, client: RegistryClient) async -> String? {
         case let .manifest(repository, tag, bytes, mediaType):
             let get = try await client.getManifest(repository, reference: tag)
             if get.status != 200 { return "acknowledged manifest \(repository):\(tag) is gone:\n\(get)" }
-            if get.body != bytes {
+            if Data(get.body) != bytes {
                 return "manifest \(repository):\(tag) changed:\n\(get)\nexpected: \(String(decoding: bytes, as: UTF8.self))"
             }
             if let type = get.header("Content-Type"), type != mediaType {
                 return "manifest \(repository):\(tag) served as \(type), pushed as \(mediaType)"
             }
             let byDigest = try await client.getManifest(repository, reference: sha256Digest(bytes))
-            if byDigest.status != 200 || byDigest.body != bytes {
+            if byDigest.status != 200 || Data(byDigest.body) != bytes {
                 return "manifest \(repository)@\(sha256Digest(bytes)) (tag \(tag)) by digest:\n\(byDigest)"
             }
         case let .deleted(repository, tag, digest):
@@ -337,7 +338,7 @@ private func runCheck(_ check: Check, client: RegistryClient) async -> String? {
             let get = try await client.getManifest(repository, reference: tag)
             if get.status == 404 && acknowledged == nil { return nil }
             if get.status != 200 { return "moving tag \(repository):\(tag) is gone:\n\(get)" }
-            if get.body != acknowledged && get.body != inFlight {
+            if Data(get.body) != acknowledged && Data(get.body) != inFlight {
                 return """
                     moving tag \(repository):\(tag) holds neither the last acknowledged manifest \
                     (\(acknowledged.map(sha256Digest) ?? "none")) nor the one in flight \
@@ -353,19 +354,6 @@ private func runCheck(_ check: Check, client: RegistryClient) async -> String? {
 }
 
 // MARK: - Deterministic randomness
-
-/// SplitMix64: tiny, seedable, good enough to reproduce a run from its seed.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func randomData<G: RandomNumberGenerator>(count: Int, using generator: inout G) -> Data {
     var data = Data(count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -19,8 +20,8 @@ struct GracefulShutdownTests {
                                                       extraArguments: ["--declarations", examples.path, "--interval", "1s"])
             let blob = randomData(count: 256 << 10)
             let digest = sha256Digest(blob)
-            let location = try await RegistryClient.with(baseURL: server.baseURL) { client in
-                let start = try await client.send(.POST, "/v2/team/shutdown/blobs/uploads/")
+            let location = try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                let start = try await client.request(.POST, "/v2/team/shutdown/blobs/uploads/")
                 guard start.status == 202, let location = start.header("Location") else { throw TestSetupError("POST upload:\n\(start)") }
                 return location
             }
@@ -42,8 +43,8 @@ struct GracefulShutdownTests {
             #expect(termination != nil && termination?.signaled == false && termination?.status == 0,
                     "SIGTERM should end the server cleanly, got \(String(describing: termination))\n\(server.logTail())")
             try await withBerth(dataDirectory: data, logDirectory: tmp.url) { restarted in
-                try await RegistryClient.with(baseURL: restarted.baseURL) { client in
-                    let head = try await client.send(.HEAD, "/v2/team/shutdown/blobs/\(digest)")
+                try await RegistryClient.with(baseURL: restarted.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                    let head = try await client.request(.HEAD, "/v2/team/shutdown/blobs/\(digest)")
                     #expect(head.status == 200, "the blob committed during shutdown is missing:\n\(head)")
                 }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -23,8 +24,8 @@ struct LifecycleTests {
                 try await withBerth(dataDirectory: tmp.url.appendingPathComponent("b"), logDirectory: tmp.url) { b in
                     #expect(a.port != b.port)
                     for server in [a, b] {
-                        try await RegistryClient.with(baseURL: server.baseURL) { client in
-                            let v2 = try await client.send(.GET, "/v2/")
+                        try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                            let v2 = try await client.request(.GET, "/v2/")
                             #expect(v2.status == 200, "GET /v2/:\n\(v2)")
                         }
                     }
@@ -74,8 +75,8 @@ struct LifecycleTests {
             let blob = randomData(count: 40_000)
             let digest = sha256Digest(blob)
             try await withBerth(dataDirectory: data, logDirectory: tmp.url) { server in
-                try await RegistryClient.with(baseURL: server.baseURL) { client in
-                    try await client.pushBlob(blob, to: "team/fsck", mode: .postThenPut)
+                try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                    try await client.pushBlob(Array(blob), to: "team/fsck", mode: .postThenPut)
                 }
             }
             let clean = try await runFsck(dataDirectory: data)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// skopeo with `--creds` against a server whose identities come from declarations. The registry offers only a
@@ -68,9 +69,9 @@ struct SkopeoCredentialsTests {
             try await withServe(data: tmp.url.appendingPathComponent("data"), logs: tmp.url,
                                 ["--declarations", declarations.path, "--interval", "1s"]) { server in
                 let writer = "Basic " + Data("writer:writer-password".utf8).base64EncodedString()
-                try await RegistryClient.with(baseURL: server.baseURL) { client in
+                try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                     try await waitUntil("the declared users can log in", server: server) {
-                        let ping = try await client.send(.GET, "/v2/", headers: [("Authorization", writer)])
+                        let ping = try await client.request(.GET, "/v2/", headers: [("Authorization", writer)])
                         return ping.status == 200 ? .done(()) : .notYet("GET /v2/ as writer: \(ping.status)")
                     }
                 }

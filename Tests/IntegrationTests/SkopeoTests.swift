@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Real-client tests: skopeo pushes to and pulls from a `berth serve` child process.
@@ -61,9 +62,9 @@ struct SkopeoTests {
                         "\(image.manifest.platform!.architecture) manifest bytes differ")
             }
 
-            try await RegistryClient.with(baseURL: server.baseURL) { client in
+            try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                 let get = try await client.getManifest("team/app", reference: "multi")
-                #expect(get.status == 200 && get.body == built.indexBytes, "\(get)")
+                #expect(get.status == 200 && Data(get.body) == built.indexBytes, "\(get)")
                 #expect(get.header("Content-Type") == MediaType.ociIndex, "\(get)")
                 #expect(get.header("Docker-Content-Digest") == built.index.digest, "\(get)")
             }
@@ -178,7 +179,7 @@ struct SkopeoTests {
             }
 
             // The registry reports the Docker media type as Content-Type.
-            try await RegistryClient.with(baseURL: server.baseURL) { client in
+            try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                 let get = try await client.getManifest("team/docker", reference: "v1")
                 #expect(get.status == 200, "\(get)")
                 #expect(get.header("Content-Type") == MediaType.dockerManifest, "\(get)")
@@ -209,10 +210,10 @@ struct SkopeoTests {
             try await skopeo.succeed(["copy", "--src-tls-verify=false", mirror, "oci:\(out.path):v1"], "pull mirror")
             try expectSameImage(source: layout, sourceTag: "v1", copy: out, copyTag: "v1")
 
-            try await RegistryClient.with(baseURL: server.baseURL) { client in
+            try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                 let layer = image.layers[0].digest
                 // Mount of a blob the source repository holds: 201 Created, blob then readable in the target.
-                let mount = try await client.send(.POST, "/v2/third/repo/blobs/uploads/?mount=\(layer)&from=team/app")
+                let mount = try await client.request(.POST, "/v2/third/repo/blobs/uploads/?mount=\(layer)&from=team/app")
                 #expect(mount.status == 201, "mount from team/app:\n\(mount)")
                 #expect(mount.header("Location") != nil, "mount response lacks Location:\n\(mount)")
                 let get = try await client.getBlob("third/repo", digest: layer)
@@ -220,7 +221,7 @@ struct SkopeoTests {
 
                 // Mount from a repository that lacks the blob: the spec says fall back to an upload session (202).
                 let missing = "sha256:" + String(repeating: "0", count: 64)
-                let fallback = try await client.send(.POST, "/v2/third/repo/blobs/uploads/?mount=\(missing)&from=team/app")
+                let fallback = try await client.request(.POST, "/v2/third/repo/blobs/uploads/?mount=\(missing)&from=team/app")
                 #expect(fallback.status == 202, "mount of an absent blob:\n\(fallback)")
                 #expect(fallback.header("Location") != nil, "fallback upload session lacks Location:\n\(fallback)")
             }
@@ -275,9 +276,9 @@ struct SkopeoTests {
             try await skopeo.succeed(["copy", "--preserve-digests", "--dest-tls-verify=false",
                                       "oci:\(layout.path):v1", "docker://\(server.host)/team/many:v1"], "push")
             let expected = (["v1"] + (0..<150).map { String(format: "t%03d", $0) }).sorted()
-            try await RegistryClient.with(baseURL: server.baseURL) { client in
+            try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
                 for tag in expected where tag != "v1" {
-                    try await client.pushManifest(image.manifestBytes, mediaType: MediaType.ociManifest,
+                    try await client.pushManifest(Array(image.manifestBytes), mediaType: MediaType.ociManifest,
                                                   to: "team/many", reference: tag)
                 }
                 // Walk the pages by hand: ?n=40 and then the Link header (or ?last=) until the list ends.
@@ -286,9 +287,9 @@ struct SkopeoTests {
                 var pages = 0
                 while let url = next, pages < 20 {
                     pages += 1
-                    let page = try await client.send(.GET, url)
+                    let page = try await client.request(.GET, url)
                     try #require(page.status == 200, "\(page)")
-                    let tags = try JSONDecoder().decode(TagList.self, from: page.body).tags ?? []
+                    let tags = try JSONDecoder().decode(TagList.self, from: Data(page.body)).tags ?? []
                     #expect(tags.count <= 40, "page ignores n=40:\n\(page)")
                     collected += tags
                     if let link = page.header("Link"),

@@ -251,8 +251,9 @@ import Testing
     }
 
     @Test func uploadResumesAfterRestart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-restart-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory("restart")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let bytes = randomBytes(200_000)
         let location = try await withRegistry(dataDirectory: directory) { client in
             let start = try await client.request(.POST, "/v2/r/blobs/uploads/")

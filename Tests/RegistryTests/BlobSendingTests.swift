@@ -63,8 +63,9 @@ import Testing
 
     /// A server without the sending handler (plain Hummingbird HTTP/1.1) still serves blobs, streamed.
     @Test func blobsAreStreamedWhereTheConnectionCannotSendFiles() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-streamed-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory("streamed")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let stores = try EmbeddedStores(dataDirectory: directory)
         var logger = Logger(label: "berth-test")
         logger.logLevel = .critical

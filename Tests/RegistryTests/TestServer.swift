@@ -27,8 +27,9 @@ func withRegistry<T: Sendable>(
     policy: any ManifestPolicy = AllowEveryManifest(),
     _ body: @Sendable (RegistryClient) async throws -> T
 ) async throws -> T {
-    let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("berth-registry-\(UUID().uuidString)")
-    defer { if dataDirectory == nil { try? FileManager.default.removeItem(at: directory) } }
+    let temporary = dataDirectory == nil ? try TemporaryDirectory("registry") : nil
+    defer { temporary?.remove() }
+    let directory = dataDirectory ?? temporary!.url
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     let stores = try EmbeddedStores(dataDirectory: directory)

@@ -26,7 +26,7 @@ final class Workspace {
     @discardableResult
     func run(_ tool: String, _ arguments: [String]) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.locate(tool))
+        process.executableURL = URL(fileURLWithPath: try requiredTool(tool, package: "age, openssh-client and openssl"))
         process.arguments = arguments
         process.currentDirectoryURL = directory.url
         let id = UUID().uuidString
@@ -60,16 +60,6 @@ final class Workspace {
             throw ToolFailure("\(tool) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr)")
         }
         return outcome
-    }
-
-    /// Fails loudly instead of skipping: these tests exist to prove stock tools can decrypt.
-    static func locate(_ tool: String) throws -> String {
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in searchPath.split(separator: ":") {
-            let candidate = "\(directory)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw ToolFailure("required tool '\(tool)' is not on PATH; install it (age, openssh-client, openssl) — these tests do not skip")
     }
 }
 

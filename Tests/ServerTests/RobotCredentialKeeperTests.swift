@@ -29,8 +29,9 @@ import Testing
     }
 
     func withKeeper(_ body: (RobotCredentialKeeper, any AccessStore) async throws -> Void) async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("berth-keeper-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let temporary = try TemporaryDirectory("keeper")
+        defer { temporary.remove() }
+        let data = temporary.url
         let metadata = try EmbeddedStores(dataDirectory: data).metadata
         try await body(RobotCredentialKeeper(store: metadata, logger: Logger(label: "test")), metadata)
     }

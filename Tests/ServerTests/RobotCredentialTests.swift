@@ -43,9 +43,9 @@ struct RobotCredentialTests {
 
     @Test("minted, sealed, opened with age, used, rotated away when deliverTo changes")
     func lifecycle() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-robot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory("robot")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let first = try Self.ageIdentity(in: directory, name: "first.key")
         let second = try Self.ageIdentity(in: directory, name: "second.key")
 

@@ -14,8 +14,9 @@ func withServer<T: Sendable>(
     configure: (BerthServer) async throws -> Void = { _ in },
     _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
 ) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("berth-server-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("server")
+    defer { temporary.remove() }
+    let directory = temporary.url
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

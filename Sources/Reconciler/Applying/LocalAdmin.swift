@@ -20,9 +20,10 @@ public struct LocalAdmin: AdminEndpoint {
         self.didApply = didApply
     }
 
+    /// Reads stored objects back strictly: each object's shape, then every spec in one decode of the whole configuration.
     private func decode(_ objects: some Sequence<ConfigurationObject>) throws -> DesiredState {
-        try DesiredState(canonical: try objects.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck) },
-                         recipientCheck: recipientCheck)
+        let decoded = try objects.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
+        return try DesiredState(canonical: decoded, recipientCheck: recipientCheck)
     }
 
     /// The live configuration, read as declarations.
@@ -48,21 +49,30 @@ public struct LocalAdmin: AdminEndpoint {
         if let expectedFingerprint, expectedFingerprint != fingerprint {
             throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
         }
+        // Puts are stored in canonical form whatever bytes they came in, so equal objects are always equal bytes and
+        // the live fingerprint changes exactly when an object does.
+        var stored: [ConfigurationChange] = []
         var result = Dictionary(current.map { ("\($0.kind)/\($0.name)", $0) }, uniquingKeysWith: { _, last in last })
-        for change in changes {
-            switch change {
-            case .put(let object): result["\(object.kind)/\(object.name)"] = object
-            case .delete(let kind, let name): result["\(kind)/\(name)"] = nil
-            }
-        }
         let state: DesiredState
         do {
+            for change in changes {
+                switch change {
+                case .put(let object):
+                    let canonical = Reconciliation.configurationObject(
+                        try Reconciliation.canonicalObject(object, recipientCheck: recipientCheck, validatingSpec: false))
+                    result["\(object.kind)/\(object.name)"] = canonical
+                    stored.append(.put(canonical))
+                case .delete(let kind, let name):
+                    result["\(kind)/\(name)"] = nil
+                    stored.append(change)
+                }
+            }
             state = try decode(result.values)
         } catch {
             throw InvalidChangeSet("the change set would leave an unreadable configuration: \(error)")
         }
         // The fingerprint read above guards against a change landing between this check and the write.
-        let revision = try await configuration.apply(changes, expectedFingerprint: fingerprint, source: source)
+        let revision = try await configuration.apply(stored, expectedFingerprint: fingerprint, source: source)
         await didApply(state)
         return revision
     }

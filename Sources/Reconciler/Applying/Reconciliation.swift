@@ -10,9 +10,12 @@ public enum Reconciliation {
         ConfigurationObject(kind: object.kind.rawValue, name: object.name, spec: object.canonicalJSONString)
     }
 
-    /// A stored object read back as strictly as YAML is loaded.
-    public static func canonicalObject(_ object: ConfigurationObject, recipientCheck: RecipientKeyCheck = .structural) throws -> CanonicalObject {
-        try CanonicalObject(kind: object.kind, name: object.name, canonicalJSON: object.spec, recipientCheck: recipientCheck)
+    /// A stored object read back as strictly as YAML is loaded; `validatingSpec: false` leaves the spec to a decode of
+    /// the whole configuration that follows.
+    public static func canonicalObject(_ object: ConfigurationObject, recipientCheck: RecipientKeyCheck = .structural,
+                                       validatingSpec: Bool = true) throws -> CanonicalObject {
+        try CanonicalObject(kind: object.kind, name: object.name, canonicalJSON: object.spec, recipientCheck: recipientCheck,
+                            validatingSpec: validatingSpec)
     }
 
     public static func fingerprint(of desired: DesiredState) -> String {
@@ -35,15 +38,33 @@ public enum Reconciliation {
         for (index, object) in desiredStored.enumerated() { desiredIndex["\(object.kind)/\(object.name)"] = index }
         // A live object stored with the same bytes as its declaration is that declaration: reuse it rather
         // than decode it, so an unchanged registry costs a string comparison per object.
+        var unreadable: [String: String] = [:]
         let liveObjects = try live.objects.map { object in
             if let index = desiredIndex["\(object.kind)/\(object.name)"], desiredStored[index].spec == object.spec {
                 return desiredObjects[index]
             }
-            return try canonicalObject(object)
+            do {
+                return try canonicalObject(object)
+            } catch {
+                // Stored, but not readable as strictly as declarations load (stored before reads were strict, or edited
+                // in the database). The plan compares what is stored: it rewrites the object from its declaration, or
+                // prunes it. The stand-in's spec is no object, so it never equals a declaration.
+                guard let kind = DeclarationKind(rawValue: object.kind) else {
+                    throw ReconciliationError("live object \(object.kind)/\(object.name) is of no known kind")
+                }
+                unreadable["\(object.kind)/\(object.name)"] = "\(error)"
+                return CanonicalObject(kind: kind, name: object.name, spec: .string("unreadable"))
+            }
         }
-        return Planner.plan(
+        var plan = Planner.plan(
             desired: desiredObjects, live: liveObjects, facts: LiveFacts(imageCounts: live.imageCounts),
             liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, source: source, now: now)
+        for index in plan.changes.indices {
+            if let problem = unreadable[plan.changes[index].id] {
+                plan.changes[index].reasons.append("the stored object cannot be read back: \(problem)")
+            }
+        }
+        return plan
     }
 
     /// The change set that applies `plan`, in the plan's order.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `berth diff BASE..HEAD` and `berth validate` over real git repositories.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `berth init DIR`: a new declarations repository anywhere, so a tour never edits the project's own files.

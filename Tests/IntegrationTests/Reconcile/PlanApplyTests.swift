@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `berth plan` and `berth apply` end to end: real git repositories, a real data folder or a running server.
@@ -249,7 +250,7 @@ struct PlanApplyTests {
                         "source": ["actor": "admin-api", "summary": "stale"],
                         "changes": [["op": "delete", "kind": "Team", "name": "web"]],
                     ] as [String: Any])
-                    let conflict = try await admin.client.send(.POST, "/admin/v1/changes", headers: admin.bearer, body: body)
+                    let conflict = try await admin.client.request(.POST, "/admin/v1/changes", headers: admin.bearer, body: Array(body))
                     #expect(conflict.status == 409 && String(decoding: conflict.body, as: UTF8.self).contains("STALE"), "\(conflict)")
                     let before = try await admin.state()
                     let stale = try await berth(["apply", saved.path, "--auto-approve"] + target)

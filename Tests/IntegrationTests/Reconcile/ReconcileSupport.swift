@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // Helpers for the end-to-end tests of the reconciler's command line (`berth validate/plan/apply/diff` and the
@@ -34,7 +35,7 @@ struct DeclarationsRepo: Sendable {
     /// Runs `git ARGS` in the repository; throws (with the command and its output) unless it exits 0.
     @discardableResult
     func git(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
-        guard let executable = TestEnvironment.which("git") else { throw ToolMissing(name: "git") }
+        let executable = URL(fileURLWithPath: try requiredTool("git", package: "git"))
         let result = try await runCommand(executable, ["-C", path] + arguments,
                                           environment: Self.environment.merging(environment) { _, new in new },
                                           timeout: .seconds(60))
@@ -339,8 +340,8 @@ struct AdminClient: Sendable {
 
     var bearer: [(String, String)] { [("Authorization", "Bearer \(secret)")] }
 
-    func get(_ path: String, headers: [(String, String)]? = nil) async throws -> HTTPExchange {
-        try await client.send(.GET, path, headers: headers ?? bearer)
+    func get(_ path: String, headers: [(String, String)]? = nil) async throws -> RegistryResponse {
+        try await client.request(.GET, path, headers: headers ?? bearer)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
@@ -349,7 +350,7 @@ struct AdminClient: Sendable {
             throw TestSetupError("GET \(path): expected 200\n\(exchange)\n\(server.logTail())")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: exchange.body)
+            return try JSONDecoder().decode(T.self, from: Data(exchange.body))
         } catch {
             throw TestSetupError("GET \(path): cannot decode \(T.self): \(error)\n\(exchange)")
         }
@@ -377,15 +378,15 @@ struct AdminClient: Sendable {
     /// POSTs a change set to `/admin/v1/changes` as `actor` (a change outside git unless the actor is the reconciler).
     @discardableResult
     func postChanges(_ changes: [[String: String]], actor: String = "admin-api",
-                     expectedFingerprint: String? = nil) async throws -> HTTPExchange {
+                     expectedFingerprint: String? = nil) async throws -> RegistryResponse {
         var body: [String: Any] = [
             "source": ["actor": actor, "summary": "made by hand in an integration test"],
             "changes": changes,
         ]
         if let expectedFingerprint { body["expectedFingerprint"] = expectedFingerprint }
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let exchange = try await client.send(.POST, "/admin/v1/changes",
-                                             headers: bearer + [("Content-Type", "application/json")], body: data)
+        let exchange = try await client.request(.POST, "/admin/v1/changes",
+                                             headers: bearer + [("Content-Type", "application/json")], body: Array(data))
         guard exchange.status == 200 else {
             throw TestSetupError("POST /admin/v1/changes: expected 200\n\(exchange)\n\(server.logTail())")
         }
@@ -394,7 +395,7 @@ struct AdminClient: Sendable {
 
     /// `/metrics` (no credentials) as name → value.
     func metrics() async throws -> [String: Double] {
-        let exchange = try await client.send(.GET, "/metrics")
+        let exchange = try await client.request(.GET, "/metrics")
         guard exchange.status == 200 else { throw TestSetupError("GET /metrics: expected 200\n\(exchange)") }
         var values: [String: Double] = [:]
         for line in String(decoding: exchange.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
@@ -407,7 +408,7 @@ struct AdminClient: Sendable {
 
 /// Runs `body` with an admin client of `server` (HTTP client shut down afterwards).
 func withAdmin<T>(_ server: BerthProcess, secret: String, _ body: (AdminClient) async throws -> T) async throws -> T {
-    try await RegistryClient.with(baseURL: server.baseURL) { client in
+    try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
         try await body(AdminClient(client: client, secret: secret, server: server))
     }
 }
@@ -460,14 +461,14 @@ func pushTinyImage(to server: BerthProcess, repository: String, tag: String) asy
     try await RegistryClient.with(baseURL: server.baseURL, authorization: server.adminAuthorization) { client in
         let config = Data(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{}}"#.utf8)
         let layer = randomData(count: 2048)
-        try await client.pushBlob(config, to: repository, mode: .postThenPut)
-        try await client.pushBlob(layer, to: repository, mode: .postThenPut)
+        try await client.pushBlob(Array(config), to: repository, mode: .postThenPut)
+        try await client.pushBlob(Array(layer), to: repository, mode: .postThenPut)
         let manifest = ImageManifest(
             mediaType: MediaType.ociManifest,
             config: Descriptor(mediaType: MediaType.ociConfig, data: config),
             layers: [Descriptor(mediaType: MediaType.ociLayerGzip, data: layer)])
         let bytes = try encodeJSON(manifest)
-        try await client.pushManifest(bytes, mediaType: MediaType.ociManifest, to: repository, reference: tag)
+        try await client.pushManifest(Array(bytes), mediaType: MediaType.ociManifest, to: repository, reference: tag)
         return sha256Digest(bytes)
     }
 }

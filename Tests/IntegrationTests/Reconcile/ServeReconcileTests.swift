@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The reconcile loop of `berth serve --git …`: applying commits, drift detection and revert, report-only mode,
@@ -226,7 +227,7 @@ struct ServeReconcileTests {
 
     @Test("--require-signed-commits: a trusted signed commit is applied; unsigned and foreign-signed heads are refused")
     func signedCommits() async throws {
-        guard let keygen = TestEnvironment.which("ssh-keygen") else { throw ToolMissing(name: "ssh-keygen") }
+        let keygen = URL(fileURLWithPath: try requiredTool("ssh-keygen", package: "openssh-client"))
         try await withTemporaryDirectory("serve-signed") { tmp in
             let trustedKey = tmp.url.appendingPathComponent("ci_ed25519")
             let otherKey = tmp.url.appendingPathComponent("other_ed25519")
@@ -296,7 +297,7 @@ struct ServeReconcileTests {
     /// `git verify-commit` checks the same (it passes the committer time to `ssh-keygen -Y verify`).
     @Test("--require-signed-commits: valid-after/valid-before are checked at the committer time, as git does")
     func signedCommitValidityWindow() async throws {
-        guard let keygen = TestEnvironment.which("ssh-keygen") else { throw ToolMissing(name: "ssh-keygen") }
+        let keygen = URL(fileURLWithPath: try requiredTool("ssh-keygen", package: "openssh-client"))
         try await withTemporaryDirectory("serve-signed-window") { tmp in
             let retiredKey = tmp.url.appendingPathComponent("retired_ed25519")  // trusted until 2024-01-01
             let nextKey = tmp.url.appendingPathComponent("next_ed25519")        // trusted from 2025-01-01
@@ -342,7 +343,7 @@ struct ServeReconcileTests {
                     // Signed in 2024 by a key trusted only from 2025: git refuses it, whatever today's date.
                     try repo.replace(in: "tiers/tiers.yaml", "keepLast: 20", with: "keepLast: 25")
                     let early = try await repo.commit("signed in 2024 by the next key", signingKey: nextKey, date: "2024-06-01T12:00:00Z")
-                    let gitVerdict = try await runCommand(try #require(TestEnvironment.which("git")), ["-C", repo.path] + verify + [early],
+                    let gitVerdict = try await runCommand(URL(fileURLWithPath: try requiredTool("git", package: "git")), ["-C", repo.path] + verify + [early],
                                                           environment: DeclarationsRepo.environment)
                     #expect(!gitVerdict.succeeded, "git itself refuses a signature made before valid-after\n\(gitVerdict.summary)")
                     let second = try await verdict(early)
@@ -374,10 +375,10 @@ struct ServeReconcileTests {
                     #expect(try await admin.get("/admin/v1/state", headers: [("Authorization", basic)]).status == 200)
                     let basicWrongUser = "Basic " + Data("root:auth-secret".utf8).base64EncodedString()
                     #expect(try await admin.get("/admin/v1/state", headers: [("Authorization", basicWrongUser)]).status == 401)
-                    let post = try await admin.client.send(.POST, "/admin/v1/changes", headers: [("Content-Type", "application/json")],
-                                                           body: Data(#"{"source":{"actor":"x","summary":"x"},"changes":[]}"#.utf8))
+                    let post = try await admin.client.request(.POST, "/admin/v1/changes", headers: [("Content-Type", "application/json")],
+                                                           body: Array(#"{"source":{"actor":"x","summary":"x"},"changes":[]}"#.utf8))
                     #expect(post.status == 401, "POST without credentials:\n\(post)")
-                    #expect(try await admin.client.send(.GET, "/metrics").status == 200, "/metrics needs no credentials")
+                    #expect(try await admin.client.request(.GET, "/metrics").status == 200, "/metrics needs no credentials")
                 }
                 // The command line with a wrong token file fails and says why.
                 let wrongFile = try writeSecret("not-the-secret", in: tmp.url, name: "wrong-secret")

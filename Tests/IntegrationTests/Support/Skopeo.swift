@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs skopeo with a policy file of our own (accept anything), independent of /etc/containers/policy.json.
@@ -10,7 +11,7 @@ struct Skopeo: Sendable {
     let server: BerthProcess?
 
     init(workDirectory: URL, server: BerthProcess? = nil) throws {
-        guard let executable = TestEnvironment.which("skopeo") else { throw ToolMissing(name: "skopeo") }
+        let executable = URL(fileURLWithPath: try requiredTool("skopeo", package: "skopeo"))
         self.executable = executable
         self.workDirectory = workDirectory
         policy = workDirectory.appendingPathComponent("policy.json")

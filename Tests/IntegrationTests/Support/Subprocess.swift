@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -167,15 +168,6 @@ func runTool(
     currentDirectory: URL? = nil,
     timeout: Duration = .seconds(120)
 ) async throws -> CommandResult {
-    guard let executable = TestEnvironment.which(name) else {
-        throw ToolMissing(name: name)
-    }
+    let executable = URL(fileURLWithPath: try requiredTool(name, package: name))
     return try await runCommand(executable, arguments, currentDirectory: currentDirectory, timeout: timeout)
-}
-
-struct ToolMissing: Error, CustomStringConvertible {
-    let name: String
-    var description: String {
-        "required tool `\(name)` is not on PATH (on Debian: apt-get install \(name))"
-    }
 }
