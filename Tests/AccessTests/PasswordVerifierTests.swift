@@ -16,7 +16,7 @@ import Testing
 
     // htpasswd writes `$2y$`, which the vendored OpenBSD code does not know by that name.
     @Test func bcryptFromHtpasswd() throws {
-        let line = try run(try requiredTool("htpasswd", package: "apache2-utils"), ["-nbB", "-C", "4", "u", "p:w d"])
+        let line = try run(try requiredTool("htpasswd", package: "apache2-utils"), ["-nbB", "-C", "4", "u", "p:w d"]).trimmedText
         let hash = String(line.drop(while: { $0 != ":" }).dropFirst())
         #expect(hash.hasPrefix("$2y$04$"))
         #expect(PasswordVerifier.verify("p:w d", against: hash))
@@ -27,7 +27,7 @@ import Testing
         let python = try pythonWithBcrypt()
         for prefix in ["2a", "2b"] {
             let script = "import bcrypt; print(bcrypt.hashpw(b'caf\\xc3\\xa9 pw', bcrypt.gensalt(4, prefix=b'\(prefix)')).decode())"
-            let hash = try run(python, ["-c", script])
+            let hash = try run(python, ["-c", script]).trimmedText
             #expect(hash.hasPrefix("$\(prefix)$04$"))
             #expect(PasswordVerifier.verify("café pw", against: hash))
             #expect(!PasswordVerifier.verify("cafe pw", against: hash))
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func argon2idFromCLI() throws {
-        let hash = try run(try requiredTool("argon2", package: "argon2"), ["somesaltsomesalt", "-id", "-e", "-m", "10", "-t", "2"], input: "s3cret pw")
+        let hash = try run(try requiredTool("argon2", package: "argon2"), ["somesaltsomesalt", "-id", "-e", "-m", "10", "-t", "2"], stdin: Data("s3cret pw".utf8)).trimmedText
         #expect(hash.hasPrefix("$argon2id$v=19$m=1024,t=2,p=1$"))
         #expect(PasswordVerifier.verify("s3cret pw", against: hash))
         #expect(!PasswordVerifier.verify("s3cret pw ", against: hash))

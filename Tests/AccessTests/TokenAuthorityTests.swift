@@ -251,7 +251,7 @@ import TestSupport
     @Test func keyFileInSEC1FormIsAccepted() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pem = try run(try requiredTool("openssl", package: "openssl"), ["ecparam", "-name", "prime256v1", "-genkey", "-noout"])
+        let pem = try run(try requiredTool("openssl", package: "openssl"), ["ecparam", "-name", "prime256v1", "-genkey", "-noout"]).trimmedText
         #expect(pem.contains("BEGIN EC PRIVATE KEY"))
         let file = directory.url.appendingPathComponent("key.pem")
         try pem.write(to: file, atomically: true, encoding: .utf8)

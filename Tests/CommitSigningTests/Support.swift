@@ -4,53 +4,6 @@ import Testing
 import TestSupport
 import WireFormats
 
-struct ToolFailure: Error, CustomStringConvertible {
-    let description: String
-}
-
-struct ToolResult {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
-    var text: String { String(decoding: stdout, as: UTF8.self) }
-}
-
-/// Runs a program (looked up in PATH) with arguments, optional standard input and extra environment.
-@discardableResult
-func run(
-    _ program: String, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
-    environment: [String: String] = [:], check: Bool = true
-) throws -> ToolResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    if let directory { process.currentDirectoryURL = directory }
-    let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    process.standardInput = inPipe
-    try process.run()
-    // Read both pipes concurrently with writing standard input, so no side blocks on a full pipe.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var out = Data(), err = Data()
-    group.enter()
-    DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    if let stdin { inPipe.fileHandleForWriting.write(stdin) }
-    try inPipe.fileHandleForWriting.close()
-    process.waitUntilExit()
-    group.wait()
-    let result = ToolResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
-    if check && result.status != 0 {
-        throw ToolFailure(description: "\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-    }
-    return result
-}
-
 /// A key made by ssh-keygen: its private key file and its public key line.
 struct TestKey: Sendable {
     let name: String

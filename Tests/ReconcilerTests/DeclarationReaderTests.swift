@@ -1,5 +1,6 @@
-import Reconciler
 import Foundation
+import Reconciler
+import TestSupport
 import Testing
 
 @Suite struct DeclarationReaderTests {
@@ -98,23 +99,8 @@ struct GitFixture {
 
     @discardableResult
     func git(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError(description: "git \(arguments.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self)
+        try run("git", arguments, in: directory).text
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
 }

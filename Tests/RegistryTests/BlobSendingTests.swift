@@ -70,13 +70,10 @@ import Testing
         var logger = Logger(label: "berth-test")
         logger.logLevel = .critical
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: PermitEveryone(), policy: AllowEveryManifest(), logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(responder: registry, server: .http1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
+        try await withServing({ [logger] reportPort in
+            try await Application(responder: registry, server: .http1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { channel in reportPort(channel.localAddress?.port ?? 0) }, logger: logger).run()
+        }) { port in
             let client = RegistryClient(base: "http://127.0.0.1:\(port)")
             let bytes = randomBytes(2 << 20)
             let digest = try await client.pushBlob("r", bytes)
@@ -86,7 +83,6 @@ import Testing
             let part = try await client.request(.GET, "/v2/r/blobs/\(digest)", headers: [("Range", "bytes=1000-1999")])
             #expect(part.status == 206)
             #expect(part.body == Array(bytes[1000..<2000]))
-            group.cancelAll()
         }
     }
 }

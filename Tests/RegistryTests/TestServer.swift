@@ -34,23 +34,15 @@ func withRegistry<T: Sendable>(
     logger.logLevel = .critical
     let stores = try EmbeddedStores(dataDirectory: directory)
     let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: PermitEveryone(), policy: policy, logger: logger)
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        responder: registry,
-        server: .registryHTTP1(idleTimeout: idleTimeout),
-        configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "berth"),
-        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-        logger: logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await app.run()
-            return nil
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        let result = try await body(RegistryClient(base: "http://127.0.0.1:\(port)"))
-        group.cancelAll()
-        while let next = try await group.next() { _ = next }
-        return result
+    return try await withServing({ [logger] reportPort in
+        try await Application(
+            responder: registry,
+            server: .registryHTTP1(idleTimeout: idleTimeout),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "berth"),
+            onServerRunning: { channel in reportPort(channel.localAddress?.port ?? 0) },
+            logger: logger
+        ).run()
+    }) { port in
+        try await body(RegistryClient(base: "http://127.0.0.1:\(port)"))
     }
 }

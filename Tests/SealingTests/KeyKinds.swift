@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Each way a consumer can hold a key: how to make one with stock tools, the recipient text to
 /// publish, and the identity file `age -d -i` reads.

@@ -21,35 +21,11 @@ final class Workspace {
         var stdout: String { String(decoding: output, as: UTF8.self) }
     }
 
-    /// Runs `tool` (looked up on PATH) in the workspace. Output goes through files, not pipes, so a
-    /// chatty tool cannot block on a full pipe buffer.
+    /// Runs `tool` (looked up on PATH) in the workspace.
     @discardableResult
     func run(_ tool: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try requiredTool(tool, package: "age, openssh-client and openssl"))
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
-        let id = UUID().uuidString
-        let outPath = path(".out-\(id)"), errPath = path(".err-\(id)")
-        guard FileManager.default.createFile(atPath: outPath, contents: nil),
-            FileManager.default.createFile(atPath: errPath, contents: nil),
-            let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath)
-        else { throw ToolFailure("cannot create output files in \(directory.url.path)") }
-        defer {
-            try? out.close()
-            try? err.close()
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus,
-            output: Array((try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()),
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let result = try TestSupport.run(tool, arguments, in: directory.url, check: false)
+        return Outcome(status: result.status, output: Array(result.stdout), stderr: result.stderr)
     }
 
     /// Like `run`, but a non-zero exit fails with the tool's stderr.
@@ -61,11 +37,6 @@ final class Workspace {
         }
         return outcome
     }
-}
-
-struct ToolFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 func randomToken(_ count: Int = 40) -> [UInt8] {

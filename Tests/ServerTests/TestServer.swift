@@ -19,22 +19,13 @@ func withServer<T: Sendable>(
     let directory = temporary.url
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = try await BerthServer(
         configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
         logger: logger)
     try await configure(server)
-    let app = server.makeApplication { _, port in continuation.yield(port) }
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await app.run()
-            return nil
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        let result = try await body(RegistryClient(base: "http://127.0.0.1:\(port)", defaultAuthorization: testAdminAuthorization), server)
-        group.cancelAll()
-        while let next = try await group.next() { _ = next }
-        return result
+    return try await withServing({ reportPort in
+        try await server.makeApplication { _, port in reportPort(port) }.run()
+    }) { port in
+        try await body(RegistryClient(base: "http://127.0.0.1:\(port)", defaultAuthorization: testAdminAuthorization), server)
     }
 }
