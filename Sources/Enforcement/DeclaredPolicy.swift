@@ -42,6 +42,8 @@ public final class DeclaredPolicy: ManifestPolicy {
             return .allow(fixedTags: fixed)
         case .deleteTag(_, let tag):
             return immutability.refusal(for: tag).map(ManifestWriteDecision.refuse) ?? .allow
+        case .deleteManifest(_, _, let tags):
+            return tags.lazy.compactMap(immutability.refusal).first.map(ManifestWriteDecision.refuse) ?? .allow
         }
     }
 

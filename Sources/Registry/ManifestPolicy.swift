@@ -6,10 +6,12 @@ public enum ManifestWrite: Sendable, Hashable {
     case put(repository: RepositoryName, digest: Digest, tags: [Tag])
     /// A `DELETE` of one tag.
     case deleteTag(repository: RepositoryName, tag: Tag)
+    /// A `DELETE` of a manifest by digest, which also removes `tags`, the tags pointing at it.
+    case deleteManifest(repository: RepositoryName, digest: Digest, tags: [Tag])
 
     public var repository: RepositoryName {
         switch self {
-        case .put(let repository, _, _), .deleteTag(let repository, _): repository
+        case .put(let repository, _, _), .deleteTag(let repository, _), .deleteManifest(let repository, _, _): repository
         }
     }
 }

@@ -104,7 +104,12 @@ extension Registry {
     func deleteManifest(_ repository: RepositoryName, _ referenceString: String, caller: RegistryCaller) async throws -> Response {
         let deleted: Bool
         switch try existingReference(referenceString) {
-        case .digest(let digest): deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
+        case .digest(let digest):
+            let tags = try await metadata.tags(repository: repository, pointingAt: digest)
+            if case .refuse(let refusal) = await policy.decide(.deleteManifest(repository: repository, digest: digest, tags: tags), by: caller) {
+                throw refusal
+            }
+            deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
         case .tag(let tag):
             if case .refuse(let refusal) = await policy.decide(.deleteTag(repository: repository, tag: tag), by: caller) { throw refusal }
             deleted = try await metadata.deleteTag(repository: repository, tag: tag)

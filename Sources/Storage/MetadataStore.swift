@@ -113,11 +113,14 @@ public protocol MetadataStore: Sendable {
     func repositoriesHolding(blob digest: Digest) async throws -> [RepositoryName]
 
     func manifest(repository: RepositoryName, reference: Reference) async throws -> ManifestRecord?
-    /// Throws `MetadataError.missingReferences` and stores nothing when a reference is absent.
+    /// Throws `MetadataError.missingReferences` and stores nothing when a reference is absent, and
+    /// `MetadataError.tagFixed` when a fixed tag (`ManifestPut.fixedTags`) already points at another manifest.
     func putManifest(_ put: ManifestPut) async throws
     /// Deletes the manifest and every tag pointing at it. Returns false when it did not exist.
     func deleteManifest(repository: RepositoryName, digest: Digest) async throws -> Bool
     func deleteTag(repository: RepositoryName, tag: Tag) async throws -> Bool
+    /// The repository's tags that point at the manifest, in lexical order.
+    func tags(repository: RepositoryName, pointingAt digest: Digest) async throws -> [Tag]
     /// Tags in lexical order after `last`; nil when the repository does not exist.
     func tags(repository: RepositoryName, after last: String?, limit: Int?) async throws -> [String]?
     /// Manifests in the repository whose `subject` is the given digest.

@@ -20,6 +20,8 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("linksAndUnlinksBlobs", linksAndUnlinksBlobs),
             ConformanceCheck("refusesManifestsWithMissingReferencesAndStoresNothing", refusesManifestsWithMissingReferencesAndStoresNothing),
             ConformanceCheck("tagsAreSortedPagedMovedAndDeleted", tagsAreSortedPagedMovedAndDeleted),
+            ConformanceCheck("listsTheTagsPointingAtAManifest", listsTheTagsPointingAtAManifest),
+            ConformanceCheck("fixedTagsAreCreatedButNeverMoved", fixedTagsAreCreatedButNeverMoved),
             ConformanceCheck("listsReferrersOfASubject", listsReferrersOfASubject),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
@@ -110,6 +112,55 @@ public struct MetadataStoreConformance: Sendable {
             #expect(try await store.deleteManifest(repository: repository, digest: first.digest), check)
             #expect(try await store.tags(repository: repository, after: nil, limit: nil) == ["B"], check)
             #expect(try await !store.deleteManifest(repository: repository, digest: first.digest), check)
+        }
+    }
+
+    public func listsTheTagsPointingAtAManifest() async throws {
+        let check: Comment = "MetadataStoreConformance.listsTheTagsPointingAtAManifest"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let first = manifest(repository, "one")
+            let second = manifest(repository, "two")
+            try await store.putManifest(ManifestPut(record: first, tags: ["v2", "latest", "v1"].map { Tag($0)! }, blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: second, tags: [Tag("v3")!], blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: manifest(repo("other"), "one"), tags: [Tag("elsewhere")!], blobs: [], manifests: []))
+            #expect(try await store.tags(repository: repository, pointingAt: first.digest).map(\.value) == ["latest", "v1", "v2"], check)
+            try await store.putManifest(ManifestPut(record: second, tags: [Tag("latest")!], blobs: [], manifests: []))
+            #expect(try await store.tags(repository: repository, pointingAt: first.digest).map(\.value) == ["v1", "v2"], check)
+            #expect(try await store.tags(repository: repository, pointingAt: second.digest).map(\.value) == ["latest", "v3"], check)
+            #expect(try await store.tags(repository: repository, pointingAt: Digest.compute([9])).isEmpty, check)
+        }
+    }
+
+    /// A fixed tag may be created and re-put with the same manifest; moving it throws `tagFixed` and stores nothing of
+    /// that put, checked in the writing transaction so concurrent puts cannot both move it.
+    public func fixedTagsAreCreatedButNeverMoved() async throws {
+        let check: Comment = "MetadataStoreConformance.fixedTagsAreCreatedButNeverMoved"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let v1 = Tag("v1")!
+            let first = manifest(repository, "one")
+            try await store.putManifest(ManifestPut(record: first, tags: [v1], blobs: [], manifests: [], fixedTags: [v1]))
+            try await store.putManifest(ManifestPut(record: first, tags: [v1], blobs: [], manifests: [], fixedTags: [v1]))
+            let second = manifest(repository, "two")
+            await #expect(throws: MetadataError.tagFixed(v1), check) {
+                try await store.putManifest(ManifestPut(record: second, tags: [v1, Tag("other")!], blobs: [], manifests: [], fixedTags: [v1]))
+            }
+            #expect(try await store.manifest(repository: repository, reference: .tag(v1))?.digest == first.digest, check)
+            #expect(try await store.manifest(repository: repository, reference: .digest(second.digest)) == nil, check)
+            #expect(try await store.tags(repository: repository, after: nil, limit: nil) == ["v1"], check)
+
+            let racers = (0..<6).map { manifest(repository, "racer \($0)") }
+            let v2 = Tag("v2")!
+            let stored = await withTaskGroup(of: Bool.self) { group in
+                for racer in racers {
+                    group.addTask { (try? await store.putManifest(ManifestPut(record: racer, tags: [v2], blobs: [], manifests: [], fixedTags: [v2]))) != nil }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(stored == 1, "\(check): exactly one concurrent put creates a fixed tag")
         }
     }
 

@@ -83,6 +83,22 @@ import Testing
         #expect(fixed.isEmpty)
     }
 
+    @Test func deletingAManifestAnImmutableTagPointsAtIsRefused() async throws {
+        let policy = try Self.policy()
+        let write = ManifestWrite.deleteManifest(repository: RepositoryName("web/site")!, digest: Self.digest,
+                                                 tags: [OCI.Tag("nightly")!, OCI.Tag("v4")!])
+        guard case .refuse(let error) = await policy.decide(write, by: Self.caller) else {
+            Issue.record("deleting a manifest tagged v4 was allowed")
+            return
+        }
+        #expect(error.message == "tag v4 is immutable (tier internal: v*)")
+        let untagged = ManifestWrite.deleteManifest(repository: RepositoryName("web/site")!, digest: Self.digest, tags: [OCI.Tag("nightly")!])
+        guard case .allow = await policy.decide(untagged, by: Self.caller) else {
+            Issue.record("deleting a manifest with no immutable tag was refused")
+            return
+        }
+    }
+
     @Test func aNewConfigurationReplacesTheRulesOfRepositoriesAlreadyAsked() async throws {
         let policy = try Self.policy()
         #expect(try await fixedTags(policy, "web/site", ["v1"]).count == 1)

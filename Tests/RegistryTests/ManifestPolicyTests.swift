@@ -20,6 +20,8 @@ import Testing
                 return .allow(fixedTags: Dictionary(uniqueKeysWithValues: tags.filter { fixed.contains($0.value) }.map { ($0, refusal($0)) }))
             case .deleteTag(_, let tag):
                 return fixed.contains(tag.value) ? .refuse(refusal(tag)) : .allow
+            case .deleteManifest(_, _, let tags):
+                return tags.first { fixed.contains($0.value) }.map { .refuse(refusal($0)) } ?? .allow
             }
         }
 
@@ -48,6 +50,8 @@ import Testing
 
             let deleted = try await client.request(.DELETE, "/v2/team/app/manifests/v1")
             #expect(deleted.status == 403 && deleted.errorCode == "DENIED")
+            let deletedByDigest = try await client.request(.DELETE, "/v2/team/app/manifests/\(first.digest)")
+            #expect(deletedByDigest.status == 403 && deletedByDigest.text.contains("tag v1 is fixed"), "deleting the manifest would remove v1")
             #expect(try await client.request(.DELETE, "/v2/team/app/manifests/v2").status == 202, "other tags are not fixed")
         }
     }

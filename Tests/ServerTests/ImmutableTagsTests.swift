@@ -40,6 +40,7 @@ import Testing
             #expect(moved.text.contains("tag v1 is immutable (tier internal: v*)"), "\(moved.text)")
             #expect(try await client.request(.HEAD, "/v2/web/site/manifests/v1")["Docker-Content-Digest"] == first.digest.description)
             #expect(try await client.request(.DELETE, "/v2/web/site/manifests/v1").status == 403)
+            #expect(try await client.request(.DELETE, "/v2/web/site/manifests/\(first.digest)").status == 403, "deleting it by digest would remove v1")
 
             try await Self.apply(Self.declarations(immutable: "[]"), to: server)
             let movedLater = try await client.request(.PUT, "/v2/web/site/manifests/v1", headers: [("Content-Type", MediaType.ociManifest)], body: second.bytes)

@@ -19,6 +19,16 @@ import Testing
     }
 
     @Test(arguments: MetadataDriver.allCases)
+    func listsTheTagsPointingAtAManifest(driver: MetadataDriver) async throws {
+        try await driver.metadata.listsTheTagsPointingAtAManifest()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func fixedTagsAreCreatedButNeverMoved(driver: MetadataDriver) async throws {
+        try await driver.metadata.fixedTagsAreCreatedButNeverMoved()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
     func listsReferrersOfASubject(driver: MetadataDriver) async throws {
         try await driver.metadata.listsReferrersOfASubject()
     }

@@ -217,6 +217,14 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func tags(repository: RepositoryName, pointingAt digest: Digest) async throws -> [Tag] {
+        try await read { connection in
+            try connection.query("SELECT name FROM tags WHERE repository = ? AND digest = ? ORDER BY name",
+                                 [.text(repository.value), .text(digest.description)])
+                .compactMap { $0[0].string.flatMap { Tag($0) } }
+        }
+    }
+
     public func tags(repository: RepositoryName, after last: String?, limit: Int?) async throws -> [String]? {
         try await read { connection in
             guard try !connection.query("SELECT 1 FROM repositories WHERE name = ?", [.text(repository.value)]).isEmpty else { return nil }
