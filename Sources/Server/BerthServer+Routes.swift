@@ -3,15 +3,18 @@ import NIOCore
 import Registry
 
 extension BerthServer {
-    /// Every HTTP surface of the server. The registry keeps its own route parsing under `/v2/` (repository names
-    /// contain `/`) and answers whatever no other route claims, as a registry does.
-    func makeRouter() -> Router<RegistryRequestContext> {
+    /// Every HTTP surface of the server behind the same middleware (metrics, request logging): the token endpoint, the
+    /// admin API and `/metrics` as routes of a Hummingbird router, and the registry's `/v2/` API with its own route
+    /// parsing, since repository names contain `/` (a router's `/v2/**` walks the trie once per path segment, a tenth of
+    /// a hot pull's CPU; bench/README.md, "Routing"). The registry also answers whatever no route claims, as a
+    /// registry does.
+    func makeResponder() -> BerthResponder {
         let router = Router(context: RegistryRequestContext.self)
         router.add(middleware: HTTPMetricsMiddleware(instruments: HTTPInstruments(factory: metrics.factory)))
         router.add(middleware: LogRequestsMiddleware(.debug))
         let registry = self.registry
         for method in HTTPRequest.Method.served {
-            for path: RouterPath in ["/", "/**", "/v2", "/v2/**"] {
+            for path: RouterPath in ["/", "/**"] {
                 router.on(path, method: method, responder: registry)
             }
         }
@@ -35,6 +38,22 @@ extension BerthServer {
 
         AdminRoutes(admin: admin, access: access, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
-        return router
+        return BerthResponder(registry: router.middlewares.constructResponder(finalResponder: registry), router: router.buildResponder())
+    }
+}
+
+/// Sends `/v2/…` to the registry, everything else to the router.
+struct BerthResponder: HTTPResponder {
+    typealias Context = RegistryRequestContext
+
+    let registry: any HTTPResponder<Context>
+    let router: RouterResponder<Context>
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/v2/") || path == "/v2" {
+            return try await registry.respond(to: request, context: context)
+        }
+        return try await router.respond(to: request, context: context)
     }
 }

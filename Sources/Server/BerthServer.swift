@@ -79,7 +79,7 @@ public struct BerthServer: Sendable {
         var services: [any Service] = [RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval)]
         if let reconcileLoop { services.append(reconcileLoop) }
         return Application(
-            router: makeRouter(),
+            responder: makeResponder(),
             server: .registryHTTP1(idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             services: services,
