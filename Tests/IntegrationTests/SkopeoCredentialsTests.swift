@@ -7,26 +7,8 @@ import Testing
 @Suite("skopeo with credentials", .timeLimit(.minutes(5)))
 struct SkopeoCredentialsTests {
     /// Two users (bcrypt, cost 4): a writer and a pull-only reader of `team/**`.
-    static let declarations = """
-        apiVersion: berth.dev/v1alpha1
-        kind: Tier
-        metadata: {name: private}
-        spec: {anonymousPull: false}
-        ---
-        apiVersion: berth.dev/v1alpha1
-        kind: Tier
-        metadata: {name: public}
-        spec: {anonymousPull: true}
-        ---
-        apiVersion: berth.dev/v1alpha1
-        kind: Repository
-        metadata: {name: "team/**"}
-        spec: {tier: private}
-        ---
-        apiVersion: berth.dev/v1alpha1
-        kind: Repository
-        metadata: {name: "open/**"}
-        spec: {tier: public}
+    static let declarations = DeclarationFixtures.privateAndPublicTiers + """
+
         ---
         apiVersion: berth.dev/v1alpha1
         kind: Role
@@ -51,12 +33,12 @@ struct SkopeoCredentialsTests {
         apiVersion: berth.dev/v1alpha1
         kind: User
         metadata: {name: writer}
-        spec: {passwordHash: "$2y$04$jqMiW1DFZkv8SaDkgEWGR.X9wrCiaFvtNJ5FD8jm5Pc7mI5u9vpnK"}
+        spec: {passwordHash: "\(DeclarationFixtures.passwordHashes["writer"]!)"}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: User
         metadata: {name: reader}
-        spec: {passwordHash: "$2y$04$o5OhK/07rQpql1NOua0bPOjB8Sr4S0BW6NIjFZY8vUfwhbxEWkUOC"}
+        spec: {passwordHash: "\(DeclarationFixtures.passwordHashes["reader"]!)"}
 
         """
 

@@ -12,41 +12,16 @@ import TestSupport
 /// Declarations for the access tests: a private tier and a public one, one role per permission, and a
 /// user for each (password `NAME-password`, bcrypt cost 4 so the suite stays fast).
 enum AccessFixture {
-    static let users: [String: String] = [
-        "reader": "$2y$04$o5OhK/07rQpql1NOua0bPOjB8Sr4S0BW6NIjFZY8vUfwhbxEWkUOC",
-        "writer": "$2y$04$jqMiW1DFZkv8SaDkgEWGR.X9wrCiaFvtNJ5FD8jm5Pc7mI5u9vpnK",
-        "deleter": "$2y$04$xdc0metG6wZxT2AdcazAkuBw/0UOSc3YH9WrkYDSe8wErtEsaP0h6",
-        "owner": "$2y$04$ORTOdEQvJ/bsHUQIA3KeJuw./8m5/nwN7alVZV/50jiNZXZSnDG46",
-        "outsider": "$2y$04$nYUdi1ivMzdrcHE5zNRRi.m7cDfQAuJmo2sBcU7VZBGikcugNPltK",
-        "root": "$2y$04$kqXWOYlrs5jQB8HOIcLhtOWhWMeVD1vqE4IKHcpc7GG0.yPpVeDCK",
-    ]
+    static let users = DeclarationFixtures.passwordHashes
 
-    static func password(_ user: String) -> String { "\(user)-password" }
+    static func password(_ user: String) -> String { DeclarationFixtures.password(user) }
     static func basic(_ user: String, _ password: String? = nil) -> String {
         "Basic " + Data("\(user):\(password ?? Self.password(user))".utf8).base64EncodedString()
     }
 
     static func yaml(robotRecipient: String? = nil) -> String {
-        var text = """
-            apiVersion: berth.dev/v1alpha1
-            kind: Tier
-            metadata: {name: private}
-            spec: {anonymousPull: false}
-            ---
-            apiVersion: berth.dev/v1alpha1
-            kind: Tier
-            metadata: {name: public}
-            spec: {anonymousPull: true}
-            ---
-            apiVersion: berth.dev/v1alpha1
-            kind: Repository
-            metadata: {name: "team/**"}
-            spec: {tier: private}
-            ---
-            apiVersion: berth.dev/v1alpha1
-            kind: Repository
-            metadata: {name: "open/**"}
-            spec: {tier: public}
+        var text = DeclarationFixtures.privateAndPublicTiers + """
+
             ---
             apiVersion: berth.dev/v1alpha1
             kind: Repository
