@@ -185,6 +185,7 @@ public struct RegistryClient: Sendable {
     }
 
     /// Pushes an image manifest (with a config and one layer) and returns its bytes and digest.
+    @discardableResult
     public func pushImage(_ repository: String, tag: String, layer: [UInt8] = randomBytes(512), annotations: [String: String] = [:]) async throws -> (bytes: [UInt8], digest: Digest) {
         let config = Array(#"{"architecture":"amd64","os":"linux"}"#.utf8)
         let configDigest = try await pushBlob(repository, config)
