@@ -11,7 +11,7 @@ Layout (one file per team, so the loader sees many files, as in a real monorepo 
     access/admins.yaml        one RoleBinding granting admin on "**" to team-0000
     repositories/catch-all.yaml  the "**" Repository
     people/users-NNN.yaml     users, 100 per file, bcrypt-shaped password hashes
-    robots/robots.yaml        robot accounts (one per 10 teams), delivered to Ed25519 PEM keys
+    robots/robots.yaml        robot accounts (one per 10 teams), delivered to ssh-ed25519 keys (Ed25519 keys made by openssl)
     exceptions/exceptions.yaml   a few VulnerabilityExceptions (expiring 2099-12-31)
     teams/team-NNNN.yaml      per team: the Team, its Repositories (exact names team-NNNN/service-NNNN and the
                               glob "team-NNNN/*") and its RoleBindings
@@ -25,10 +25,12 @@ says). --change PERCENT alters that percentage of the Repository declarations (r
 the RoleBindings (one more subject), for a "small commit" plan.
 """
 import argparse
+import base64
 import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -51,6 +53,16 @@ def ed25519_public_pem() -> str:
     pem = out.stdout.strip()
     assert pem.startswith("-----BEGIN PUBLIC KEY-----"), pem
     return pem
+
+
+def ssh_ed25519_line(pem: str) -> str:
+    """The OpenSSH form of an Ed25519 PEM public key: tokens are sealed in the age format, whose ssh-ed25519
+    recipient takes this form (an Ed25519 PEM key is refused as a deliverTo key)."""
+    der = base64.b64decode("".join(pem.splitlines()[1:-1]))
+    raw = der[-32:]
+    def string(data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + data
+    return "ssh-ed25519 " + base64.b64encode(string(b"ssh-ed25519") + string(raw)).decode()
 
 
 def block(pem: str, indent: int) -> str:
@@ -148,7 +160,7 @@ def main() -> int:
     robots = [f"ci-{i:03d}" for i in range(n_robots)]
     write(a.out, "robots/robots.yaml", [
         doc("RobotAccount", r, f"  description: CI pipeline {r}.\n  expiresIn: 90d\n  rotateEvery: 30d\n"
-                               f"  deliverTo:\n    recipientPublicKey: |\n{block(keys[len(SIGNERS) + i], 6)}\n")
+                               f"  deliverTo:\n    recipientPublicKey: {ssh_ed25519_line(keys[len(SIGNERS) + i])}\n")
         for i, r in enumerate(robots)])
 
     # ---------------------------------------------------------------- per team
