@@ -40,8 +40,13 @@ struct AdminRoutes: Sendable {
                 }
             }
         }
-        for method in HTTPRequest.Method.served {
-            group.on("/admin/**", method: method) { request, context in try await Self.answer(request, context, Self.noSuchEndpoint) }
+        // Everything else under /admin/ is the admin API's 404, after authentication. The router matches a path that
+        // ends at an inner node of its trie (`/admin/v1`, `/admin/v1/robots/NAME`) without trying `**`, so those are
+        // named too.
+        for path: RouterPath in ["/admin/**", "/admin/v1", "/admin/v1/robots/:robot"] {
+            for method in HTTPRequest.Method.served {
+                group.on(path, method: method) { request, context in try await Self.answer(request, context, Self.noSuchEndpoint) }
+            }
         }
     }
 
