@@ -111,7 +111,13 @@ extension Registry {
             }
             deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
         case .tag(let tag):
-            if case .refuse(let refusal) = await policy.decide(.deleteTag(repository: repository, tag: tag), by: caller) { throw refusal }
+            if case .refuse(let refusal) = await policy.decide(.deleteTag(repository: repository, tag: tag), by: caller) {
+                // A tag that is not there is unknown, whatever the policy would say of deleting it.
+                guard try await metadata.manifest(repository: repository, reference: .tag(tag)) != nil else {
+                    throw RegistryError.manifestUnknown(referenceString)
+                }
+                throw refusal
+            }
             deleted = try await metadata.deleteTag(repository: repository, tag: tag)
         case nil: deleted = false
         }

@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aFixedTagCanBeCreatedAndRePushedButNotMovedOrDeleted() async throws {
-        try await withRegistry(policy: FixingPolicy(fixed: ["v1"])) { client in
+        try await withRegistry(policy: FixingPolicy(fixed: ["v1", "v9"])) { client in
             let first = try await client.pushImage("team/app", tag: "v1")
             // The same manifest again: pushes stay idempotent.
             let again = try await client.request(.PUT, "/v2/team/app/manifests/v1", headers: [("Content-Type", MediaType.ociManifest)], body: first.bytes)
@@ -50,6 +50,7 @@ import Testing
 
             let deleted = try await client.request(.DELETE, "/v2/team/app/manifests/v1")
             #expect(deleted.status == 403 && deleted.errorCode == "DENIED")
+            #expect(try await client.request(.DELETE, "/v2/team/app/manifests/v9").status == 404, "a fixed tag that is not there is unknown")
             let deletedByDigest = try await client.request(.DELETE, "/v2/team/app/manifests/\(first.digest)")
             #expect(deletedByDigest.status == 403 && deletedByDigest.text.contains("tag v1 is fixed"), "deleting the manifest would remove v1")
             #expect(try await client.request(.DELETE, "/v2/team/app/manifests/v2").status == 202, "other tags are not fixed")
