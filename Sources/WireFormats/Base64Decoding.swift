@@ -33,7 +33,11 @@ enum Base64Decoding {
         // encoder writes.
         let fullPadding = (4 - characters.count % 4) % 4
         guard fullPadding != 3 else { return nil }
-        guard padCount == (padding == .required ? fullPadding : 0) else { return nil }
+        switch padding {
+        case .required: guard padCount == fullPadding else { return nil }
+        case .forbidden: guard padCount == 0 else { return nil }
+        case .optional: guard padCount == 0 || padCount == fullPadding else { return nil }
+        }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(characters.count / 4 * 3 + 2)
         // Six bits in per character, a byte out whenever eight are pending; fewer than eight remain after each step.

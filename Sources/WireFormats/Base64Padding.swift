@@ -4,4 +4,6 @@ public enum Base64Padding: Sendable {
     case required
     /// No `=` at all, as JWS (RFC 7515 §2) and age headers write.
     case forbidden
+    /// Either exactly the padding RFC 4648 asks for, or none: HTTP Basic credentials, which some clients send unpadded.
+    case optional
 }

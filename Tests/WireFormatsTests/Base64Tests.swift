@@ -63,4 +63,13 @@ import WireFormats
         #expect(Base64.decode("QQ=") == nil, "part of the padding is not enough")
         #expect(Base64.decode("QQ=A") == nil && Base64.decode("QUJD====") == nil, "nothing after the padding")
     }
+
+    /// HTTP Basic credentials: some clients drop the padding, none sends half of it.
+    @Test func optionalPaddingTakesAllOrNone() {
+        #expect(Base64.decode("YTpi", padding: .optional) == Array("a:b".utf8))
+        #expect(Base64.decode("YTpiYw==", padding: .optional) == Array("a:bc".utf8))
+        #expect(Base64.decode("YTpiYw", padding: .optional) == Array("a:bc".utf8))
+        #expect(Base64.decode("YTpiYw=", padding: .optional) == nil)
+        #expect(Base64.decode("YTpi=", padding: .optional) == nil)
+    }
 }

@@ -21,19 +21,12 @@ public struct AdminCredentials: Sendable {
     /// Accepts `Bearer <secret>` (what `--token-file` sends) or HTTP Basic `admin:<secret>`.
     public func accepts(authorization header: String?) -> Bool {
         guard let header else { return false }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { return false }
-        let scheme = parts[0].lowercased()
-        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        let secret: String
-        if scheme == "bearer" {
-            secret = credential
-        } else if scheme == "basic", let decoded = Data(base64Encoded: credential).map({ String(decoding: $0, as: UTF8.self) }),
-                  let colon = decoded.firstIndex(of: ":"), decoded[..<colon] == "admin" {
-            secret = String(decoded[decoded.index(after: colon)...])
-        } else {
-            return false
+        if let basic = BasicCredentials.parse(authorizationHeader: header) {
+            return basic.name == "admin" && accepts(password: basic.password)
         }
-        return accepts(password: secret)
+        // The secret as a bearer token is compared whole: an admin password need not be a token68 value.
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        return accepts(password: String(parts[1]).trimmingCharacters(in: .whitespaces))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormats
 
 /// A user name and password from an HTTP Basic `Authorization` header (RFC 7617).
 public struct BasicCredentials: Sendable, Hashable {
@@ -21,8 +22,8 @@ public struct BasicCredentials: Sendable, Hashable {
     public static func parse(authorizationHeader header: String) -> BasicCredentials? {
         guard header.utf8.count <= maximumHeaderLength,
               let encoded = credentials(of: header, scheme: "basic"),
-              let decoded = Data(base64Encoded: paddedBase64(encoded)),
-              let text = String(data: decoded, encoding: .utf8),
+              let decoded = Base64.decode(encoded, padding: .optional),
+              let text = String(validating: decoded, as: UTF8.self),
               let colon = text.firstIndex(of: ":")
         else { return nil }
         let name = String(text[..<colon])
@@ -32,11 +33,6 @@ public struct BasicCredentials: Sendable, Hashable {
               !password.unicodeScalars.contains(where: isControl)
         else { return nil }
         return BasicCredentials(name: name, password: password)
-    }
-
-    /// Some clients drop the `=` padding; accept it either way.
-    private static func paddedBase64(_ text: Substring) -> String {
-        String(text) + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

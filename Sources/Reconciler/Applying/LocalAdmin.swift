@@ -20,15 +20,11 @@ public struct LocalAdmin: AdminEndpoint {
         self.didApply = didApply
     }
 
-    /// Reads stored objects back strictly: each object's shape, then every spec in one decode of the whole configuration.
-    private func decode(_ objects: some Sequence<ConfigurationObject>) throws -> DesiredState {
-        let decoded = try objects.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
-        return try DesiredState(canonical: decoded, recipientCheck: recipientCheck)
-    }
-
-    /// The live configuration, read as declarations.
+    /// The live configuration, read back strictly as declarations: each object's shape, then every spec in one decode.
     public func liveDeclarations() async throws -> DesiredState {
-        try decode(try await configuration.configuration().objects)
+        let objects = try await configuration.configuration().objects
+            .map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
+        return try DesiredState(canonical: objects, recipientCheck: recipientCheck)
     }
 
     public func liveState() async throws -> LiveState {
@@ -50,24 +46,28 @@ public struct LocalAdmin: AdminEndpoint {
             throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
         }
         // Puts are stored in canonical form whatever bytes they came in, so equal objects are always equal bytes and
-        // the live fingerprint changes exactly when an object does.
+        // the live fingerprint changes exactly when an object does. Each object is decoded once: the puts as they
+        // arrive, the untouched live objects after, so a change set may replace an object that no longer reads back.
         var stored: [ConfigurationChange] = []
-        var result = Dictionary(current.map { ("\($0.kind)/\($0.name)", $0) }, uniquingKeysWith: { _, last in last })
+        var untouched = Dictionary(current.map { ("\($0.kind)/\($0.name)", $0) }, uniquingKeysWith: { _, last in last })
+        var put: [String: CanonicalObject] = [:]
         let state: DesiredState
         do {
             for change in changes {
                 switch change {
                 case .put(let object):
-                    let canonical = Reconciliation.configurationObject(
-                        try Reconciliation.canonicalObject(object, recipientCheck: recipientCheck, validatingSpec: false))
-                    result["\(object.kind)/\(object.name)"] = canonical
-                    stored.append(.put(canonical))
+                    let decoded = try Reconciliation.canonicalObject(object, recipientCheck: recipientCheck, validatingSpec: false)
+                    untouched["\(object.kind)/\(object.name)"] = nil
+                    put["\(object.kind)/\(object.name)"] = decoded
+                    stored.append(.put(Reconciliation.configurationObject(decoded)))
                 case .delete(let kind, let name):
-                    result["\(kind)/\(name)"] = nil
+                    untouched["\(kind)/\(name)"] = nil
+                    put["\(kind)/\(name)"] = nil
                     stored.append(change)
                 }
             }
-            state = try decode(result.values)
+            let live = try untouched.values.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
+            state = try DesiredState(canonical: live + put.values, recipientCheck: recipientCheck)
         } catch {
             throw InvalidChangeSet("the change set would leave an unreadable configuration: \(error)")
         }

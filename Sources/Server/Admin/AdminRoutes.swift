@@ -63,72 +63,60 @@ struct AdminRoutes: Sendable {
         throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "no such admin endpoint: \(request.method) \(request.uri.path)")
     }
 
-    private var liveState: Handler {
-        { [admin] request, _ in
-            let state = try await admin.liveState()
-            guard request.headers[.accept]?.contains(LiveStateLines.mediaType) == true else { return try AdminResponse.json(state) }
-            let lines = try LiveStateLines.encode(state)
-            return Response(status: .ok, headers: [.contentType: LiveStateLines.mediaType, .contentLength: String(lines.readableBytes)],
-                            body: .init(byteBuffer: lines))
-        }
+    private func liveState(_ request: Request, _ context: Context) async throws -> Response {
+        let state = try await admin.liveState()
+        guard request.headers[.accept]?.contains(LiveStateLines.mediaType) == true else { return try AdminResponse.json(state) }
+        let lines = try LiveStateLines.encode(state)
+        return Response(status: .ok, headers: [.contentType: LiveStateLines.mediaType, .contentLength: String(lines.readableBytes)],
+                        body: .init(byteBuffer: lines))
     }
 
-    private var applyChanges: Handler {
-        { [admin, logger] request, _ in
-            let body = try await request.body.collect(upTo: 256 << 20)
-            let apply: AdminWire.ApplyRequest
-            do {
-                apply = try AdminWire.decoder.decode(AdminWire.ApplyRequest.self, from: Data(buffer: body))
-            } catch {
-                throw AdminAPIError.invalid("change set is not valid JSON of the documented shape: \(error)")
-            }
-            let changes = try apply.changes.map { try $0.change() }
-            let revision: ConfigurationRevision
-            do {
-                revision = try await admin.apply(changes, expectedFingerprint: apply.expectedFingerprint, source: apply.source)
-            } catch let error as ConfigurationError {
-                throw AdminAPIError(status: 409, code: "STALE", message: error.description)
-            } catch let error as InvalidChangeSet {
-                throw AdminAPIError.invalid(error.description)
-            }
-            logger.notice("configuration changed", metadata: [
-                "revision": "\(revision.id)", "actor": "\(apply.source.actor)", "commit": "\(apply.source.commit ?? "-")", "changes": "\(changes.count)",
-            ])
-            return try AdminResponse.json(revision)
+    private func applyChanges(_ request: Request, _ context: Context) async throws -> Response {
+        let body = try await request.body.collect(upTo: 256 << 20)
+        let apply: AdminWire.ApplyRequest
+        do {
+            apply = try AdminWire.decoder.decode(AdminWire.ApplyRequest.self, from: Data(buffer: body))
+        } catch {
+            throw AdminAPIError.invalid("change set is not valid JSON of the documented shape: \(error)")
         }
+        let changes = try apply.changes.map { try $0.change() }
+        let revision: ConfigurationRevision
+        do {
+            revision = try await admin.apply(changes, expectedFingerprint: apply.expectedFingerprint, source: apply.source)
+        } catch let error as ConfigurationError {
+            throw AdminAPIError(status: 409, code: "STALE", message: error.description)
+        } catch let error as InvalidChangeSet {
+            throw AdminAPIError.invalid(error.description)
+        }
+        logger.notice("configuration changed", metadata: [
+            "revision": "\(revision.id)", "actor": "\(apply.source.actor)", "commit": "\(apply.source.commit ?? "-")", "changes": "\(changes.count)",
+        ])
+        return try AdminResponse.json(revision)
     }
 
-    private var revisions: Handler {
-        { [admin] request, _ in
-            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
-            return try AdminResponse.json(AdminWire.Revisions(revisions: try await admin.revisions(limit: max(1, min(limit, 1000)))))
-        }
+    private func revisions(_ request: Request, _ context: Context) async throws -> Response {
+        let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50
+        return try AdminResponse.json(AdminWire.Revisions(revisions: try await admin.revisions(limit: max(1, min(limit, 1000)))))
     }
 
-    private var reconcileStatus: Handler {
-        { [status] _, _ in try AdminResponse.json(await status.current) }
+    private func reconcileStatus(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(await status.current)
     }
 
-    private var robots: Handler {
-        { [access] _, _ in
-            try AdminResponse.json(AdminWire.Robots(robots: try await access.store.robotCredentials().map(AdminWire.Robot.init)))
-        }
+    private func robots(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(AdminWire.Robots(robots: try await access.store.robotCredentials().map(AdminWire.Robot.init)))
     }
 
-    private var robotCredential: Handler {
-        { [access] _, context in
-            let name = context.parameters.get("robot") ?? ""
-            guard let credential = try await access.store.robotCredentials().first(where: { $0.robot == name }) else {
-                throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "no credential for robot '\(name)'; is it declared?")
-            }
-            return try AdminResponse.json(AdminWire.SealedCredential(credential))
+    private func robotCredential(_ request: Request, _ context: Context) async throws -> Response {
+        let name = context.parameters.get("robot") ?? ""
+        guard let credential = try await access.store.robotCredentials().first(where: { $0.robot == name }) else {
+            throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "no credential for robot '\(name)'; is it declared?")
         }
+        return try AdminResponse.json(AdminWire.SealedCredential(credential))
     }
 
-    private var securityEvents: Handler {
-        { [access] request, _ in
-            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
-            return try AdminResponse.json(AdminWire.SecurityEvents(events: try await access.store.securityEvents(limit: max(1, min(limit, 10_000)))))
-        }
+    private func securityEvents(_ request: Request, _ context: Context) async throws -> Response {
+        let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
+        return try AdminResponse.json(AdminWire.SecurityEvents(events: try await access.store.securityEvents(limit: max(1, min(limit, 10_000)))))
     }
 }
