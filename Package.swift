@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -93,6 +95,18 @@ let package = Package(
             name: "OCI",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Verifies container-image signatures (cosign, sigstore bundle, notation JWS) against declared keys and CAs, offline.
+        .target(
+            name: "ImageSignatures",
+            dependencies: [
+                "OCI",
+                "WireFormats",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -127,7 +141,10 @@ let package = Package(
             ]
         ),
         // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
-        .target(name: "Enforcement", dependencies: ["Declarations", "OCI", "Registry"]),
+        .target(
+            name: "Enforcement",
+            dependencies: ["Declarations", "ImageSignatures", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.
         .target(
@@ -137,6 +154,7 @@ let package = Package(
                 "AdminAPI",
                 "Declarations",
                 "Enforcement",
+                "ImageSignatures",
                 "Reconciler",
                 "Registry",
                 "Sealing",
@@ -157,6 +175,7 @@ let package = Package(
                 "AdminAPI",
                 "CSystemCalls",
                 "Declarations",
+                "Enforcement",
                 "Reconciler",
                 "Server",
                 "Storage",
@@ -255,7 +274,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI"]),
+        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -62,3 +62,17 @@ public struct RemoteAdmin: AdminEndpoint {
         return (response.headers.first(name: "Content-Type"), data)
     }
 }
+
+extension RemoteAdmin {
+    public func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence] {
+        let body = AdminWire.ConsequencesRequest(changes: changes.map(AdminWire.Change.init))
+        return try await send(.POST, "/admin/v1/consequences", body: try AdminWire.encoder.encode(body), as: AdminWire.Consequences.self).consequences
+    }
+
+    /// The verdict of `reference` (a tag or a digest) in `repository`.
+    public func verdict(repository: String, reference: String) async throws -> AdminWire.Verdict {
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "repository", value: repository), URLQueryItem(name: "reference", value: reference)]
+        return try await send(.GET, "/admin/v1/verdicts?\(query.percentEncodedQuery ?? "")", as: AdminWire.Verdict.self)
+    }
+}

@@ -37,8 +37,10 @@ struct ApplyCommand: AsyncParsableCommand {
         } else {
             let loaded = try source.reader.read(try source.source())
             try requireValid(loaded)
-            plan = try await Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
-                                                 live: try endpoint.liveState())
+            plan = try await Reconciliation.withConsequences(
+                try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
+                                        live: try await endpoint.liveState()),
+                from: endpoint)
         }
         if planFile != nil {
             let current = try await endpoint.liveState().fingerprint

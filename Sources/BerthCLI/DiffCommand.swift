@@ -32,7 +32,7 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         let ends = range.components(separatedBy: "..")
         guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else { throw ValidationError("expected BASE..HEAD, got '\(range)'") }
-        let reader = DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache), loader: DeclarationLoader(recipientCheck: .sealing))
+        let reader = DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache), loader: DeclarationLoader(keyChecks: .server))
         let repository = try reader.open(git)
         let base = try reader.read(repository, commit: try repository.resolve(ends[0]), path: path, reference: "\(git)@\(ends[0])")
         let head = try reader.read(repository, commit: try repository.resolve(ends[1]), path: path, reference: "\(git)@\(ends[1])")

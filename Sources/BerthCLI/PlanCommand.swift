@@ -34,8 +34,9 @@ struct PlanCommand: AsyncParsableCommand {
         async let live = endpoint.liveState()
         let loaded = try source.reader.read(try source.source(positional: folder))
         try requireValid(loaded)
-        let plan = try await Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path,
-                                                 live: try await live)
+        let plan = try await Reconciliation.withConsequences(
+            try Reconciliation.plan(desired: loaded.result.state, provenance: loaded.provenance, path: source.path, live: try await live),
+            from: endpoint)
         print(render(plan, format: format, desired: loaded.result.state, color: color), terminator: "")
         if let out { try Output.writeAtomically(plan.encoded(), to: out) }
         // Exit here rather than return: returning would free the declarations, both states and the plan

@@ -30,5 +30,5 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
-    var reader: DeclarationReader { DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache), loader: DeclarationLoader(recipientCheck: .sealing)) }
+    var reader: DeclarationReader { DeclarationReader(cacheDirectory: URL(fileURLWithPath: gitCache), loader: DeclarationLoader(keyChecks: .server)) }
 }

@@ -1,6 +1,7 @@
 import AdminAPI
 import ArgumentParser
 import Declarations
+import Enforcement
 import Foundation
 import Reconciler
 import Server
@@ -21,8 +22,9 @@ struct TargetOptions: ParsableArguments {
     func endpoint() throws -> any AdminEndpoint {
         switch (data, registry) {
         case (let folder?, nil):
-            let metadata = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder)).metadata
-            return LocalAdmin(configuration: metadata, metadata: metadata, recipientCheck: .sealing)
+            let stores = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder))
+            return LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
+                              preview: VerdictPreview(blobs: stores.blobs, metadata: stores.metadata))
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8), !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

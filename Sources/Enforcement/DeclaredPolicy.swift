@@ -1,62 +1,93 @@
+import CoreMetrics
 import Declarations
+import Foundation
+import ImageSignatures
 import OCI
 import Registry
+import Storage
 import Synchronization
 
-/// The registry's manifest policy, as the live declarations make it: each repository's effective policy, turned into
-/// rules once per configuration and repository, so the registry's question costs a dictionary lookup.
+/// The registry's manifest policy, as the live declarations make it: tag immutability, and the release of images in
+/// repositories whose tier requires signatures.
 ///
-/// Today the rules are tag immutability. Signatures, scanning and verdicts plug in here, behind the same two questions.
+/// Rules are derived once per configuration and repository, and verdicts are computed when what they depend on changes
+/// (a manifest or signature written or deleted, a new configuration), so the registry's question on a read costs a
+/// lock and two dictionary lookups.
 public final class DeclaredPolicy: ManifestPolicy {
-    private struct State {
+    struct State {
         var declarations: DesiredState = .empty
+        var trust: SignerTrust = .empty
         var rules: [RepositoryName: RepositoryRules] = [:]
+        var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
+
+        mutating func rules(for repository: RepositoryName) -> RepositoryRules {
+            if let rules = rules[repository] { return rules }
+            let derived = RepositoryRules(declarations.effectivePolicy(for: repository.value))
+            rules[repository] = derived
+            return derived
+        }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
+    let blobs: any BlobStore
+    let metadata: any MetadataStore
+    let events: any EnforcementEvents
+    let metrics: EnforcementMetrics
+    let clock: @Sendable () -> Date
+    let updates = SerialUpdates()
 
-    public init() {}
+    public init(blobs: any BlobStore, metadata: any MetadataStore, events: any EnforcementEvents = IgnoredEnforcementEvents(),
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.blobs = blobs
+        self.metadata = metadata
+        self.events = events
+        self.metrics = EnforcementMetrics(factory: metrics)
+        self.clock = clock
+    }
 
-    /// Called with every new live configuration; rules are derived again as repositories are next used.
-    public func configurationChanged(to declarations: DesiredState) {
-        state.withLock { $0 = State(declarations: declarations) }
+    /// Called with every new live configuration. Returns once every stored manifest in a repository that requires
+    /// signatures has its verdict under it, so an apply that removes a key has quarantined its images when it returns.
+    public func configurationChanged(to declarations: DesiredState) async {
+        await updates.run {
+            let trust = SignerTrust(declarations)
+            let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
+            var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
+            for repository in (try? await metadata.repositories(after: nil, limit: nil)) ?? [] {
+                guard let requirement = SigningRequirement(declarations.effectivePolicy(for: repository.value)) else { continue }
+                verdicts[repository] = await computeAll(in: repository, requirement: requirement, computer: computer)
+            }
+            let previous = state.withLock { state in
+                let previous = state.verdicts
+                state = State(declarations: declarations, trust: trust, rules: [:], verdicts: verdicts)
+                return previous
+            }
+            await reportNewRejections(in: verdicts, comparedTo: previous)
+            metrics.recount(verdicts, now: clock())
+        }
+    }
+
+    /// The verdict of every manifest in `repository`. A manifest that cannot be read or verified gets no verdict, which
+    /// reads treat as quarantined.
+    private func computeAll(in repository: RepositoryName, requirement: SigningRequirement, computer: VerdictComputer) async -> RepositoryVerdicts {
+        var book = RepositoryVerdicts()
+        for record in (try? await metadata.manifests(repository: repository)) ?? [] {
+            if let verdict = try? await computer.verdict(for: record, requirement: requirement) { book.store(verdict) }
+        }
+        return book
     }
 
     func rules(for repository: RepositoryName) -> RepositoryRules {
-        state.withLock { state in
-            if let rules = state.rules[repository] { return rules }
-            let rules = RepositoryRules(state.declarations.effectivePolicy(for: repository.value))
-            state.rules[repository] = rules
-            return rules
-        }
-    }
-
-    public func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision {
-        let immutability = rules(for: write.repository).immutability
-        switch write {
-        case .put(_, _, let tags):
-            var fixed: [Tag: RegistryError] = [:]
-            for tag in tags {
-                if let refusal = immutability.refusal(for: tag) { fixed[tag] = refusal }
-            }
-            return .allow(fixedTags: fixed)
-        case .deleteTag(_, let tag):
-            return immutability.refusal(for: tag).map(ManifestWriteDecision.refuse) ?? .allow
-        case .deleteManifest(_, _, let tags):
-            return tags.lazy.compactMap(immutability.refusal).first.map(ManifestWriteDecision.refuse) ?? .allow
-        }
-    }
-
-    public func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
-        nil
+        state.withLock { $0.rules(for: repository) }
     }
 }
 
 /// What one repository's effective policy enforces on manifests.
 struct RepositoryRules: Sendable {
     var immutability: TagImmutability
+    var signing: SigningRequirement?
 
     init(_ policy: EffectivePolicy?) {
         immutability = TagImmutability(policy)
+        signing = SigningRequirement(policy)
     }
 }

@@ -64,6 +64,10 @@ public enum Reference: Hashable, Sendable, CustomStringConvertible {
     case tag(Tag)
     case digest(Digest)
 
+    public var tag: Tag? {
+        if case .tag(let tag) = self { tag } else { nil }
+    }
+
     public init?(_ string: some StringProtocol) {
         if string.contains(":") {
             guard let digest = Digest(string) else { return nil }

@@ -21,11 +21,16 @@ public struct ManifestRead: Sendable, Hashable {
     public var repository: RepositoryName
     public var digest: Digest
     public var mediaType: String
+    public var artifactType: String?
+    /// The tag it was asked for by; nil when asked for by digest.
+    public var tag: Tag?
 
-    public init(repository: RepositoryName, digest: Digest, mediaType: String) {
+    public init(repository: RepositoryName, digest: Digest, mediaType: String, artifactType: String? = nil, tag: Tag? = nil) {
         self.repository = repository
         self.digest = digest
         self.mediaType = mediaType
+        self.artifactType = artifactType
+        self.tag = tag
     }
 }
 
@@ -42,8 +47,13 @@ public enum ManifestWriteDecision: Sendable {
 /// The one question the registry asks per manifest read and per manifest write, beside access control: may this
 /// manifest be stored, or served, to this caller? The handlers never see what the answer is made of (tiers, tag rules,
 /// and later scans and signatures); a read is answered from what the policy already knows, never by computing it.
+///
+/// After a write lands, the registry tells the policy (``written(_:)``) before it answers the client, so what the policy
+/// derives from stored manifests (a verdict that a signature now releases an image) holds for the client's next request.
 public protocol ManifestPolicy: Sendable {
     func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision
     /// Nil serves the manifest; an error (403 `DENIED` with what is missing) withholds it.
     func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError?
+    /// A write `decide` allowed has been stored.
+    func written(_ write: ManifestWrite) async
 }

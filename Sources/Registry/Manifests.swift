@@ -27,7 +27,9 @@ extension Registry {
         else {
             throw RegistryError.manifestUnknown(referenceString)
         }
-        if let withheld = await policy.decide(ManifestRead(repository: repository, digest: record.digest, mediaType: record.mediaType), by: caller) {
+        let read = ManifestRead(repository: repository, digest: record.digest, mediaType: record.mediaType,
+                                artifactType: record.artifactType, tag: reference.tag)
+        if let withheld = await policy.decide(read, by: caller) {
             throw withheld
         }
         let headers: HTTPFields = [
@@ -90,6 +92,7 @@ extension Registry {
             throw fixedTags[tag] ?? RegistryError(.denied, status: .forbidden, "tag \(tag) may not be moved")
         }
         manifests.invalidate(repository)
+        await policy.written(.put(repository: repository, digest: digest, tags: tags))
         var headers: HTTPFields = [
             .location: "/v2/\(repository)/manifests/\(digest)",
             .dockerContentDigest: digest.description,
@@ -103,15 +106,18 @@ extension Registry {
 
     func deleteManifest(_ repository: RepositoryName, _ referenceString: String, caller: RegistryCaller) async throws -> Response {
         let deleted: Bool
+        let write: ManifestWrite
         switch try existingReference(referenceString) {
         case .digest(let digest):
             let tags = try await metadata.tags(repository: repository, pointingAt: digest)
-            if case .refuse(let refusal) = await policy.decide(.deleteManifest(repository: repository, digest: digest, tags: tags), by: caller) {
+            write = .deleteManifest(repository: repository, digest: digest, tags: tags)
+            if case .refuse(let refusal) = await policy.decide(write, by: caller) {
                 throw refusal
             }
             deleted = try await metadata.deleteManifest(repository: repository, digest: digest)
         case .tag(let tag):
-            if case .refuse(let refusal) = await policy.decide(.deleteTag(repository: repository, tag: tag), by: caller) {
+            write = .deleteTag(repository: repository, tag: tag)
+            if case .refuse(let refusal) = await policy.decide(write, by: caller) {
                 // A tag that is not there is unknown, whatever the policy would say of deleting it.
                 guard try await metadata.manifest(repository: repository, reference: .tag(tag)) != nil else {
                     throw RegistryError.manifestUnknown(referenceString)
@@ -119,10 +125,11 @@ extension Registry {
                 throw refusal
             }
             deleted = try await metadata.deleteTag(repository: repository, tag: tag)
-        case nil: deleted = false
+        case nil: throw RegistryError.manifestUnknown(referenceString)
         }
         guard deleted else { throw RegistryError.manifestUnknown(referenceString) }
         manifests.invalidate(repository)
+        await policy.written(write)
         return Response(status: .accepted, headers: [.contentLength: "0"])
     }
 

@@ -17,16 +17,28 @@ public enum RegistryOperation: String, Sendable, Hashable, CaseIterable {
     case pull, push, delete
 }
 
-/// Who the registry is serving, as far as handlers need to know: what they may pull
-/// (for the catalog and for cross-repository mounts).
+/// Who the registry is serving, as far as handlers and the manifest policy need to know: who it is (for the records
+/// the policy keeps), what it may pull (for the catalog and for cross-repository mounts), and where it may push (the
+/// producers of a repository may read what is not yet released in it).
 public struct RegistryCaller: Sendable {
+    /// The caller as records name it: a user, a robot, `anonymous`.
+    public let identity: String
+    /// The client's IP address, when the transport knows it.
+    public let address: String?
     private let pullable: @Sendable (RepositoryName) -> Bool
+    private let pushable: @Sendable (RepositoryName) -> Bool
 
-    public init(mayPull: @escaping @Sendable (RepositoryName) -> Bool) {
+    public init(identity: String, address: String? = nil, mayPull: @escaping @Sendable (RepositoryName) -> Bool,
+                mayPush: @escaping @Sendable (RepositoryName) -> Bool) {
+        self.identity = identity
+        self.address = address
         self.pullable = mayPull
+        self.pushable = mayPush
     }
 
     public func mayPull(_ repository: RepositoryName) -> Bool { pullable(repository) }
+    /// Whether the caller's identity holds push on `repository`, whatever the scopes of the token it came with.
+    public func mayPush(_ repository: RepositoryName) -> Bool { pushable(repository) }
 }
 
 /// The request facts access control decides on; never the body.

@@ -40,6 +40,7 @@ public struct BerthServer: Sendable {
     public let access: AccessService
     public let status: ReconcileStatusBoard
     public let metrics: ServerMetrics
+    public let policy: DeclaredPolicy
     let registry: Registry
     let configuration: Configuration
     let logger: Logger
@@ -50,14 +51,17 @@ public struct BerthServer: Sendable {
         let metrics = ServerMetrics()
         let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
-        let policy = DeclaredPolicy()
-        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, recipientCheck: .sealing, didApply: { declarations in
+        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, events: EnforcementEventLog(log: access.events),
+                                    metrics: metrics.factory)
+        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
+                           preview: VerdictPreview(blobs: stores.blobs, metadata: stores.metadata), didApply: { declarations in
             await access.configurationChanged(to: declarations)
-            policy.configurationChanged(to: declarations)
+            await policy.configurationChanged(to: declarations)
         })
         let live = try await admin.liveDeclarations()
         await access.configurationChanged(to: live)
-        policy.configurationChanged(to: live)
+        await policy.configurationChanged(to: live)
+        self.policy = policy
         self.access = access
         self.metrics = metrics
         status = ReconcileStatusBoard(metrics: metrics.factory)

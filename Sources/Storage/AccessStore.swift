@@ -31,13 +31,19 @@ public struct RobotCredential: Sendable, Hashable, Codable {
 
 /// An authentication or authorization failure: who, what, from where, and why.
 public struct SecurityEvent: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// Bad password, unknown identity, invalid or expired token.
         case authenticationFailed = "authentication-failed"
         /// Authenticated (or anonymous), but not allowed.
         case accessDenied = "access-denied"
         /// Too many failed logins: refused without checking the credentials.
         case throttled
+        /// A read of a quarantined manifest by someone who may only pull it: refused.
+        case quarantineRefused = "quarantine-refused"
+        /// A read of a quarantined manifest by a producer (who holds push), served so it can be signed or inspected.
+        case quarantineRead = "quarantine-read"
+        /// A signature that was found for an image and did not verify, with why.
+        case signatureRejected = "signature-rejected"
     }
 
     public var time: Date

@@ -125,6 +125,8 @@ public protocol MetadataStore: Sendable {
     func tags(repository: RepositoryName, after last: String?, limit: Int?) async throws -> [String]?
     /// Manifests in the repository whose `subject` is the given digest.
     func referrers(repository: RepositoryName, subject: Digest) async throws -> [Descriptor]
+    /// Every manifest `repository` holds, ordered by digest (what verdicts are computed over when declarations change).
+    func manifests(repository: RepositoryName) async throws -> [ManifestRecord]
     /// Repository names in lexical order after `last`.
     func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
 

@@ -23,6 +23,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("listsTheTagsPointingAtAManifest", listsTheTagsPointingAtAManifest),
             ConformanceCheck("fixedTagsAreCreatedButNeverMoved", fixedTagsAreCreatedButNeverMoved),
             ConformanceCheck("listsReferrersOfASubject", listsReferrersOfASubject),
+            ConformanceCheck("listsTheManifestsOfARepository", listsTheManifestsOfARepository),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
@@ -179,6 +180,25 @@ public struct MetadataStoreConformance: Sendable {
             #expect(Set(referrers.map(\.digest)) == [signature.digest, sbom.digest], check)
             #expect(Set(referrers.compactMap(\.artifactType)) == ["application/vnd.dev.cosign", "application/spdx+json"], check)
             #expect(try await store.referrers(repository: repo("other"), subject: subject.digest).isEmpty, check)
+        }
+    }
+
+    public func listsTheManifestsOfARepository() async throws {
+        let check: Comment = "MetadataStoreConformance.listsTheManifestsOfARepository"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let image = manifest(repository, "image")
+            let signature = manifest(repository, "sig", subject: image.digest, artifactType: "application/vnd.dev.cosign.artifact.sig.v1+json")
+            let elsewhere = manifest(repo("other"), "elsewhere")
+            for record in [image, signature, elsewhere] {
+                try await store.putManifest(ManifestPut(record: record, tags: [], blobs: [], manifests: []))
+            }
+            let listed = try await store.manifests(repository: repository)
+            #expect(listed == [image, signature].sorted { $0.digest.description < $1.digest.description }, check)
+            #expect(try await store.manifests(repository: repo("none")).isEmpty, check)
+            #expect(try await store.deleteManifest(repository: repository, digest: image.digest), check)
+            #expect(try await store.manifests(repository: repository) == [signature], check)
         }
     }
 

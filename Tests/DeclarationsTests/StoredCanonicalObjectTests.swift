@@ -5,7 +5,7 @@ import Declarations
 @Suite struct StoredCanonicalObjectTests {
     func message(kind: String = "Tier", name: String = "basic", _ json: String) -> String? {
         do {
-            _ = try CanonicalObject(kind: kind, name: name, canonicalJSON: json, recipientCheck: sealingCheck)
+            _ = try CanonicalObject(kind: kind, name: name, canonicalJSON: json, keyChecks: sealingCheck)
             return nil
         } catch {
             return "\(error)"
@@ -61,7 +61,7 @@ import Declarations
         #expect(!objects.isEmpty)
         for object in objects {
             let back = try CanonicalObject(kind: object.kind.rawValue, name: object.name,
-                                           canonicalJSON: object.canonicalJSONString, recipientCheck: sealingCheck)
+                                           canonicalJSON: object.canonicalJSONString, keyChecks: sealingCheck)
             #expect(back == object)
         }
     }

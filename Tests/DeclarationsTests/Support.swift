@@ -13,7 +13,7 @@ let examplesDirectory: String = {
 }()
 
 /// The check the server and CLI inject: a key is valid exactly when a token can be sealed to it.
-let sealingCheck = RecipientKeyCheck { key in
+let sealingCheck = KeyChecks { key in
     do {
         _ = try SealingRecipient(parsing: key.canonicalText)
         return nil
@@ -25,7 +25,7 @@ let sealingCheck = RecipientKeyCheck { key in
 /// Loads YAML strings as in-memory files.
 func load(_ files: [(String, String)], now: Date = fixedNow,
           limits: DeclarationLimits = .default) -> LoadResult {
-    DeclarationLoader(limits: limits, recipientCheck: sealingCheck).load(
+    DeclarationLoader(limits: limits, keyChecks: sealingCheck).load(
         files.map { DeclarationFile(path: $0.0, contents: Data($0.1.utf8)) }, now: now)
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NIOHTTP1
 import OCI
 import Registry
@@ -28,6 +29,21 @@ import Testing
         func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
             withheld.contains(read.digest) ? RegistryError(.denied, status: .forbidden, "\(read.repository)@\(read.digest) is withheld by the test policy") : nil
         }
+
+        func written(_ write: ManifestWrite) async {}
+    }
+
+    /// Allows everything, and keeps what it was asked and told.
+    final class RecordingPolicy: ManifestPolicy {
+        let reads = Mutex<[ManifestRead]>([])
+        let writes = Mutex<[ManifestWrite]>([])
+
+        func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision { .allow }
+        func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
+            reads.withLock { $0.append(read) }
+            return nil
+        }
+        func written(_ write: ManifestWrite) async { writes.withLock { $0.append(write) } }
     }
 
     @Test func aFixedTagCanBeCreatedAndRePushedButNotMovedOrDeleted() async throws {
@@ -89,6 +105,29 @@ import Testing
                     if method == .GET { #expect(read.errorCode == "DENIED" && read.text.contains("withheld by the test policy")) }
                 }
             }
+        }
+    }
+
+    @Test func thePolicyIsToldOfEveryWriteThatLandsAndSeesHowAReadWasAsked() async throws {
+        let policy = RecordingPolicy()
+        try await withRegistry(policy: policy) { client in
+            let image = try await client.pushImage("team/app", tag: "v1")
+            let repository = RepositoryName("team/app")!
+            #expect(policy.writes.withLock { $0 } == [.put(repository: repository, digest: image.digest, tags: [OCI.Tag("v1")!])])
+
+            _ = try await client.request(.GET, "/v2/team/app/manifests/v1")
+            _ = try await client.request(.HEAD, "/v2/team/app/manifests/\(image.digest)")
+            let reads = policy.reads.withLock { $0 }
+            #expect(reads.map(\.tag) == [OCI.Tag("v1")!, nil], "by tag, then by digest")
+            #expect(reads.allSatisfy { $0.digest == image.digest && $0.repository == repository })
+
+            #expect(try await client.request(.DELETE, "/v2/team/app/manifests/v1").status == 202)
+            #expect(try await client.request(.DELETE, "/v2/team/app/manifests/v1").status == 404)
+            #expect(try await client.request(.DELETE, "/v2/team/app/manifests/\(image.digest)").status == 202)
+            #expect(policy.writes.withLock { $0 }.dropFirst() == [
+                .deleteTag(repository: repository, tag: OCI.Tag("v1")!),
+                .deleteManifest(repository: repository, digest: image.digest, tags: []),
+            ], "a delete that found nothing is not a write")
         }
     }
 }

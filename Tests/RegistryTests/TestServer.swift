@@ -9,7 +9,7 @@ import TestSupport
 /// Lets every caller do everything: the registry's protocol is tested here; access control is tested with the server.
 struct PermitEveryone: RegistryAccessControl {
     func authorize(_ need: RegistryNeed, request: RegistryRequestFacts) async -> Result<RegistryCaller, RegistryError> {
-        .success(RegistryCaller(mayPull: { _ in true }))
+        .success(RegistryCaller(identity: "everyone", mayPull: { _ in true }, mayPush: { _ in true }))
     }
 }
 
@@ -17,6 +17,7 @@ struct PermitEveryone: RegistryAccessControl {
 struct AllowEveryManifest: ManifestPolicy {
     func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision { .allow }
     func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? { nil }
+    func written(_ write: ManifestWrite) async {}
 }
 
 /// A real registry — the `Registry` responder alone, on its HTTP/1 channel — on a free loopback port, over a fresh data

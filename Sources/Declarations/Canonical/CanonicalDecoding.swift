@@ -28,10 +28,10 @@ extension DesiredState {
     /// keys, dates) are errors — but references between objects are not
     /// cross-checked: the objects were validated when they were applied.
     /// Source locations point to `origin` (line and column 0), since the
-    /// objects no longer come from a file. `recipientCheck` decides which
+    /// objects no longer come from a file. `keyChecks` decides which
     /// `deliverTo` keys a robot's token can be sealed to.
     public init(canonical objects: [CanonicalObject], origin: String = "registry",
-                recipientCheck: RecipientKeyCheck = .structural) throws(CanonicalDecodingError) {
+                keyChecks: KeyChecks = .structural) throws(CanonicalDecodingError) {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
@@ -42,7 +42,7 @@ extension DesiredState {
                 throw CanonicalDecodingError(kind: object.kind, name: object.name, path: "",
                                              reason: "appears twice (names are unique per kind)")
             }
-            let reader = try SpecReader(object, origin: origin, recipientCheck: recipientCheck)
+            let reader = try SpecReader(object, origin: origin, keyChecks: keyChecks)
             switch object.kind {
             case .tier: tiers.append(try reader.tier())
             case .repository: repositories.append(try reader.repository())
@@ -65,11 +65,11 @@ private struct SpecReader {
     let object: CanonicalObject
     let metadata: ObjectMetadata
     let source: SourceLocation
-    let recipientCheck: RecipientKeyCheck
+    let keyChecks: KeyChecks
 
-    init(_ object: CanonicalObject, origin: String, recipientCheck: RecipientKeyCheck) throws(CanonicalDecodingError) {
+    init(_ object: CanonicalObject, origin: String, keyChecks: KeyChecks) throws(CanonicalDecodingError) {
         self.object = object
-        self.recipientCheck = recipientCheck
+        self.keyChecks = keyChecks
         self.metadata = ObjectMetadata(name: object.name, labels: object.labels, annotations: object.annotations)
         self.source = SourceLocation(file: origin, line: 0, column: 0)
         if object.kind != .repository, !Self.isValidName(object.name) {
@@ -330,7 +330,7 @@ private struct SpecReader {
         let rotateEvery = try s.parsed("rotateEvery", "duration", TimeSpan.init)
         let deliverTo = try fields(try s.required("deliverTo"), "deliverTo", .deliverTo)
         let key: RecipientKey
-        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey"), check: recipientCheck) {
+        switch RecipientKey.parse(try deliverTo.requiredString("recipientPublicKey"), check: keyChecks) {
         case .success(let k): key = k
         case .failure(let problem): throw fail("deliverTo.recipientPublicKey", "invalid key: \(problem.reason)")
         }
@@ -341,13 +341,28 @@ private struct SpecReader {
     func signer() throws(CanonicalDecodingError) -> Signer {
         let s = try spec()
         var keys: [PEMPublicKey] = []
-        for (index, text) in try s.nonEmptyStrings("publicKeys").enumerated() {
+        for (index, text) in (try s.strings("publicKeys") ?? []).enumerated() {
             switch PEMPublicKey.parse(text) {
-            case .success(let key): keys.append(key)
+            case .success(let key):
+                if let problem = keyChecks.signing(.publicKey(key)) { throw fail("publicKeys[\(index)]", "unusable key: \(problem)") }
+                keys.append(key)
             case .failure(let problem): throw fail("publicKeys[\(index)]", "invalid PEM public key: \(problem.reason)")
             }
         }
-        return Signer(metadata: metadata, source: source, description: try s.string("description"), publicKeys: keys)
+        var certificates: [PEMCertificate] = []
+        for (index, text) in (try s.strings("certificates") ?? []).enumerated() {
+            switch PEMCertificate.parse(text) {
+            case .success(let certificate):
+                if let problem = keyChecks.signing(.certificate(certificate)) {
+                    throw fail("certificates[\(index)]", "unusable certificate: \(problem)")
+                }
+                certificates.append(certificate)
+            case .failure(let problem): throw fail("certificates[\(index)]", "invalid PEM certificate: \(problem.reason)")
+            }
+        }
+        guard !keys.isEmpty || !certificates.isEmpty else { throw fail("publicKeys", "a Signer needs publicKeys, certificates or both") }
+        return Signer(metadata: metadata, source: source, description: try s.string("description"), publicKeys: keys,
+                      certificates: certificates)
     }
 
     func vulnerabilityException() throws(CanonicalDecodingError) -> VulnerabilityException {

@@ -171,7 +171,8 @@ extension CanonicalObject {
     public init(_ signer: Signer) {
         var s = SpecBuilder()
         s.set("description", signer.description.map(ConfigValue.string))
-        s.set("publicKeys", sortedStrings(signer.publicKeys.map(\.canonicalText)))
+        s.set("publicKeys", signer.publicKeys.isEmpty ? nil : sortedStrings(signer.publicKeys.map(\.canonicalText)))
+        s.set("certificates", signer.certificates.isEmpty ? nil : sortedStrings(signer.certificates.map(\.canonicalText)))
         self.init(signer.metadata, .signer, s)
     }
 

@@ -5,17 +5,24 @@ extension PEMPublicKey {
     /// in base64 lines of 64 characters, `-----END <label>-----`, joined by
     /// `\n`, no trailing newline. Two PEM texts of the same key (different
     /// wrapping, indentation or line endings) have the same canonical text.
-    public var canonicalText: String {
-        let body = der.base64EncodedString()
-        var lines = ["-----BEGIN \(label)-----"]
-        var rest = Substring(body)
-        while !rest.isEmpty {
-            lines.append(String(rest.prefix(64)))
-            rest = rest.dropFirst(64)
-        }
-        lines.append("-----END \(label)-----")
-        return lines.joined(separator: "\n")
+    public var canonicalText: String { canonicalPEM(label: label, der: der) }
+}
+
+extension PEMCertificate {
+    /// The certificate re-framed canonically, as ``PEMPublicKey/canonicalText`` frames keys.
+    public var canonicalText: String { canonicalPEM(label: "CERTIFICATE", der: der) }
+}
+
+private func canonicalPEM(label: String, der: Data) -> String {
+    let body = der.base64EncodedString()
+    var lines = ["-----BEGIN \(label)-----"]
+    var rest = Substring(body)
+    while !rest.isEmpty {
+        lines.append(String(rest.prefix(64)))
+        rest = rest.dropFirst(64)
     }
+    lines.append("-----END \(label)-----")
+    return lines.joined(separator: "\n")
 }
 
 extension RecipientKey {

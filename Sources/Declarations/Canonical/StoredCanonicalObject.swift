@@ -12,12 +12,12 @@ extension CanonicalObject {
     /// Reads back an object stored as its canonical JSON (e.g. live state, or a change posted to the
     /// admin API) as strictly as YAML is loaded: the JSON must be one object with only the keys the
     /// canonical form writes, its `kind` and `name`, when present, must be `kind` and `name`, its
-    /// labels and annotations maps of strings, and its spec one that ``DesiredState/init(canonical:origin:recipientCheck:)``
+    /// labels and annotations maps of strings, and its spec one that ``DesiredState/init(canonical:origin:keyChecks:)``
     /// accepts. Throws a ``CanonicalObjectError``, or a ``CanonicalDecodingError`` for the spec. A caller that decodes
-    /// the whole configuration with ``DesiredState/init(canonical:origin:recipientCheck:)`` next passes
+    /// the whole configuration with ``DesiredState/init(canonical:origin:keyChecks:)`` next passes
     /// `validatingSpec: false`, so no spec is decoded twice.
     public init(kind kindName: String, name: String, canonicalJSON: String,
-                recipientCheck: RecipientKeyCheck = .structural, validatingSpec: Bool = true) throws {
+                keyChecks: KeyChecks = .structural, validatingSpec: Bool = true) throws {
         guard let kind = DeclarationKind(rawValue: kindName) else {
             let kinds = DeclarationKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw CanonicalObjectError(description: "\(kindName) '\(name)': unknown kind; expected one of: \(kinds)")
@@ -54,6 +54,6 @@ extension CanonicalObject {
         guard let spec = fields["spec"] else { throw fail("spec: missing required field") }
         guard case .object = spec else { throw fail("spec: expected an object, found \(spec.typeName)") }
         self.init(kind: kind, name: name, labels: try strings("labels"), annotations: try strings("annotations"), spec: spec)
-        if validatingSpec { _ = try DesiredState(canonical: [self], recipientCheck: recipientCheck) }
+        if validatingSpec { _ = try DesiredState(canonical: [self], keyChecks: keyChecks) }
     }
 }

@@ -18,7 +18,7 @@ enum DecodedDeclaration {
 struct DocumentDecoder {
     let context: DecodeContext
     let now: Date
-    let recipientCheck: RecipientKeyCheck
+    let keyChecks: KeyChecks
 
     /// A declaration together with the reference used for diagnostics.
     struct Result {
@@ -68,7 +68,7 @@ struct DocumentDecoder {
                                              location: c.location(metadata.nameNode))
         let declaration: DecodedDeclaration?
         let specDecoder = SpecDecoder(context: c, metadata: metadata.meta, owner: reference, now: now,
-                                      recipientCheck: recipientCheck)
+                                      keyChecks: keyChecks)
         switch kind {
         case .tier: declaration = specDecoder.tier(specNode).map { .tier($0) }
         case .repository: declaration = specDecoder.repository(specNode).map { .repository($0) }

@@ -42,7 +42,7 @@ struct FieldTable: Sendable {
     static let deliverTo = FieldTable(["recipientPublicKey"])
     static let robotAccount = FieldTable(["description", "expiresIn", "rotateEvery", "deliverTo"],
                                          nested: ["deliverTo": deliverTo])
-    static let signer = FieldTable(["publicKeys", "description"])
+    static let signer = FieldTable(["publicKeys", "certificates", "description"])
     static let vulnerabilityException = FieldTable(["vulnerability", "repositories", "expires", "reason", "owner"])
 
     /// The fields of a kind's spec.

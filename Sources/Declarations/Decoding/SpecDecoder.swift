@@ -7,7 +7,7 @@ struct SpecDecoder {
     let metadata: ObjectMetadata
     let owner: DeclarationReference
     let now: Date
-    let recipientCheck: RecipientKeyCheck
+    let keyChecks: KeyChecks
 
     // MARK: Tier
 
@@ -332,7 +332,7 @@ struct SpecDecoder {
             if let fields = c.mapping(n, path: "spec.deliverTo", allowed: FieldTable.deliverTo.names) {
                 if let k = fields.value("recipientPublicKey") {
                     if let text = c.string(k, path: "spec.deliverTo.recipientPublicKey", expected: RecipientKey.expectation) {
-                        switch RecipientKey.parse(text, check: recipientCheck) {
+                        switch RecipientKey.parse(text, check: keyChecks) {
                         case .success(let key): recipient = key
                         case .failure(let problem):
                             c.error(k, "spec.deliverTo.recipientPublicKey: invalid key: \(problem.reason); expected \(RecipientKey.expectation)")
@@ -356,32 +356,60 @@ struct SpecDecoder {
         let c = context
         guard let spec = c.mapping(node, path: "spec", allowed: FieldTable.signer.names) else { return nil }
         let description = spec.value("description").flatMap { c.string($0, path: "spec.description") }
-        guard let listNode = spec.value("publicKeys") else {
-            spec.missing("publicKeys", expected: "a non-empty list of PEM public keys")
+        let keyList = spec.value("publicKeys"), certificateList = spec.value("certificates")
+        guard keyList != nil || certificateList != nil else {
+            spec.missing("publicKeys", expected: "a non-empty list of PEM public keys (or certificates: CA certificates for notation)")
             return nil
         }
-        guard let items = c.list(listNode, path: "spec.publicKeys", of: "PEM public keys") else { return nil }
+        var failed = false
+        let keys = keyList.map { pemList($0, field: "spec.publicKeys", what: "PEM public key", der: \.der, failed: &failed) { text in
+            PEMPublicKey.parse(text).flatMap { key in
+                keyChecks.signing(.publicKey(key)).map { .failure(PatternError(reason: "it cannot verify signatures: \($0)")) } ?? .success(key)
+            }
+        } } ?? []
+        let certificates = certificateList.map { pemList($0, field: "spec.certificates", what: "PEM CA certificate", der: \.der, failed: &failed) { text in
+            PEMCertificate.parse(text).flatMap { certificate in
+                keyChecks.signing(.certificate(certificate)).map { .failure(PatternError(reason: "it cannot anchor signatures: \($0)")) }
+                    ?? .success(certificate)
+            }
+        } } ?? []
+        guard !failed else { return nil }
+        return Signer(metadata: metadata, source: owner.location, description: description, publicKeys: keys, certificates: certificates)
+    }
+
+    /// A non-empty list of PEM blocks, each parsed by `parse`; a block listed twice is a warning. Sets `failed` when the
+    /// list or any block is invalid, after reporting every problem.
+    private func pemList<Block>(_ listNode: Int32, field: String, what: String, der: KeyPath<Block, Data>, failed: inout Bool,
+                                parse: (String) -> Result<Block, PatternError>) -> [Block] {
+        let c = context
+        guard let items = c.list(listNode, path: field, of: "\(what)s") else {
+            failed = true
+            return []
+        }
         if items.isEmpty {
-            c.error(listNode, "spec.publicKeys: expected at least one PEM public key; found an empty list")
-            return nil
+            c.error(listNode, "\(field): expected at least one \(what); found an empty list (leave the field out instead)")
+            failed = true
         }
-        var keys: [PEMPublicKey] = []
+        var blocks: [Block] = []
         for (index, item) in items.enumerated() {
-            let path = FieldPath("spec.publicKeys", index)
-            guard let text = c.string(item, path: path.description, expected: "a PEM public key") else { continue }
-            switch PEMPublicKey.parse(text) {
-            case .success(let key):
-                if keys.contains(where: { $0.der == key.der }) {
-                    c.warning(item, "\(path): this key is listed twice")
+            let path = FieldPath(field, index)
+            guard let text = c.string(item, path: path.description, expected: "a \(what)") else {
+                failed = true
+                continue
+            }
+            switch parse(text) {
+            case .success(let block):
+                if blocks.contains(where: { $0[keyPath: der] == block[keyPath: der] }) {
+                    c.warning(item, "\(path): this \(what) is listed twice")
                 } else {
-                    keys.append(key)
+                    blocks.append(block)
                 }
             case .failure(let problem):
-                c.error(item, "\(path): invalid PEM public key: \(problem.reason)")
+                c.error(item, "\(path): invalid \(what): \(problem.reason)")
+                failed = true
             }
         }
-        guard !keys.isEmpty else { return nil }
-        return Signer(metadata: metadata, source: owner.location, description: description, publicKeys: keys)
+        return blocks
     }
 
     // MARK: VulnerabilityException

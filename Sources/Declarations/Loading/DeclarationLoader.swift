@@ -35,11 +35,11 @@ public struct LoadResult: Sendable {
 public struct DeclarationLoader: Sendable {
     public var limits: DeclarationLimits
     /// Decides which `deliverTo` keys a robot's token can be sealed to.
-    public var recipientCheck: RecipientKeyCheck
+    public var keyChecks: KeyChecks
 
-    public init(limits: DeclarationLimits = .default, recipientCheck: RecipientKeyCheck = .structural) {
+    public init(limits: DeclarationLimits = .default, keyChecks: KeyChecks = .structural) {
         self.limits = limits
-        self.recipientCheck = recipientCheck
+        self.keyChecks = keyChecks
     }
 
     /// Loads every declaration file under `directory`, recursively.
@@ -154,7 +154,7 @@ public struct DeclarationLoader: Sendable {
         }
         guard let tree else { return FileOutcome(diagnostics: diagnostics, pending: pending) }
         let context = DecodeContext(file: file.path, tree: tree, caches: DecodeCaches(), pending: pending)
-        let decoder = DocumentDecoder(context: context, now: now, recipientCheck: recipientCheck)
+        let decoder = DocumentDecoder(context: context, now: now, keyChecks: keyChecks)
         for document in tree.documents {
             if let result = decoder.decode(document) { pending.declarations.append(result) }
         }

@@ -77,12 +77,14 @@ public struct RobotAccount: Sendable, Hashable {
     public var name: String { metadata.name }
 }
 
-/// A key set whose signatures a tier may require.
+/// A key set whose signatures a tier may require: public keys (cosign and Sigstore bundle signatures), CA certificates
+/// (notation signatures, whose certificate chain must lead to one of them), or both.
 public struct Signer: Sendable, Hashable {
     public var metadata: ObjectMetadata
     public var source: SourceLocation
     public var description: String?
     public var publicKeys: [PEMPublicKey]
+    public var certificates: [PEMCertificate]
 
     public var name: String { metadata.name }
 }

@@ -8,23 +8,26 @@ public struct LocalAdmin: AdminEndpoint {
     let metadata: any MetadataStore
     /// How a robot's `deliverTo` key is checked: the server injects Sealing's check (a key is valid when a token
     /// can be sealed to it).
-    let recipientCheck: RecipientKeyCheck
+    let keyChecks: KeyChecks
     /// Told of every configuration that lands, so what depends on it (access control, the manifest policy) follows at once.
     let didApply: @Sendable (DesiredState) async -> Void
+    /// Computes what a change set would do to stored images, for plans.
+    let preview: (any ConsequencePreview)?
 
-    public init(configuration: any ConfigurationStore, metadata: any MetadataStore, recipientCheck: RecipientKeyCheck = .structural,
-                didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
+    public init(configuration: any ConfigurationStore, metadata: any MetadataStore, keyChecks: KeyChecks = .structural,
+                preview: (any ConsequencePreview)? = nil, didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
         self.configuration = configuration
         self.metadata = metadata
-        self.recipientCheck = recipientCheck
+        self.keyChecks = keyChecks
+        self.preview = preview
         self.didApply = didApply
     }
 
     /// The live configuration, read back strictly as declarations: each object's shape, then every spec in one decode.
     public func liveDeclarations() async throws -> DesiredState {
         let objects = try await configuration.configuration().objects
-            .map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
-        return try DesiredState(canonical: objects, recipientCheck: recipientCheck)
+            .map { try Reconciliation.canonicalObject($0, keyChecks: keyChecks, validatingSpec: false) }
+        return try DesiredState(canonical: objects, keyChecks: keyChecks)
     }
 
     public func liveState() async throws -> LiveState {
@@ -45,6 +48,22 @@ public struct LocalAdmin: AdminEndpoint {
         if let expectedFingerprint, expectedFingerprint != fingerprint {
             throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
         }
+        let (stored, state) = try resultOf(changes, on: current)
+        // The fingerprint read above guards against a change landing between this check and the write.
+        let revision = try await configuration.apply(stored, expectedFingerprint: fingerprint, source: source)
+        await didApply(state)
+        return revision
+    }
+
+    public func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence] {
+        guard let preview else { return [] }
+        let current = try await configuration.configuration().objects
+        let (_, proposed) = try resultOf(changes, on: current)
+        return try await preview.consequences(from: try await liveDeclarations(), to: proposed)
+    }
+
+    /// The changes as they would be stored, and the configuration they would leave.
+    private func resultOf(_ changes: [ConfigurationChange], on current: [ConfigurationObject]) throws -> (stored: [ConfigurationChange], state: DesiredState) {
         // Puts are stored in canonical form whatever bytes they came in, so equal objects are always equal bytes and
         // the live fingerprint changes exactly when an object does. Each object is decoded once: the puts as they
         // arrive, the untouched live objects after, so a change set may replace an object that no longer reads back.
@@ -56,7 +75,7 @@ public struct LocalAdmin: AdminEndpoint {
             for change in changes {
                 switch change {
                 case .put(let object):
-                    let decoded = try Reconciliation.canonicalObject(object, recipientCheck: recipientCheck, validatingSpec: false)
+                    let decoded = try Reconciliation.canonicalObject(object, keyChecks: keyChecks, validatingSpec: false)
                     untouched["\(object.kind)/\(object.name)"] = nil
                     put["\(object.kind)/\(object.name)"] = decoded
                     stored.append(.put(Reconciliation.configurationObject(decoded)))
@@ -66,15 +85,12 @@ public struct LocalAdmin: AdminEndpoint {
                     stored.append(change)
                 }
             }
-            let live = try untouched.values.map { try Reconciliation.canonicalObject($0, recipientCheck: recipientCheck, validatingSpec: false) }
-            state = try DesiredState(canonical: live + put.values, recipientCheck: recipientCheck)
+            let live = try untouched.values.map { try Reconciliation.canonicalObject($0, keyChecks: keyChecks, validatingSpec: false) }
+            state = try DesiredState(canonical: live + put.values, keyChecks: keyChecks)
         } catch {
             throw InvalidChangeSet("the change set would leave an unreadable configuration: \(error)")
         }
-        // The fingerprint read above guards against a change landing between this check and the write.
-        let revision = try await configuration.apply(stored, expectedFingerprint: fingerprint, source: source)
-        await didApply(state)
-        return revision
+        return (stored, state)
     }
 
     public func revisions(limit: Int) async throws -> [ConfigurationRevision] {

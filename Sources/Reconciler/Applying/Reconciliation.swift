@@ -12,9 +12,9 @@ public enum Reconciliation {
 
     /// A stored object read back as strictly as YAML is loaded; `validatingSpec: false` leaves the spec to a decode of
     /// the whole configuration that follows.
-    public static func canonicalObject(_ object: ConfigurationObject, recipientCheck: RecipientKeyCheck = .structural,
+    public static func canonicalObject(_ object: ConfigurationObject, keyChecks: KeyChecks = .structural,
                                        validatingSpec: Bool = true) throws -> CanonicalObject {
-        try CanonicalObject(kind: object.kind, name: object.name, canonicalJSON: object.spec, recipientCheck: recipientCheck,
+        try CanonicalObject(kind: object.kind, name: object.name, canonicalJSON: object.spec, keyChecks: keyChecks,
                             validatingSpec: validatingSpec)
     }
 
@@ -64,6 +64,14 @@ public enum Reconciliation {
                 plan.changes[index].reasons.append("the stored object cannot be read back: \(problem)")
             }
         }
+        return plan
+    }
+
+    /// The plan with what it would do to stored images, as the registry behind `admin` computes it.
+    public static func withConsequences(_ plan: Plan, from admin: any AdminEndpoint) async throws -> Plan {
+        guard !plan.isEmpty else { return plan }
+        var plan = plan
+        plan.consequences = try await admin.consequences(of: changes(of: plan))
         return plan
     }
 

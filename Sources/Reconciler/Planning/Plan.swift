@@ -72,6 +72,9 @@ public struct Plan: Sendable, Hashable {
     /// In apply order.
     public var changes: [Change]
     public var summary: PlanSummary
+    /// What the changes would do to stored images (quarantine, release), as the registry computed it when the plan was
+    /// made. Empty when nothing changes, or when the plan was made without a registry's data.
+    public var consequences: [ImageConsequence] = []
 
     public init(createdAt: Date, source: PlanSource, liveFingerprint: String, desiredFingerprint: String,
                 changes: [Change]) {

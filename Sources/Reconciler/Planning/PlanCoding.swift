@@ -28,7 +28,7 @@ public enum PlanDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Plan: Codable {
     private enum CodingKeys: String, CodingKey {
-        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary
+        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +45,7 @@ extension Plan: Codable {
         desiredFingerprint = try c.decode(String.self, forKey: .desiredFingerprint)
         changes = try c.decode([Change].self, forKey: .changes)
         summary = try c.decode(PlanSummary.self, forKey: .summary)
+        consequences = try c.decodeIfPresent([ImageConsequence].self, forKey: .consequences) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -56,6 +57,7 @@ extension Plan: Codable {
         try c.encode(desiredFingerprint, forKey: .desiredFingerprint)
         try c.encode(changes, forKey: .changes)
         try c.encode(summary, forKey: .summary)
+        if !consequences.isEmpty { try c.encode(consequences, forKey: .consequences) }
     }
 
     /// `2026-06-01T12:00:00Z` (UTC, whole seconds).

@@ -31,6 +31,16 @@ struct MarkdownRenderer {
             out += "\n"
         }
 
+        if !plan.consequences.isEmpty {
+            out += "#### Stored images affected\n\n"
+            out += "| Repository | Effect | Images | First digests | Why |\n| --- | --- | ---: | --- | --- |\n"
+            for c in plan.consequences {
+                let effect = c.effect == .quarantine ? "⚠️ quarantined" : "released"
+                out += "| `\(c.repository)` | \(effect) | \(c.count) | \(c.digests.map { "`\($0)`" }.joined(separator: "<br>")) | \(Self.escape(c.reason)) |\n"
+            }
+            out += "\n"
+        }
+
         out += "#### Changes\n\n"
         for change in plan.changes.prefix(maxChanges) {
             section(change, into: &out)

@@ -42,6 +42,16 @@ struct TextRenderer {
             let text = "Warning: \(destructive) destructive change\(destructive == 1 ? "" : "s"); apply refuses this plan without an explicit opt-in."
             out += paint(text, "1;31") + "\n"
         }
+        if !plan.consequences.isEmpty {
+            out += "\nStored images affected:\n"
+            for consequence in plan.consequences {
+                let line = "  \(ValueText.consequence(consequence))"
+                out += (consequence.effect == .quarantine ? paint(line, "31") : line) + "\n"
+                for digest in consequence.digests { out += "      \(digest)\n" }
+                if consequence.count > consequence.digests.count { out += "      … and \(consequence.count - consequence.digests.count) more\n" }
+            }
+            out += "\n"
+        }
         out += ValueText.totals(plan.summary) + "\n"
         return out
     }

@@ -52,6 +52,13 @@ enum ValueText {
 
     static let noChanges = "No changes. The registry matches the declarations."
 
+    /// `payments/api: 3 images will be quarantined (after the apply it needs …)`.
+    static func consequence(_ consequence: ImageConsequence) -> String {
+        let images = "\(consequence.count) image\(consequence.count == 1 ? "" : "s")"
+        let effect = consequence.effect == .quarantine ? "will be quarantined" : "will be released"
+        return "\(consequence.repository): \(images) \(effect) (\(consequence.reason))"
+    }
+
     static func verb(_ action: Change.Action) -> String {
         switch action {
         case .create: return "will be created"

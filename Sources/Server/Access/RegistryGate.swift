@@ -44,13 +44,14 @@ struct RegistryGate: RegistryAccessControl {
         switch need {
         case .ping:
             if principal == .anonymous { return .failure(challenge.unauthorized("authentication required")) }
-            return .success(RegistryCaller(mayPull: { _ in false }))
+            return .success(RegistryCaller(identity: principal.description, address: request.address, mayPull: { _ in false }, mayPush: { _ in false }))
         case .catalog:
             if principal == .anonymous { return .failure(challenge.unauthorized("authentication required to list repositories")) }
             if let token, !token.grants(type: "registry", name: "catalog", action: "*") {
                 return .failure(challenge.unauthorized("the token does not grant registry:catalog:*", error: .insufficientScope))
             }
-            return .success(RegistryCaller(mayPull: { policy.allows(principal, .pull, on: $0.value) }))
+            return .success(RegistryCaller(identity: principal.description, address: request.address, mayPull: { policy.allows(principal, .pull, on: $0.value) },
+                                           mayPush: { _ in false }))
         case .repository(let repository, let operation):
             guard policy.allows(principal, operation.permission, on: repository.value) else {
                 await record(.accessDenied, principal.description, address, need, "no \(operation.rawValue) permission on \(repository)")
@@ -68,10 +69,10 @@ struct RegistryGate: RegistryAccessControl {
                 return .failure(challenge.unauthorized("the token does not grant pull on \(source), the mount's source", error: .insufficientScope))
             }
             let issued = token
-            return .success(RegistryCaller(mayPull: { candidate in
+            return .success(RegistryCaller(identity: principal.description, address: request.address, mayPull: { candidate in
                 policy.allows(principal, .pull, on: candidate.value)
                     && (issued?.grants(type: "repository", name: candidate.value, action: "pull") ?? true)
-            }))
+            }, mayPush: { policy.allows(principal, .push, on: $0.value) }))
         }
     }
 

@@ -13,7 +13,7 @@ struct SecurityEventLog: Sendable {
     init(store: any AccessStore, logger: Logger, metrics: any MetricsFactory) {
         self.store = store
         self.logger = logger
-        counters = Dictionary(uniqueKeysWithValues: [SecurityEvent.Kind.authenticationFailed, .accessDenied, .throttled].map { kind in
+        counters = Dictionary(uniqueKeysWithValues: SecurityEvent.Kind.allCases.map { kind in
             (kind, Counter(label: "berth_security_events_total", dimensions: [("kind", kind.rawValue)], factory: metrics))
         })
     }

@@ -4,6 +4,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Enforcement
+import ImageSignatures
+import OCI
 import Reconciler
 import Registry
 import Storage
@@ -15,6 +18,7 @@ struct AdminRoutes: Sendable {
 
     let admin: LocalAdmin
     let access: AccessService
+    let policy: DeclaredPolicy
     let status: ReconcileStatusBoard
     let logger: Logger
 
@@ -31,6 +35,8 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/robots", .get, robots),
             ("/admin/v1/robots/:robot/credential", .get, robotCredential),
             ("/admin/v1/security-events", .get, securityEvents),
+            ("/admin/v1/verdicts", .get, verdict),
+            ("/admin/v1/consequences", .post, consequences),
         ]
         let group = router.group().add(middleware: authentication)
         for endpoint in endpoints {
@@ -72,13 +78,7 @@ struct AdminRoutes: Sendable {
     }
 
     private func applyChanges(_ request: Request, _ context: Context) async throws -> Response {
-        let body = try await request.body.collect(upTo: 256 << 20)
-        let apply: AdminWire.ApplyRequest
-        do {
-            apply = try AdminWire.decoder.decode(AdminWire.ApplyRequest.self, from: Data(buffer: body))
-        } catch {
-            throw AdminAPIError.invalid("change set is not valid JSON of the documented shape: \(error)")
-        }
+        let apply = try await Self.decodeBody(AdminWire.ApplyRequest.self, of: request)
         let changes = try apply.changes.map { try $0.change() }
         let revision: ConfigurationRevision
         do {
@@ -118,5 +118,59 @@ struct AdminRoutes: Sendable {
     private func securityEvents(_ request: Request, _ context: Context) async throws -> Response {
         let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
         return try AdminResponse.json(AdminWire.SecurityEvents(events: try await access.store.securityEvents(limit: max(1, min(limit, 10_000)))))
+    }
+
+    private static func decodeBody<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+        let body = try await request.body.collect(upTo: 256 << 20)
+        do {
+            return try AdminWire.decoder.decode(T.self, from: Data(buffer: body))
+        } catch {
+            throw AdminAPIError.invalid("change set is not valid JSON of the documented shape: \(error)")
+        }
+    }
+
+    private func consequences(_ request: Request, _ context: Context) async throws -> Response {
+        let changes = try await Self.decodeBody(AdminWire.ConsequencesRequest.self, of: request).changes.map { try $0.change() }
+        do {
+            return try AdminResponse.json(AdminWire.Consequences(consequences: try await admin.consequences(of: changes)))
+        } catch let error as InvalidChangeSet {
+            throw AdminAPIError.invalid(error.description)
+        }
+    }
+
+    private func verdict(_ request: Request, _ context: Context) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        guard let name = parameters["repository"].map(String.init), let repository = RepositoryName(name) else {
+            throw AdminAPIError.invalid("give ?repository=NAME, a valid repository name")
+        }
+        guard let text = parameters["reference"].map(String.init), let reference = Reference(text) else {
+            throw AdminAPIError.invalid("give &reference=TAG or &reference=sha256:…, a valid tag or digest")
+        }
+        guard let verdict = try await policy.verdict(repository: repository, reference: reference) else {
+            throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "\(repository) holds no manifest \(text)")
+        }
+        return try AdminResponse.json(AdminWire.Verdict(verdict))
+    }
+}
+
+extension AdminWire.Verdict {
+    init(_ verdict: Enforcement.Verdict) {
+        self.init(repository: verdict.repository.value, digest: verdict.digest.description, tier: verdict.tier,
+                  released: verdict.status != .quarantined, status: verdict.status.rawValue, reasons: verdict.reasons,
+                  releasedUntil: verdict.releasedUntil.map { $0.formatted(.iso8601) },
+                  signatures: verdict.signatures.map { check in
+                      AdminWire.Signature(form: check.form.rawValue, artifact: check.artifact.description, signer: check.signer,
+                                          keyFingerprint: check.keyFingerprint, valid: check.valid, outcome: check.outcome.wireName,
+                                          reason: check.reason)
+                  })
+    }
+}
+
+extension SignatureCheck.Outcome {
+    /// The outcome as the admin API spells it: kebab-case.
+    var wireName: String {
+        rawValue.reduce(into: "") { name, character in
+            if character.isUppercase { name += "-" + character.lowercased() } else { name.append(character) }
+        }
     }
 }

@@ -244,6 +244,13 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func manifests(repository: RepositoryName) async throws -> [ManifestRecord] {
+        try await read { connection in
+            try connection.query("SELECT \(Self.manifestColumns) FROM manifests WHERE repository = ? ORDER BY digest", [.text(repository.value)])
+                .compactMap { Self.decodeManifest($0, repository: repository) }
+        }
+    }
+
     public func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName] {
         try await read { connection in
             try connection.query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",

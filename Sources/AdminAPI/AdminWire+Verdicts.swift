@@ -1,0 +1,87 @@
+import Foundation
+import Reconciler
+
+extension AdminWire {
+    /// `POST /admin/v1/consequences`: the change set a plan would apply.
+    public struct ConsequencesRequest: Codable, Sendable {
+        public var changes: [Change]
+
+        public init(changes: [Change]) { self.changes = changes }
+    }
+
+    public struct Consequences: Codable, Sendable {
+        public var consequences: [ImageConsequence]
+
+        public init(consequences: [ImageConsequence]) { self.consequences = consequences }
+    }
+
+    /// `GET /admin/v1/verdicts?repository=&reference=`: one manifest's verdict (spec/signatures.md).
+    public struct Verdict: Codable, Sendable, Hashable {
+        public var repository: String
+        public var digest: String
+        /// The tier whose signing requirement applies; null when no Repository declaration governs the repository.
+        public var tier: String?
+        public var released: Bool
+        /// `released`, `quarantined`, or `exempt` (a signature manifest, never quarantined).
+        public var status: String
+        public var reasons: [String]
+        public var releasedUntil: String?
+        public var signatures: [Signature]
+
+        public init(repository: String, digest: String, tier: String?, released: Bool, status: String, reasons: [String],
+                    releasedUntil: String?, signatures: [Signature]) {
+            self.repository = repository
+            self.digest = digest
+            self.tier = tier
+            self.released = released
+            self.status = status
+            self.reasons = reasons
+            self.releasedUntil = releasedUntil
+            self.signatures = signatures
+        }
+    }
+
+    /// One signature found for the manifest.
+    public struct Signature: Codable, Sendable, Hashable {
+        /// `cosign`, `cosign-referrer`, `sigstore-bundle` or `notation`.
+        public var form: String
+        /// The signature manifest's digest.
+        public var artifact: String
+        /// The Signer whose key verified it; null when none did.
+        public var signer: String?
+        public var keyFingerprint: String?
+        public var valid: Bool
+        /// `valid`, `bad-signature`, `unverified`, `undeclared-key`, `wrong-digest`, `replayed`, `expired-certificate`,
+        /// `not-a-signature` or `malformed`.
+        public var outcome: String
+        public var reason: String
+
+        public init(form: String, artifact: String, signer: String?, keyFingerprint: String?, valid: Bool, outcome: String, reason: String) {
+            self.form = form
+            self.artifact = artifact
+            self.signer = signer
+            self.keyFingerprint = keyFingerprint
+            self.valid = valid
+            self.outcome = outcome
+            self.reason = reason
+        }
+    }
+}
+
+extension AdminWire.Verdict {
+    /// The verdict as `berth verdict` prints it.
+    public var text: String {
+        var out = "\(repository)@\(digest)\n"
+        out += "  tier:     \(tier ?? "none")\n"
+        out += "  status:   \(status)\(releasedUntil.map { " until \($0)" } ?? "")\n"
+        for reason in reasons { out += "  reason:   \(reason)\n" }
+        if signatures.isEmpty { out += "  signatures: none found\n" }
+        for signature in signatures {
+            out += "  signature \(signature.artifact) (\(signature.form)): \(signature.valid ? "valid" : signature.outcome)"
+            if let signer = signature.signer { out += ", signer \(signer)" }
+            if let key = signature.keyFingerprint { out += ", key \(key)" }
+            out += "\n      \(signature.reason)\n"
+        }
+        return out
+    }
+}

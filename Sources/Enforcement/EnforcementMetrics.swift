@@ -1,0 +1,32 @@
+import CoreMetrics
+import Foundation
+import OCI
+import Synchronization
+
+/// `berth_quarantined_reads_refused_total` and `berth_quarantined_images{tier}`.
+final class EnforcementMetrics: Sendable {
+    let refusedReads: Counter
+    private let factory: any MetricsFactory
+    private let gauges = Mutex<[String: Gauge]>([:])
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        refusedReads = Counter(label: "berth_quarantined_reads_refused_total", factory: factory)
+    }
+
+    /// Sets the gauge of every tier seen so far: a tier whose last quarantined image was released reads 0, not its old count.
+    func recount(_ verdicts: [RepositoryName: RepositoryVerdicts], now: Date) {
+        var perTier: [String: Int] = [:]
+        for book in verdicts.values {
+            // One tier per repository: every verdict in a book was computed under the same requirement.
+            if let tier = book.verdicts.values.first?.tier ?? nil { perTier[tier, default: 0] += book.quarantinedCount(at: now) }
+        }
+        gauges.withLock { gauges in
+            for tier in Set(gauges.keys).union(perTier.keys) {
+                let gauge = gauges[tier] ?? Gauge(label: "berth_quarantined_images", dimensions: [("tier", tier)], factory: factory)
+                gauges[tier] = gauge
+                gauge.record(perTier[tier] ?? 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import ImageSignatures
+import OCI
+
+/// What Berth concluded about one manifest in one repository under the policy that governs it: released, quarantined,
+/// or exempt (a signature, which is never quarantined). Computed when something it depends on changes; a read only
+/// looks it up.
+public struct Verdict: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case released, quarantined
+        /// A signature manifest: readable by anyone who may pull, so consumers can verify what they pull.
+        case exempt
+    }
+
+    public var repository: RepositoryName
+    public var digest: Digest
+    /// The tier of the repository: the one whose signing requirement applies. Nil when no Repository declaration
+    /// governs the repository.
+    public var tier: String?
+    public var status: Status
+    /// Why, in sentences a client can print.
+    public var reasons: [String]
+    /// Every signature found for this manifest, valid or not.
+    public var signatures: [SignatureCheck]
+    /// When a release rests on certificates or signatures that expire: the moment it stops holding.
+    public var releasedUntil: Date?
+    /// An index's child manifests, which its release covers when they are pulled by digest from the same repository.
+    public var children: [Digest]
+    /// For a signature manifest: the images it claims to sign, whose verdicts change when it comes or goes.
+    public var signs: [Digest]
+
+    /// Released now: `released`, and not past `releasedUntil`.
+    public func isReleased(at now: Date) -> Bool {
+        status == .released && releasedUntil.map { now < $0 } ?? true
+    }
+}

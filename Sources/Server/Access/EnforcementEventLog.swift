@@ -1,0 +1,24 @@
+import Enforcement
+import ImageSignatures
+import OCI
+import Registry
+import Storage
+
+/// The manifest policy's events, recorded as security events: quarantined reads (served to producers, refused to
+/// everyone else) and signatures that do not count.
+struct EnforcementEventLog: EnforcementEvents {
+    let log: SecurityEventLog
+
+    func quarantinedRead(_ read: ManifestRead, by caller: RegistryCaller, served: Bool, reason: String) async {
+        let reference = read.tag.map { "\(read.repository):\($0)" } ?? "\(read.repository)@\(read.digest)"
+        await log.record(SecurityEvent(kind: served ? .quarantineRead : .quarantineRefused, subject: caller.identity,
+                                       address: caller.address ?? "unknown", action: "pull \(reference)",
+                                       reason: served ? "served to a producer (holds push): \(reason)" : reason))
+    }
+
+    func signatureRejected(repository: RepositoryName, digest: Digest, check: SignatureCheck) async {
+        await log.record(SecurityEvent(kind: .signatureRejected, subject: check.signer ?? check.keyFingerprint ?? "unknown signer",
+                                       address: "-", action: "verify \(check.form.rawValue) signature \(check.artifact) for \(repository)@\(digest)",
+                                       reason: "\(check.outcome.rawValue): \(check.reason)"))
+    }
+}

@@ -1,0 +1,200 @@
+import AdminAPI
+import Foundation
+import NIOHTTP1
+import OCI
+import Reconciler
+import Server
+import TestSupport
+import Testing
+
+/// A tier that requires signatures, enforced end to end: images are quarantined until signatures by enough declared
+/// Signers cover their digest, in each form real signers push. Every signature is made by Python's `cryptography`.
+@Suite struct SignedReleaseTests {
+    /// Pushes `count` images to `vault/app` as `v0`, `v1`, … and returns them.
+    static func pushImages(_ client: RegistryClient, _ count: Int, repository: String = "vault/app") async throws -> [(bytes: [UInt8], digest: Digest)] {
+        var images: [(bytes: [UInt8], digest: Digest)] = []
+        for index in 0..<count { images.append(try await client.pushImage(repository, tag: "v\(index)")) }
+        return images
+    }
+
+    static func status(_ client: RegistryClient, _ path: String, as headers: [(String, String)], method: HTTPMethod = .GET) async throws -> Int {
+        try await client.request(method, path, headers: headers).status
+    }
+
+    @Test func quarantinedImagesAreReadableOnlyByProducersAndReleasedOnesByEveryPuller() async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 2)
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: [SignRequest(form: "cosign", key: "p256", digest: images[1].digest.description)])
+            try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
+            try await client.pushSignature(SignatureManifest(.cosignTag, keys.results[0], subject: (images[1].digest, images[1].bytes.count)),
+                                           for: images[1].digest, to: "vault/app")
+
+            let callers = [("anonymous", SigningFixture.anonymous), ("reader", SigningFixture.as_("reader")),
+                           ("writer", SigningFixture.as_("writer")), ("root", SigningFixture.as_("root"))]
+            let quarantinedStatus = ["anonymous": 403, "reader": 403, "writer": 200, "root": 200]
+            for (name, headers) in callers {
+                for reference in ["v0", images[0].digest.description] {
+                    for method in [HTTPMethod.GET, .HEAD] {
+                        let status = try await Self.status(client, "/v2/vault/app/manifests/\(reference)", as: headers, method: method)
+                        #expect(status == quarantinedStatus[name], "\(name) \(method) quarantined \(reference)")
+                    }
+                }
+                for reference in ["v1", images[1].digest.description] {
+                    #expect(try await Self.status(client, "/v2/vault/app/manifests/\(reference)", as: headers) == 200, "\(name) released \(reference)")
+                }
+            }
+            let refused = try await client.request(.GET, "/v2/vault/app/manifests/v0", headers: SigningFixture.as_("reader"))
+            #expect(refused.errorCode == "DENIED")
+            #expect(refused.text.contains("vault/app@\(images[0].digest) is not released: needs signatures by 1 of [release, security]; found none"),
+                    "\(refused.text)")
+            // The signature itself, and the referrers API, stay readable by anyone who may pull.
+            let sigTag = "sha256-\(images[1].digest.hex).sig"
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/\(sigTag)", as: SigningFixture.anonymous) == 200)
+            #expect(try await Self.status(client, "/v2/vault/app/referrers/\(images[0].digest)", as: SigningFixture.reader()) == 200)
+
+            let events = try await client.request(.GET, "/admin/v1/security-events?limit=100").text
+            #expect(events.contains("quarantine-read") && events.contains("user:writer"), "a producer's read of a quarantined image is recorded")
+            #expect(events.contains("quarantine-refused"), "\(events)")
+            let metrics = try await client.request(.GET, "/metrics", headers: [("Authorization", "-")]).text
+            // Anonymous and reader, GET and HEAD, by tag and digest, and the read above.
+            #expect(metrics.contains("berth_quarantined_reads_refused_total 9"), "\(metrics)")
+            #expect(metrics.contains(#"berth_quarantined_images{tier="signed"} 1.0"#), "\(metrics)")
+        }
+    }
+
+    @Test(arguments: SignatureManifest.Form.allCases)
+    func eachFormReleasesWithADeclaredKeyAndNothingElseDoes(_ form: SignatureManifest.Form) async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 5)
+            let key = form == .notation ? "p256" : "ed25519"
+            let requests = [
+                SignRequest(form: form.signerForm, key: key, digest: images[0].digest.description, alg: form == .notation ? "ES256" : nil),
+                SignRequest(form: form.signerForm, key: "other-p256", digest: images[1].digest.description,
+                            alg: form == .notation ? "ES256" : nil, chain: form == .notation ? "untrusted" : nil),
+                // A valid signature of image 3, pushed as image 2's.
+                SignRequest(form: form.signerForm, key: key, digest: images[3].digest.description, alg: form == .notation ? "ES256" : nil),
+                // A payload naming a digest no image has.
+                SignRequest(form: form.signerForm, key: key, digest: Digest.compute(Array("nothing".utf8)).description, alg: form == .notation ? "ES256" : nil),
+            ]
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: requests)
+            try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
+            for (index, target) in [(0, 0), (1, 1), (2, 2), (3, 4)] {
+                let image = images[target]
+                try await client.pushSignature(SignatureManifest(form, keys.results[index], subject: (image.digest, image.bytes.count)),
+                                               for: image.digest, to: "vault/app")
+            }
+            let reader = SigningFixture.as_("reader")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/v0", as: reader) == 200, "\(form): a declared key releases")
+            for (index, why) in [(1, "undeclared key"), (2, "replayed from another image"), (4, "for another digest")] {
+                let read = try await client.request(.GET, "/v2/vault/app/manifests/\(images[index].digest)", headers: reader)
+                #expect(read.status == 403, "\(form): \(why)")
+                #expect(read.text.contains(why) || (why == "undeclared key" && read.text.contains("matching no declared key")), "\(form): \(read.text)")
+            }
+            // Re-tagging a released image keeps it released, by the new tag and by digest.
+            try await client.pushManifest(images[0].bytes, mediaType: MediaType.ociManifest, to: "vault/app", reference: "promoted")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/promoted", as: reader) == 200)
+
+            let verdict = try await RemoteAdmin(baseURL: client.base, token: testAdminPassword)
+                .verdict(repository: "vault/app", reference: "v0")
+            #expect(verdict.released && verdict.status == "released" && verdict.tier == "signed")
+            #expect(verdict.signatures.count == 1 && verdict.signatures[0].signer == "release" && verdict.signatures[0].valid)
+            let rejected = try await RemoteAdmin(baseURL: client.base, token: testAdminPassword)
+                .verdict(repository: "vault/app", reference: images[2].digest.description)
+            #expect(!rejected.released && rejected.signatures.first?.outcome == "replayed", "\(rejected)")
+        }
+    }
+
+    @Test func aMinimumOfTwoNeedsTwoDistinctSigners() async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 2)
+            let requests = [
+                SignRequest(form: "cosign", key: "p256", digest: images[0].digest.description),
+                SignRequest(form: "cosign", key: "ed25519", digest: images[0].digest.description),
+                SignRequest(form: "cosign", key: "p256", digest: images[1].digest.description),
+                SignRequest(form: "bundle", key: "rsa", digest: images[1].digest.description),
+            ]
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: requests)
+            try await SigningFixture.apply(SigningFixture.yaml(keys, minimum: 2), to: server)
+            for (index, target, form) in [(0, 0, SignatureManifest.Form.cosignTag), (1, 0, .cosignReferrer), (2, 1, .cosignTag), (3, 1, .bundle)] {
+                let image = images[target]
+                try await client.pushSignature(SignatureManifest(form, keys.results[index], subject: (image.digest, image.bytes.count)),
+                                               for: image.digest, to: "vault/app")
+            }
+            let reader = SigningFixture.as_("reader")
+            let twoKeysOneSigner = try await client.request(.GET, "/v2/vault/app/manifests/v0", headers: reader)
+            #expect(twoKeysOneSigner.status == 403, "two keys of one Signer count once")
+            #expect(twoKeysOneSigner.text.contains("needs signatures by 2 of [release, security]; found valid signatures by release (1 more Signer needed)"),
+                    "\(twoKeysOneSigner.text)")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/v1", as: reader) == 200, "release and security")
+        }
+    }
+
+    @Test func removingAKeyInGitQuarantinesItsImagesAndThePlanSaysSoFirst() async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 3)
+            let requests = images.map { SignRequest(form: "cosign", key: "p256", digest: $0.digest.description) }
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: requests)
+            try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
+            for (index, image) in images.enumerated() {
+                try await client.pushSignature(SignatureManifest(.cosignReferrer, keys.results[index], subject: (image.digest, image.bytes.count)),
+                                               for: image.digest, to: "vault/app")
+            }
+            let reader = SigningFixture.as_("reader")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/v2", as: reader) == 200)
+
+            let withoutKey = SigningFixture.yaml(keys, signerKeys: ["release": ["ed25519"], "security": ["rsa"]])
+            let plan = try await SigningFixture.plan(withoutKey, against: server)
+            #expect(plan.consequences == [ImageConsequence(
+                repository: "vault/app", effect: .quarantine, count: 3,
+                digests: images.map(\.digest.description).sorted(),
+                reason: "after the apply it needs signatures by 1 of [release, security] (tier signed)")], "\(plan.consequences)")
+            #expect(PlanRenderer.text(plan).contains("vault/app: 3 images will be quarantined"), "\(PlanRenderer.text(plan))")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/v2", as: reader) == 200, "a plan changes nothing")
+
+            try await SigningFixture.apply(withoutKey, to: server)
+            let after = try await client.request(.GET, "/v2/vault/app/manifests/v2", headers: reader)
+            #expect(after.status == 403 && after.text.contains("matching no declared key"), "\(after.text)")
+            let undo = try await SigningFixture.plan(SigningFixture.yaml(keys), against: server)
+            #expect(undo.consequences.map(\.effect) == [.release] && undo.consequences.first?.count == 3)
+        }
+    }
+
+    @Test func aSignedIndexReleasesItsChildrenByDigestAndASignedChildOnlyItself() async throws {
+        try await withServer { client, server in
+            let children = try await Self.pushImages(client, 4)
+            func index(_ pair: ArraySlice<(bytes: [UInt8], digest: Digest)>) -> [UInt8] {
+                let object: [String: Any] = [
+                    "schemaVersion": 2, "mediaType": MediaType.ociIndex,
+                    "manifests": pair.map { ["mediaType": MediaType.ociManifest, "digest": $0.digest.description, "size": $0.bytes.count] },
+                ]
+                return Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+            }
+            let signedIndex = index(children[0..<2]), unsignedIndex = index(children[2..<4])
+            try await client.pushManifest(signedIndex, mediaType: MediaType.ociIndex, to: "vault/app", reference: "multi")
+            try await client.pushManifest(unsignedIndex, mediaType: MediaType.ociIndex, to: "vault/app", reference: "multi-unsigned")
+            let signedDigest = Digest.compute(signedIndex)
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: [
+                SignRequest(form: "cosign", key: "p256", digest: signedDigest.description),
+                SignRequest(form: "cosign", key: "p256", digest: children[2].digest.description),
+            ])
+            try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
+            try await client.pushSignature(SignatureManifest(.cosignTag, keys.results[0], subject: (signedDigest, signedIndex.count)),
+                                           for: signedDigest, to: "vault/app")
+            try await client.pushSignature(SignatureManifest(.cosignReferrer, keys.results[1], subject: (children[2].digest, children[2].bytes.count)),
+                                           for: children[2].digest, to: "vault/app")
+            let reader = SigningFixture.as_("reader")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/multi", as: reader) == 200)
+            for child in children[0..<2] {
+                #expect(try await Self.status(client, "/v2/vault/app/manifests/\(child.digest)", as: reader) == 200, "a child of the signed index, by digest")
+            }
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/v0", as: reader) == 403, "by its own tag the child is not covered by the index")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/multi-unsigned", as: reader) == 403)
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/\(children[2].digest)", as: reader) == 200, "the signed child")
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/\(children[3].digest)", as: reader) == 403, "its unsigned sibling")
+        }
+    }
+}
+
+extension SigningFixture {
+    static func reader() -> [(String, String)] { as_("reader") }
+}
