@@ -274,6 +274,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "ImageSignaturesTests", dependencies: ["ImageSignatures", "OCI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",

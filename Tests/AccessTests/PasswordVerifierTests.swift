@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func bcryptFromPython2aAnd2b() throws {
-        let python = try pythonWithBcrypt()
+        let python = try python3(with: "bcrypt")
         for prefix in ["2a", "2b"] {
             let script = "import bcrypt; print(bcrypt.hashpw(b'caf\\xc3\\xa9 pw', bcrypt.gensalt(4, prefix=b'\(prefix)')).decode())"
             let hash = try run(python, ["-c", script]).trimmedText
