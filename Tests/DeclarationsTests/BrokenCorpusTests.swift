@@ -315,6 +315,68 @@ let brokenCases: [BrokenCase] = [
               -----END PRIVATE KEY-----
         """,
         expected: "test.yaml:6:7: spec.publicKeys[0]: invalid PEM public key: it is a PRIVATE KEY; private keys never go in git"),
+    BrokenCase(name: "signer with an RSA key under 2048 bits", yaml: """
+        \(H)kind: Signer
+        metadata: {name: short}
+        spec:
+          publicKeys:
+            - |
+              -----BEGIN PUBLIC KEY-----
+              MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDHWdFQ5QlQvMUZBvE0ESIpaARq
+              x/iW1HzjgaqLaI21kAiwjUWbWrEiey2KqoG07jZHo5B+AhMqzjSjGOjZRA/0E7mA
+              UPPIRXNJm3ZaWF7gjMlLEDoUmePB2RUv3vkjTRNGCcO7rPN6+5uh+UjGHL/k+Xu+
+              nQ6oReccMypVbVTqYwIDAQAB
+              -----END PUBLIC KEY-----
+        """,
+        expected: "test.yaml:6:7: spec.publicKeys[0]: invalid PEM public key: it cannot verify signatures: an RSA key of 1024 bits; RSA keys must have at least 2048 bits"),
+    BrokenCase(name: "signer with a P-521 key", yaml: """
+        \(H)kind: Signer
+        metadata: {name: curve}
+        spec:
+          publicKeys:
+            - |
+              -----BEGIN PUBLIC KEY-----
+              MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQB+kn2WpsLQ8I/UoUxmOkL0k7OV1y9
+              p9WhsExr/NF7fWnMmdtUPzvXqeNFfSa1ebkDfPvoa+3a0qzej+TdNIfe4F8Av+Pl
+              oLBFGbD7VEPoPO92HAaPfzroseyDn9tVLH5JLEV8WOLwn1ckTM9+RgHOvfBDOlNh
+              GUc5VTrWWUFxZ0fjjts=
+              -----END PUBLIC KEY-----
+        """,
+        expected: "test.yaml:6:7: spec.publicKeys[0]: invalid PEM public key: it cannot verify signatures: ECDSA P-521 keys are not supported; ECDSA keys must be on P-256 or P-384"),
+    BrokenCase(name: "signer whose certificate is no CA", yaml: """
+        \(H)kind: Signer
+        metadata: {name: leaf}
+        spec:
+          certificates:
+            - |
+              -----BEGIN CERTIFICATE-----
+              MIIBLzCB4qADAgECAhQO5SLdBJQkC80Zm/cD2KDTYC+dsTAFBgMrZXAwDzENMAsG
+              A1UEAwwEbGVhZjAeFw0yNjEyMDYwNzM0MjNaFw0zNjEyMDMwNzM0MjNaMA8xDTAL
+              BgNVBAMMBGxlYWYwKjAFBgMrZXADIQBd48BVvjG/pnRHo247bVkZijirjbgB3hwR
+              kbempkoU3qNQME4wHQYDVR0OBBYEFHQhhOVoS7iWtAC/mCpCleBIqi44MB8GA1Ud
+              IwQYMBaAFHQhhOVoS7iWtAC/mCpCleBIqi44MAwGA1UdEwEB/wQCMAAwBQYDK2Vw
+              A0EAe1QxN+5UxtMA+6J0ddTnhP6tEPmEUbqD0B0TAsQnYNf/l7voyolrn5v7HLjI
+              9XI6SoTQNTAMlFlj5EfWOtOCBQ==
+              -----END CERTIFICATE-----
+        """,
+        expected: "test.yaml:6:7: spec.certificates[0]: invalid PEM CA certificate: it cannot anchor signatures: CN=leaf is not a CA certificate (it has no basicConstraints CA:TRUE)"),
+    BrokenCase(name: "signer with a public key under certificates", yaml: """
+        \(H)kind: Signer
+        metadata: {name: mixed}
+        spec:
+          certificates:
+            - |
+              -----BEGIN PUBLIC KEY-----
+              MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=
+              -----END PUBLIC KEY-----
+        """,
+        expected: "test.yaml:6:7: spec.certificates[0]: invalid PEM CA certificate: it is a PUBLIC KEY; public keys go under publicKeys, CA certificates here"),
+    BrokenCase(name: "signer with neither keys nor certificates", yaml: """
+        \(H)kind: Signer
+        metadata: {name: empty}
+        spec: {description: nothing to verify with}
+        """,
+        expected: "test.yaml:4:7: missing required field 'publicKeys' in spec; expected a non-empty list of PEM public keys (or certificates: CA certificates for notation)"),
     BrokenCase(name: "invalid vulnerability id", yaml: """
         \(H)kind: VulnerabilityException
         metadata: {name: e}

@@ -5,11 +5,19 @@ import Declarations
 @Suite struct StoredCanonicalObjectTests {
     func message(kind: String = "Tier", name: String = "basic", _ json: String) -> String? {
         do {
-            _ = try CanonicalObject(kind: kind, name: name, canonicalJSON: json, keyChecks: sealingCheck)
+            _ = try CanonicalObject(kind: kind, name: name, canonicalJSON: json, keyChecks: injectedKeyChecks)
             return nil
         } catch {
             return "\(error)"
         }
+    }
+
+    @Test func aSignerKeyOrCertificateTheVerifierRefusesIsRefusedAsInYAML() {
+        let shortRSA = "-----BEGIN PUBLIC KEY-----\\nMIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDHWdFQ5QlQvMUZBvE0ESIpaARqx/iW1HzjgaqLaI21kAiwjUWbWrEiey2KqoG07jZHo5B+AhMqzjSjGOjZRA/0E7mAUPPIRXNJm3ZaWF7gjMlLEDoUmePB2RUv3vkjTRNGCcO7rPN6+5uh+UjGHL/k+Xu+nQ6oReccMypVbVTqYwIDAQAB\\n-----END PUBLIC KEY-----"
+        #expect(message(kind: "Signer", name: "short", #"{"kind":"Signer","name":"short","spec":{"publicKeys":["\#(shortRSA)"]}}"#)
+            == "Signer 'short': spec.publicKeys[0]: unusable key: an RSA key of 1024 bits; RSA keys must have at least 2048 bits")
+        #expect(message(kind: "Signer", name: "none", #"{"kind":"Signer","name":"none","spec":{}}"#)
+            == "Signer 'none': spec.publicKeys: a Signer needs publicKeys, certificates or both")
     }
 
     @Test func unknownTopLevelFieldIsRefused() {
@@ -61,7 +69,7 @@ import Declarations
         #expect(!objects.isEmpty)
         for object in objects {
             let back = try CanonicalObject(kind: object.kind.rawValue, name: object.name,
-                                           canonicalJSON: object.canonicalJSONString, keyChecks: sealingCheck)
+                                           canonicalJSON: object.canonicalJSONString, keyChecks: injectedKeyChecks)
             #expect(back == object)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Declarations
-import Sealing
+import Server
 
 /// A fixed "now" so expiry checks are reproducible: 2026-06-01T00:00:00Z.
 let fixedNow = Date(timeIntervalSince1970: 1_780_272_000)
@@ -12,20 +12,14 @@ let examplesDirectory: String = {
         .appendingPathComponent("examples").path
 }()
 
-/// The check the server and CLI inject: a key is valid exactly when a token can be sealed to it.
-let sealingCheck = KeyChecks { key in
-    do {
-        _ = try SealingRecipient(parsing: key.canonicalText)
-        return nil
-    } catch {
-        return "\(error)"
-    }
-}
+/// The checks the server and CLI inject: a robot's key is valid exactly when a token can be sealed to it, a Signer's
+/// key or certificate exactly when the signature verifier accepts it.
+let injectedKeyChecks = KeyChecks.server
 
 /// Loads YAML strings as in-memory files.
 func load(_ files: [(String, String)], now: Date = fixedNow,
           limits: DeclarationLimits = .default) -> LoadResult {
-    DeclarationLoader(limits: limits, keyChecks: sealingCheck).load(
+    DeclarationLoader(limits: limits, keyChecks: injectedKeyChecks).load(
         files.map { DeclarationFile(path: $0.0, contents: Data($0.1.utf8)) }, now: now)
 }
 
