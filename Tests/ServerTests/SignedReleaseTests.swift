@@ -147,7 +147,7 @@ import Testing
             #expect(plan.consequences == [ImageConsequence(
                 repository: "vault/app", effect: .quarantine, count: 3,
                 digests: images.map(\.digest.description).sorted(),
-                reason: "after the apply it needs signatures by 1 of [release, security] (tier signed)")], "\(plan.consequences)")
+                reason: "Signer release: 1 key removed")], "\(plan.consequences)")
             #expect(PlanRenderer.text(plan).contains("vault/app: 3 images will be quarantined"), "\(PlanRenderer.text(plan))")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/v2", as: reader) == 200, "a plan changes nothing")
 
@@ -156,6 +156,29 @@ import Testing
             #expect(after.status == 403 && after.text.contains("matching no declared key"), "\(after.text)")
             let undo = try await SigningFixture.plan(SigningFixture.yaml(keys), against: server)
             #expect(undo.consequences.map(\.effect) == [.release] && undo.consequences.first?.count == 3)
+        }
+    }
+
+    @Test func movingARepositoryIntoASigningTierShowsWhichImagesItQuarantinesInEveryFormat() async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 7)
+            let keys = try signWithPython(keys: SigningFixture.keyNames, requests: [SignRequest(form: "cosign", key: "rsa", digest: images[0].digest.description)])
+            try await client.pushSignature(SignatureManifest(.cosignTag, keys.results[0], subject: (images[0].digest, images[0].bytes.count)),
+                                           for: images[0].digest, to: "vault/app")
+            let plan = try await SigningFixture.plan(SigningFixture.yaml(keys), against: server)
+            let unsigned = images.dropFirst().map(\.digest.description).sorted()
+            #expect(plan.consequences == [ImageConsequence(
+                repository: "vault/app", effect: .quarantine, count: 6, digests: Array(unsigned.prefix(5)),
+                reason: "tier signed will require signatures by 1 of [release, security]")], "\(plan.consequences)")
+            let text = PlanRenderer.text(plan)
+            #expect(text.contains("vault/app: 6 images will be quarantined (tier signed will require signatures by 1 of [release, security])")
+                && text.contains("… and 1 more"), "\(text)")
+            let markdown = PlanRenderer.markdown(plan, desired: .empty)
+            #expect(markdown.contains("#### Stored images affected") && markdown.contains("| `vault/app` | ⚠️ quarantined | 6 |"), "\(markdown)")
+            let saved = try Plan.decode(plan.encoded())
+            #expect(saved.consequences == plan.consequences, "a saved plan keeps its consequences")
+            #expect(try await client.request(.GET, "/v2/vault/app/manifests/v1", headers: SigningFixture.anonymous).status == 401,
+                    "before the apply nothing changed: no declaration lets anonymous callers pull")
         }
     }
 

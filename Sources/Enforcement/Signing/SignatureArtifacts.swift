@@ -12,6 +12,9 @@ struct SignatureArtifacts: Sendable {
 
     /// A signature layer bigger than this is not read in full; the verifier refuses it as too large.
     static let layerReadLimit: Int64 = (1 << 20) + 1
+    /// At most this many signature manifests are checked per image (cosign's tag first, then referrers by digest), so
+    /// a producer flooding an image with referrers slows only that image's verdict, and only this much.
+    static let maximumArtifacts = 64
 
     /// A signature manifest as the verifier needs it.
     struct Artifact: Sendable {
@@ -51,13 +54,13 @@ struct SignatureArtifacts: Sendable {
     /// Every signature manifest stored for `subject` in `repository`.
     func artifacts(signing subject: Digest, in repository: RepositoryName) async throws -> [Artifact] {
         var records: [ManifestRecord] = []
-        for referrer in try await metadata.referrers(repository: repository, subject: subject) {
-            if let record = try await metadata.manifest(repository: repository, reference: .digest(referrer.digest)) { records.append(record) }
-        }
-        if let tag = Self.cosignTag(for: subject),
-           let record = try await metadata.manifest(repository: repository, reference: .tag(tag)),
-           !records.contains(where: { $0.digest == record.digest }) {
+        if let tag = Self.cosignTag(for: subject), let record = try await metadata.manifest(repository: repository, reference: .tag(tag)) {
             records.append(record)
+        }
+        for referrer in try await metadata.referrers(repository: repository, subject: subject)
+        where records.count < Self.maximumArtifacts && !records.contains(where: { $0.digest == referrer.digest })
+            && SignatureForm.of(artifactType: referrer.artifactType, configMediaType: nil, taggedAsCosignSignature: false) != nil {
+            if let record = try await metadata.manifest(repository: repository, reference: .digest(referrer.digest)) { records.append(record) }
         }
         var artifacts: [Artifact] = []
         for record in records {

@@ -41,8 +41,7 @@ public struct VerdictPreview: ConsequencePreview {
                 if was && !will { quarantined.append(record.digest) }
                 if !was && will { released.append(record.digest) }
             }
-            let reason = new.map { "after the apply it needs signatures by \($0.summary) (tier \($0.tier))" }
-                ?? "after the apply its tier requires no signatures"
+            let reason = Self.reason(old, new, current, proposed)
             for (effect, digests) in [(ImageConsequence.Effect.quarantine, quarantined), (.release, released)] where !digests.isEmpty {
                 consequences.append(ImageConsequence(repository: repository.value, effect: effect, count: digests.count,
                                                      digests: digests.prefix(ImageConsequence.shownDigests).map(\.description), reason: reason))
@@ -55,6 +54,33 @@ public struct VerdictPreview: ConsequencePreview {
     private static func released(_ digest: Digest, in book: RepositoryVerdicts, at now: Date) -> Bool {
         guard let verdict = book[digest] else { return false }
         return verdict.status == .exempt || verdict.isReleased(at: now) || book.releasingParent(of: digest, at: now) != nil
+    }
+
+    /// What changed for the repository, in the words a reviewer needs.
+    private static func reason(_ old: SigningRequirement?, _ new: SigningRequirement?, _ current: DesiredState, _ proposed: DesiredState) -> String {
+        switch (old, new) {
+        case (nil, let new?): return "tier \(new.tier) will require signatures by \(new.summary)"
+        case (let old?, nil): return "signatures will no longer be required (was \(old.summary), tier \(old.tier))"
+        case (let old?, let new?) where old != new:
+            return "the requirement changes from \(old.summary) (tier \(old.tier)) to \(new.summary) (tier \(new.tier))"
+        default:
+            let names = Set((old?.signers ?? []) + (new?.signers ?? [])).sorted()
+            let changes = names.compactMap { name -> String? in
+                let before = current.signer(named: name), after = proposed.signer(named: name)
+                let keys = counted(Set(before?.publicKeys.map(\.der) ?? []), Set(after?.publicKeys.map(\.der) ?? []), "key")
+                let certificates = counted(Set(before?.certificates.map(\.der) ?? []), Set(after?.certificates.map(\.der) ?? []), "certificate")
+                let parts = keys + certificates
+                return parts.isEmpty ? nil : "Signer \(name): " + parts.joined(separator: ", ")
+            }
+            return changes.joined(separator: "; ")
+        }
+    }
+
+    /// `1 key removed`, `2 certificates added`.
+    private static func counted(_ before: Set<Data>, _ after: Set<Data>, _ noun: String) -> [String] {
+        let removed = before.subtracting(after).count, added = after.subtracting(before).count
+        func phrase(_ count: Int, _ verb: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s") \(verb)" }
+        return (removed > 0 ? [phrase(removed, "removed")] : []) + (added > 0 ? [phrase(added, "added")] : [])
     }
 
     /// Whether a Signer either requirement names has other keys or certificates in the two configurations.
