@@ -37,6 +37,7 @@ bench: deps
 	bash bench/run.sh
 	bash bench/reconcile.sh
 	bash bench/declarations.sh
+	bash bench/signing.sh
 
 clean:
 	rm -rf .build

@@ -5,10 +5,34 @@ import Registry
 extension DeclaredPolicy {
     /// Serves a manifest that is released, exempt (a signature), or covered by a released index it was pulled through
     /// by digest. Anything else is quarantined: served only to the repository's producers (recorded), refused to
-    /// everyone else with what is missing. Never verifies anything: it reads the verdict computed when things changed.
+    /// everyone else with what is missing. Never verifies anything: it reads the answer stored with the verdict.
     public func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
+        let served = state.withLock { state in
+            guard state.rules(for: read.repository).signing != nil else { return true }
+            switch state.answers[ManifestKey(repository: read.repository, digest: read.digest)] {
+            case .serve?: return true
+            case .serveUntil(let until)?: return clock() < until
+            case .serveByDigest?: return read.tag == nil
+            case .withhold?, nil: return false
+            }
+        }
+        if served { return nil }
+        guard let withheld = withholding(read) else { return nil }
+        let reason = "\(read.repository)@\(read.digest) is not released: \(withheld)"
+        if caller.mayPush(read.repository) {
+            await events.quarantinedRead(read, by: caller, served: true, reason: reason)
+            return nil
+        }
+        metrics.refusedReads.increment()
+        await events.quarantinedRead(read, by: caller, served: false, reason: reason)
+        return RegistryError(.denied, status: .forbidden, reason)
+    }
+
+    /// Why a manifest the fast path did not serve is withheld, or nil when a released index covers it (pulled by
+    /// digest) or its verdict changed since.
+    private func withholding(_ read: ManifestRead) -> String? {
         let now = clock()
-        let withheld: String? = state.withLock { state in
+        return state.withLock { state in
             guard let requirement = state.rules(for: read.repository).signing else { return nil }
             let book = state.verdicts[read.repository]
             guard let verdict = book?[read.digest] else {
@@ -21,14 +45,5 @@ extension DeclaredPolicy {
             }
             return verdict.reasons.joined(separator: "; ")
         }
-        guard let withheld else { return nil }
-        let reason = "\(read.repository)@\(read.digest) is not released: \(withheld)"
-        if caller.mayPush(read.repository) {
-            await events.quarantinedRead(read, by: caller, served: true, reason: reason)
-            return nil
-        }
-        metrics.refusedReads.increment()
-        await events.quarantinedRead(read, by: caller, served: false, reason: reason)
-        return RegistryError(.denied, status: .forbidden, reason)
     }
 }

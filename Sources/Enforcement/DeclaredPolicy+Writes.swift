@@ -37,11 +37,7 @@ extension DeclaredPolicy {
                 if let signed = SignatureArtifacts.signedDigest(ofCosignTag: tag) { affected.insert(signed) }
             case .deleteManifest(_, let digest, let tags):
                 affected.formUnion(tags.compactMap(SignatureArtifacts.signedDigest(ofCosignTag:)))
-                let removed = state.withLock { state in
-                    let old = state.verdicts[repository]?[digest]
-                    state.verdicts[repository]?.remove(digest)
-                    return old
-                }
+                let removed = state.withLock { $0.remove(digest, in: repository) }
                 affected.formUnion(removed?.signs ?? [])
             }
             // A signature written: the images it signs follow (after it, since its own verdict says what it signs).
@@ -51,13 +47,13 @@ extension DeclaredPolicy {
                 pending.removeFirst()
                 guard done.insert(digest).inserted else { continue }
                 guard let record = try? await metadata.manifest(repository: repository, reference: .digest(digest)) else {
-                    state.withLock { _ = $0.verdicts[repository]?.remove(digest) }
+                    state.withLock { _ = $0.remove(digest, in: repository) }
                     continue
                 }
                 guard let verdict = try? await computer.verdict(for: record, requirement: requirement) else { continue }
                 let previous = state.withLock { state in
                     let previous = state.verdicts[repository]?[digest]
-                    state.verdicts[repository, default: RepositoryVerdicts()].store(verdict)
+                    state.store(verdict)
                     return previous
                 }
                 await reportNewRejections(verdict, previous: previous)

@@ -18,13 +18,54 @@ public final class DeclaredPolicy: ManifestPolicy {
         var declarations: DesiredState = .empty
         var trust: SignerTrust = .empty
         var rules: [RepositoryName: RepositoryRules] = [:]
-        var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
+        private(set) var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
+        /// Every verdict's `ReadAnswer`, in one flat table: what a pull looks up.
+        private(set) var answers: [ManifestKey: ReadAnswer] = [:]
+
+        init() {}
+
+        init(declarations: DesiredState, trust: SignerTrust, verdicts: [RepositoryName: RepositoryVerdicts]) {
+            self.declarations = declarations
+            self.trust = trust
+            self.verdicts = verdicts
+            for (repository, book) in verdicts {
+                for digest in book.verdicts.keys { refreshAnswer(digest, in: repository) }
+            }
+        }
 
         mutating func rules(for repository: RepositoryName) -> RepositoryRules {
             if let rules = rules[repository] { return rules }
             let derived = RepositoryRules(declarations.effectivePolicy(for: repository.value))
             rules[repository] = derived
             return derived
+        }
+
+        mutating func store(_ verdict: Verdict) {
+            let old = verdicts[verdict.repository]?[verdict.digest]
+            verdicts[verdict.repository, default: RepositoryVerdicts()].store(verdict)
+            for digest in Set([verdict.digest] + verdict.children + (old?.children ?? [])) { refreshAnswer(digest, in: verdict.repository) }
+        }
+
+        mutating func remove(_ digest: Digest, in repository: RepositoryName) -> Verdict? {
+            let old = verdicts[repository]?[digest]
+            verdicts[repository]?.remove(digest)
+            for affected in Set([digest] + (old?.children ?? [])) { refreshAnswer(affected, in: repository) }
+            return old
+        }
+
+        /// The answer for one manifest: its own verdict's, or, when that withholds it, served by digest if a released
+        /// index lists it. A release that expires is left to the slow path, which checks the time.
+        private mutating func refreshAnswer(_ digest: Digest, in repository: RepositoryName) {
+            let key = ManifestKey(repository: repository, digest: digest)
+            guard let book = verdicts[repository], let verdict = book[digest] else {
+                answers[key] = nil
+                return
+            }
+            var answer = ReadAnswer(verdict)
+            if answer == .withhold, book.parents[digest]?.contains(where: { book[$0]?.status == .released && book[$0]?.releasedUntil == nil }) == true {
+                answer = .serveByDigest
+            }
+            answers[key] = answer
         }
     }
 
@@ -58,7 +99,7 @@ public final class DeclaredPolicy: ManifestPolicy {
             }
             let previous = state.withLock { state in
                 let previous = state.verdicts
-                state = State(declarations: declarations, trust: trust, rules: [:], verdicts: verdicts)
+                state = State(declarations: declarations, trust: trust, verdicts: verdicts)
                 return previous
             }
             await reportNewRejections(in: verdicts, comparedTo: previous)

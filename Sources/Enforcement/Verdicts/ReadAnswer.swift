@@ -1,0 +1,27 @@
+import Foundation
+import OCI
+
+/// A manifest in a repository: the key of the answers a read looks up.
+struct ManifestKey: Hashable, Sendable {
+    let repository: RepositoryName
+    let digest: Digest
+}
+
+/// What a read of one manifest gets, derived from its verdict when the verdict is stored, so the pull path looks up a
+/// small value and copies nothing reference-counted. Withheld reads take the slow path, which builds the message.
+enum ReadAnswer: Sendable, Hashable {
+    case serve
+    /// Released until a certificate or signature expiry.
+    case serveUntil(Date)
+    /// Quarantined itself, but listed by a released index of the repository: served when pulled by digest.
+    case serveByDigest
+    case withhold
+
+    init(_ verdict: Verdict) {
+        switch verdict.status {
+        case .exempt: self = .serve
+        case .released: self = verdict.releasedUntil.map(ReadAnswer.serveUntil) ?? .serve
+        case .quarantined: self = .withhold
+        }
+    }
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Hot manifest GETs of a released image in a tier that requires signatures, against the same kind of image in a tier
+# that does not, on one berth, in one run. The pull path reads a cached verdict, so the ratio should be about 1.
+# Usage: bash bench/signing.sh (part of make bench). Knobs: BENCH_REPS [3], BENCH_WRK_DURATION [10s],
+# BENCH_SKIP_BUILD [0], BENCH_KEEP [0]. See bench/README.md, "Signing tiers".
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+REPS=${BENCH_REPS:-3}
+WRK_DURATION=${BENCH_WRK_DURATION:-10s}
+
+log() { printf '[signing %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+for tool in wrk curl /usr/bin/python3; do command -v "$tool" >/dev/null || die "$tool not found"; done
+/usr/bin/python3 -c 'import cryptography' 2>/dev/null || die "python3-cryptography missing (make deps installs it)"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    log "building berth and berth-bench (release)"
+    swift build -c release --static-swift-stdlib --product berth >&2
+    swift build -c release --static-swift-stdlib --product berth-bench >&2
+fi
+BERTH="$ROOT/.build/release/berth"
+BENCH="$ROOT/.build/release/berth-bench"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/berth-signing.XXXXXX")
+cleanup() {
+    local rc=$?
+    [[ -z "${PID:-}" ]] || { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit $rc
+}
+trap cleanup EXIT
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+URL="http://127.0.0.1:$port"
+printf 'bench-admin' >"$TMP/admin.secret"
+"$BERTH" serve --listen "127.0.0.1:$port" --data "$TMP/data" --admin-password-file "$TMP/admin.secret" >"$TMP/berth.log" 2>&1 &
+PID=$!
+for _ in $(seq 300); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -u admin:bench-admin "$URL/v2/" || true) == 200 ]] && break
+    kill -0 "$PID" 2>/dev/null || { tail "$TMP/berth.log" >&2; die "berth exited"; }
+    sleep 0.1
+done
+
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+open_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo open/hot --tag hot)
+vault_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo vault/hot --tag hot)
+OPEN_PATH=$(json_field "$open_out" path)
+VAULT_PATH=$(json_field "$vault_out" path)
+VAULT_DIGEST=$(json_field "$vault_out" digest)
+
+log "signing $VAULT_DIGEST with Python's cryptography (cosign tag form)"
+printf '{"keys":["p256"],"requests":[{"form":"cosign","key":"p256","digest":"%s"}]}' "$VAULT_DIGEST" |
+    /usr/bin/python3 Tests/ImageSignaturesTests/Fixtures/sign.py batch >"$TMP/signed.json"
+mkdir -p "$TMP/declarations"
+/usr/bin/python3 - "$TMP/signed.json" >"$TMP/declarations/bench.yaml" <<'PY'
+import base64, json, sys, textwrap
+key = json.load(open(sys.argv[1]))["keys"]["p256"]
+pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(textwrap.wrap(key, 64)) + "\n-----END PUBLIC KEY-----"
+print(f"""apiVersion: berth.dev/v1alpha1
+kind: Tier
+metadata: {{name: open}}
+spec: {{anonymousPull: true}}
+---
+apiVersion: berth.dev/v1alpha1
+kind: Tier
+metadata: {{name: signed}}
+spec:
+  anonymousPull: true
+  signing: {{requiredSigners: [release], minimum: 1}}
+---
+apiVersion: berth.dev/v1alpha1
+kind: Repository
+metadata: {{name: "open/**"}}
+spec: {{tier: open}}
+---
+apiVersion: berth.dev/v1alpha1
+kind: Repository
+metadata: {{name: "vault/**"}}
+spec: {{tier: signed}}
+---
+apiVersion: berth.dev/v1alpha1
+kind: Signer
+metadata: {{name: release}}
+spec:
+  publicKeys:
+    - |
+{textwrap.indent(pem, " " * 6)}""")
+PY
+"$BERTH" apply --declarations "$TMP/declarations" --registry "$URL" --token-file "$TMP/admin.secret" --auto-approve >"$TMP/apply.log"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL$VAULT_PATH") == 403 ]] || die "the unsigned image in the signing tier was served"
+/usr/bin/python3 bench/push_signature.py "$URL" admin:bench-admin vault/hot "$VAULT_DIGEST" <"$TMP/signed.json"
+for path in "$OPEN_PATH" "$VAULT_PATH"; do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL$path") == 200 ]] || die "anonymous GET $path is not 200"
+done
+"$BERTH" verdict "vault/hot@$VAULT_DIGEST" --registry "$URL" --token-file "$TMP/admin.secret" >&2
+
+cat >"$TMP/hot.lua" <<'LUA'
+wrk.method = "GET"
+wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"
+LUA
+hot() { # path -> requests per second
+    local txt
+    txt=$(wrk -t2 -c32 -d"$WRK_DURATION" -s "$TMP/hot.lua" "$URL$1" 2>&1)
+    grep -q "Non-2xx" <<<"$txt" && die "non-2xx responses on $1: $txt"
+    awk '/^Requests\/sec:/ { print $2 }' <<<"$txt"
+}
+OPEN=() VAULT=()
+for rep in $(seq "$REPS"); do
+    # Alternate which tier goes first, so neither always runs on a warmer machine.
+    if (( rep % 2 )); then OPEN+=("$(hot "$OPEN_PATH")"); VAULT+=("$(hot "$VAULT_PATH")")
+    else VAULT+=("$(hot "$VAULT_PATH")"); OPEN+=("$(hot "$OPEN_PATH")"); fi
+    log "run $rep: open ${OPEN[-1]} req/s, signed ${VAULT[-1]} req/s"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+open_median=$(median "${OPEN[@]}")
+vault_median=$(median "${VAULT[@]}")
+printf '\n| hot manifest GET (anonymous, wrk -t2 -c32, %s × %s) | req/s (median) |\n|---|---:|\n' "$REPS" "$WRK_DURATION"
+printf '| tier without signing | %.0f |\n| tier requiring signatures, image released | %.0f |\n' "$open_median" "$vault_median"
+printf '| **ratio signed / unsigned** | **%.3f** |\n' "$(awk -v a="$vault_median" -v b="$open_median" 'BEGIN { print a / b }')"
