@@ -44,14 +44,14 @@ for _ in $(seq 300); do
 done
 
 json_field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
-open_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo open/hot --tag hot)
-vault_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo vault/hot --tag hot)
+open_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo hot/open --tag hot)
+signed_out=$("$BENCH" prepare-hot --url "$URL" --credentials admin:bench-admin --repo hot/signed --tag hot)
 OPEN_PATH=$(json_field "$open_out" path)
-VAULT_PATH=$(json_field "$vault_out" path)
-VAULT_DIGEST=$(json_field "$vault_out" digest)
+SIGNED_PATH=$(json_field "$signed_out" path)
+SIGNED_DIGEST=$(json_field "$signed_out" digest)
 
-log "signing $VAULT_DIGEST with Python's cryptography (cosign tag form)"
-printf '{"keys":["p256"],"requests":[{"form":"cosign","key":"p256","digest":"%s"}]}' "$VAULT_DIGEST" |
+log "signing $SIGNED_DIGEST with Python's cryptography (cosign tag form)"
+printf '{"keys":["p256"],"requests":[{"form":"cosign","key":"p256","digest":"%s"}]}' "$SIGNED_DIGEST" |
     /usr/bin/python3 Tests/ImageSignaturesTests/Fixtures/sign.py batch >"$TMP/signed.json"
 mkdir -p "$TMP/declarations"
 /usr/bin/python3 - "$TMP/signed.json" >"$TMP/declarations/bench.yaml" <<'PY'
@@ -72,12 +72,12 @@ spec:
 ---
 apiVersion: berth.dev/v1alpha1
 kind: Repository
-metadata: {{name: "open/**"}}
+metadata: {{name: hot/open}}
 spec: {{tier: open}}
 ---
 apiVersion: berth.dev/v1alpha1
 kind: Repository
-metadata: {{name: "vault/**"}}
+metadata: {{name: hot/signed}}
 spec: {{tier: signed}}
 ---
 apiVersion: berth.dev/v1alpha1
@@ -89,33 +89,48 @@ spec:
 {textwrap.indent(pem, " " * 6)}""")
 PY
 "$BERTH" apply --declarations "$TMP/declarations" --registry "$URL" --token-file "$TMP/admin.secret" --auto-approve >"$TMP/apply.log"
-[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL$VAULT_PATH") == 403 ]] || die "the unsigned image in the signing tier was served"
-/usr/bin/python3 bench/push_signature.py "$URL" admin:bench-admin vault/hot "$VAULT_DIGEST" <"$TMP/signed.json"
-for path in "$OPEN_PATH" "$VAULT_PATH"; do
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL$SIGNED_PATH") == 403 ]] || die "the unsigned image in the signing tier was served"
+/usr/bin/python3 bench/push_signature.py "$URL" admin:bench-admin hot/signed "$SIGNED_DIGEST" <"$TMP/signed.json"
+for path in "$OPEN_PATH" "$SIGNED_PATH"; do
     [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL$path") == 200 ]] || die "anonymous GET $path is not 200"
 done
-"$BERTH" verdict "vault/hot@$VAULT_DIGEST" --registry "$URL" --token-file "$TMP/admin.secret" >&2
+"$BERTH" verdict "hot/signed@$SIGNED_DIGEST" --registry "$URL" --token-file "$TMP/admin.secret" >&2
 
 cat >"$TMP/hot.lua" <<'LUA'
 wrk.method = "GET"
 wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"
 LUA
-hot() { # path -> requests per second
-    local txt
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+hot() { # path -> "requests/s  server CPU µs per request"
+    local txt before after requests
+    before=$(server_ticks)
     txt=$(wrk -t2 -c32 -d"$WRK_DURATION" -s "$TMP/hot.lua" "$URL$1" 2>&1)
+    after=$(server_ticks)
     grep -q "Non-2xx" <<<"$txt" && die "non-2xx responses on $1: $txt"
-    awk '/^Requests\/sec:/ { print $2 }' <<<"$txt"
+    requests=$(awk '/requests in/ { print $1 }' <<<"$txt")
+    printf '%s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$txt")" \
+        "$(awk -v t=$((after - before)) -v hz="$TICKS_PER_SECOND" -v n="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
 }
-OPEN=() VAULT=()
+OPEN=() SIGNED=() OPEN_CPU=() SIGNED_CPU=()
+measure() { # open|signed
+    local result
+    if [[ $1 == open ]]; then result=$(hot "$OPEN_PATH"); OPEN+=("${result% *}"); OPEN_CPU+=("${result#* }")
+    else result=$(hot "$SIGNED_PATH"); SIGNED+=("${result% *}"); SIGNED_CPU+=("${result#* }"); fi
+}
 for rep in $(seq "$REPS"); do
     # Alternate which tier goes first, so neither always runs on a warmer machine.
-    if (( rep % 2 )); then OPEN+=("$(hot "$OPEN_PATH")"); VAULT+=("$(hot "$VAULT_PATH")")
-    else VAULT+=("$(hot "$VAULT_PATH")"); OPEN+=("$(hot "$OPEN_PATH")"); fi
-    log "run $rep: open ${OPEN[-1]} req/s, signed ${VAULT[-1]} req/s"
+    if (( rep % 2 )); then measure open; measure signed; else measure signed; measure open; fi
+    log "run $rep: open ${OPEN[-1]} req/s (${OPEN_CPU[-1]} µs CPU each), signed ${SIGNED[-1]} req/s (${SIGNED_CPU[-1]} µs CPU each)"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 open_median=$(median "${OPEN[@]}")
-vault_median=$(median "${VAULT[@]}")
-printf '\n| hot manifest GET (anonymous, wrk -t2 -c32, %s × %s) | req/s (median) |\n|---|---:|\n' "$REPS" "$WRK_DURATION"
-printf '| tier without signing | %.0f |\n| tier requiring signatures, image released | %.0f |\n' "$open_median" "$vault_median"
-printf '| **ratio signed / unsigned** | **%.3f** |\n' "$(awk -v a="$vault_median" -v b="$open_median" 'BEGIN { print a / b }')"
+signed_median=$(median "${SIGNED[@]}")
+open_cpu=$(median "${OPEN_CPU[@]}")
+signed_cpu=$(median "${SIGNED_CPU[@]}")
+printf '\n| hot manifest GET (anonymous, wrk -t2 -c32, %s × %s, medians) | req/s | server CPU per request |\n|---|---:|---:|\n' "$REPS" "$WRK_DURATION"
+printf '| tier without signing | %.0f | %.2f µs |\n' "$open_median" "$open_cpu"
+printf '| tier requiring signatures, image released | %.0f | %.2f µs |\n' "$signed_median" "$signed_cpu"
+printf '| **ratio signed / unsigned** | **%.3f** | **%.3f** (throughput-equivalent: unsigned CPU / signed CPU) |\n' \
+    "$(awk -v a="$signed_median" -v b="$open_median" 'BEGIN { print a / b }')" \
+    "$(awk -v a="$open_cpu" -v b="$signed_cpu" 'BEGIN { print a / b }')"

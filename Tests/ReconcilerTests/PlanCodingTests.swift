@@ -55,13 +55,15 @@ import Reconciler
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         let properties = try #require(schema["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == ["formatVersion", "createdAt", "source", "liveFingerprint", "desiredFingerprint", "changes", "summary"])
+        #expect(Set(properties.keys) == ["formatVersion", "createdAt", "source", "liveFingerprint", "desiredFingerprint", "changes", "summary",
+                                         "consequences"])
         let defs = try #require(schema["$defs"] as? [String: Any])
         for (name, keys) in [("change", ["action", "kind", "name", "fields", "destructive", "reasons", "after"]),
                              ("fieldChange", ["path", "before", "after", "sensitive"]),
                              ("canonicalObject", ["kind", "name", "labels", "annotations", "spec"]),
                              ("source", ["commit", "author", "ref", "path"]),
-                             ("summary", ["create", "update", "delete", "destructive"])] {
+                             ("summary", ["create", "update", "delete", "destructive"]),
+                             ("consequence", ["repository", "effect", "count", "digests", "reason"])] {
             let def = try #require(defs[name] as? [String: Any], "missing $defs.\(name)")
             let props = try #require(def["properties"] as? [String: Any])
             #expect(Set(props.keys) == Set(keys), "$defs.\(name)")
@@ -144,12 +146,18 @@ import Reconciler
         var web = object(.repository, "web/*", ["tier": "internal", "description": "Web front ends"])
         web.labels = ["team": "web"]
         desired.append(web)
-        return Planner.plan(
+        var plan = Planner.plan(
             desired: desired.sorted(), live: live, facts: LiveFacts(imageCounts: ["payments/web": 5, "payments/worker": 7, "payments/api": 3]),
             liveFingerprint: "sha256:8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4",
             desiredFingerprint: "sha256:3b1ef3ef7c3bd1c4c5e0b5e8b2a9e6a0f1c1d5e2f7a8b9c0d1e2f3a4b5c6d7e8",
             source: PlanSource(commit: "3f2a1bc9d0e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8", author: "Alice <alice@example.com>", ref: "refs/heads/main"),
             now: fixedNow)
+        plan.consequences = [ImageConsequence(
+            repository: "web/site", effect: .quarantine, count: 2,
+            digests: ["sha256:0c5e3f4b1a2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b",
+                      "sha256:7d1f0e2c3b4a5968778695a4b3c2d1e0f9e8d7c6b5a49382716a5b4c3d2e1f0a"],
+            reason: "tier internal will require signatures by 1 of [release-pipeline]")]
+        return plan
     }()
 
     @Test func exampleFileIsCurrent() throws {
