@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import struct OCI.Digest
 import TestSupport
@@ -120,6 +121,36 @@ struct SkopeoSignedReleaseTests {
                 #expect(!refused.succeeded, "\(refused.summary)")
                 #expect(refused.stderrString.contains("denied") && refused.stderrString.contains("is not released: needs signatures by 1 of [release-pipeline]"),
                         "\(refused.summary)")
+            }
+
+            // Verdicts are recomputed from what is stored when the server starts again.
+            try await withServe(data: tmp.url.appendingPathComponent("data"), logs: tmp.url,
+                                ["--declarations", declarations.path, "--interval", "1s"]) { server in
+                let skopeo = try Skopeo(workDirectory: tmp.url.appendingPathComponent("skopeo"))
+                let repository = "docker://\(server.host)/vault/app"
+                let pull = ["--src-tls-verify=false", "--src-creds", "reader:reader-password"]
+                try await skopeo.succeed(["copy"] + pull + ["\(repository):v1", "oci:\(tmp.url.path)/after-restart:v1"], "released after a restart")
+                let refused = try await skopeo.run(["copy"] + pull + ["\(repository):unsigned", "oci:\(tmp.url.path)/refused-again:v1"])
+                #expect(!refused.succeeded && refused.stderrString.contains("is not released"), "\(refused.summary)")
+
+                let tokenFile = tmp.url.appendingPathComponent("admin.secret")
+                try Data(TestEnvironment.adminPassword.utf8).write(to: tokenFile)
+                let base = ["--registry", server.baseURL.absoluteString, "--token-file", tokenFile.path]
+                let quarantined = try await runCommand(TestEnvironment.berthBinary, ["verdict", "vault/app:unsigned"] + base)
+                #expect(quarantined.status == 3 && quarantined.stdoutString.contains("status:   quarantined"), "\(quarantined)")
+                let released = try await runCommand(TestEnvironment.berthBinary, ["verdict", "vault/app@\(digest)", "--format", "json"] + base)
+                #expect(released.status == 0, "\(released)")
+                struct Verdict: Decodable {
+                    struct Signature: Decodable { var form: String; var signer: String?; var keyFingerprint: String?; var valid: Bool }
+                    var released: Bool
+                    var tier: String?
+                    var signatures: [Signature]
+                }
+                let verdict = try JSONDecoder().decode(Verdict.self, from: released.stdout)
+                let fingerprint = "sha256:" + SHA256.hash(data: keys.key("p256")).map { String(format: "%02x", $0) }.joined()
+                #expect(verdict.released && verdict.tier == "signed")
+                #expect(verdict.signatures.count == 1 && verdict.signatures[0].form == "cosign" && verdict.signatures[0].valid
+                    && verdict.signatures[0].signer == "release-pipeline" && verdict.signatures[0].keyFingerprint == fingerprint, "\(verdict.signatures)")
             }
         }
     }

@@ -90,6 +90,8 @@ import Testing
                 #expect(read.status == 403, "\(form): \(why)")
                 #expect(read.text.contains(why) || (why == "undeclared key" && read.text.contains("matching no declared key")), "\(form): \(read.text)")
             }
+            let events = try await client.request(.GET, "/admin/v1/security-events?limit=100").text
+            #expect(events.contains("signature-rejected") && events.contains(images[1].digest.description), "\(form): \(events)")
             // Re-tagging a released image keeps it released, by the new tag and by digest.
             try await client.pushManifest(images[0].bytes, mediaType: MediaType.ociManifest, to: "vault/app", reference: "promoted")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/promoted", as: reader) == 200)
