@@ -62,19 +62,38 @@ import Testing
         }
     }
 
-    @Test(arguments: SignatureManifest.Form.allCases)
-    func eachFormReleasesWithADeclaredKeyAndNothingElseDoes(_ form: SignatureManifest.Form) async throws {
+    /// A form and a key type it is signed with: every key type each form supports.
+    struct SigningCase: CustomTestStringConvertible, Sendable {
+        var form: SignatureManifest.Form
+        var key: String
+        var padding: String? = nil
+        var alg: String? = nil
+        var testDescription: String { "\(form) \(key)\(padding.map { "-\($0)" } ?? "")\(alg.map { " \($0)" } ?? "")" }
+
+        func request(_ digest: Digest, key: String? = nil, chain: String? = nil) -> SignRequest {
+            SignRequest(form: form.signerForm, key: key ?? self.key, digest: digest.description, padding: padding, alg: alg, chain: chain)
+        }
+
+        static let all: [SigningCase] = [SignatureManifest.Form.cosignTag, .cosignReferrer, .bundle].flatMap { form in
+            [SigningCase(form: form, key: "p256"), SigningCase(form: form, key: "p384"), SigningCase(form: form, key: "ed25519"),
+             SigningCase(form: form, key: "rsa", padding: "pkcs1"), SigningCase(form: form, key: "rsa", padding: "pss")]
+        } + [SigningCase(form: .notation, key: "rsa", alg: "PS256"), SigningCase(form: .notation, key: "p256", alg: "ES256"),
+             SigningCase(form: .notation, key: "p384", alg: "ES384")]
+    }
+
+    @Test(arguments: SigningCase.all)
+    func eachFormAndKeyReleasesWithADeclaredKeyAndNothingElseDoes(_ signing: SigningCase) async throws {
+        let form = signing.form
         try await withServer { client, server in
             let images = try await Self.pushImages(client, 5)
-            let key = form == .notation ? "p256" : "ed25519"
             let requests = [
-                SignRequest(form: form.signerForm, key: key, digest: images[0].digest.description, alg: form == .notation ? "ES256" : nil),
-                SignRequest(form: form.signerForm, key: "other-p256", digest: images[1].digest.description,
-                            alg: form == .notation ? "ES256" : nil, chain: form == .notation ? "untrusted" : nil),
+                signing.request(images[0].digest),
+                // An undeclared key; for notation, a chain to a CA no Signer declares.
+                signing.request(images[1].digest, key: form == .notation ? nil : "other-\(signing.key)", chain: form == .notation ? "untrusted" : nil),
                 // A valid signature of image 3, pushed as image 2's.
-                SignRequest(form: form.signerForm, key: key, digest: images[3].digest.description, alg: form == .notation ? "ES256" : nil),
+                signing.request(images[3].digest),
                 // A payload naming a digest no image has.
-                SignRequest(form: form.signerForm, key: key, digest: Digest.compute(Array("nothing".utf8)).description, alg: form == .notation ? "ES256" : nil),
+                signing.request(Digest.compute(Array("nothing".utf8))),
             ]
             let keys = try signWithPython(keys: SigningFixture.keyNames, requests: requests)
             try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
@@ -99,7 +118,9 @@ import Testing
             let verdict = try await RemoteAdmin(baseURL: client.base, token: testAdminPassword)
                 .verdict(repository: "vault/app", reference: "v0")
             #expect(verdict.released && verdict.status == "released" && verdict.tier == "signed")
-            #expect(verdict.signatures.count == 1 && verdict.signatures[0].signer == "release" && verdict.signatures[0].valid)
+            // RSA keys are the security team's; notation chains to the release Signer's CA.
+            let signer = signing.key == "rsa" && form != .notation ? "security" : "release"
+            #expect(verdict.signatures.count == 1 && verdict.signatures[0].signer == signer && verdict.signatures[0].valid, "\(verdict.signatures)")
             let rejected = try await RemoteAdmin(baseURL: client.base, token: testAdminPassword)
                 .verdict(repository: "vault/app", reference: images[2].digest.description)
             #expect(!rejected.released && rejected.signatures.first?.outcome == "replayed", "\(rejected)")
@@ -144,7 +165,7 @@ import Testing
             let reader = SigningFixture.as_("reader")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/v2", as: reader) == 200)
 
-            let withoutKey = SigningFixture.yaml(keys, signerKeys: ["release": ["ed25519"], "security": ["rsa"]])
+            let withoutKey = SigningFixture.yaml(keys, signerKeys: ["release": ["p384", "ed25519"], "security": ["rsa"]])
             let plan = try await SigningFixture.plan(withoutKey, against: server)
             #expect(plan.consequences == [ImageConsequence(
                 repository: "vault/app", effect: .quarantine, count: 3,

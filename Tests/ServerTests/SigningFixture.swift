@@ -11,8 +11,8 @@ import TestSupport
 /// it), so a quarantined read is a 403 for them too, not a 401.
 enum SigningFixture {
     /// Signers and their keys, by the names sign.py generates them under.
-    static let signerKeys = ["release": ["p256", "ed25519"], "security": ["rsa"]]
-    static let keyNames = ["p256", "ed25519", "rsa", "p384", "other-p256"]
+    static let signerKeys = ["release": ["p256", "p384", "ed25519"], "security": ["rsa"]]
+    static let keyNames = ["p256", "ed25519", "rsa", "p384", "other-p256", "other-p384", "other-ed25519", "other-rsa"]
 
     static func yaml(_ keys: SignerOutput, minimum: Int = 1, signerKeys: [String: [String]] = signerKeys, withCertificate: Bool = true) -> String {
         var text = AccessFixture.yaml() + """
