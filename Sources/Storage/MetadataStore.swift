@@ -38,13 +38,17 @@ public struct ManifestPut: Sendable {
     /// throws `MetadataError.tagFixed` and stores nothing. Checked in the transaction that writes, so two
     /// concurrent pushes cannot both move it.
     public var fixedTags: Set<Tag>
+    /// The repository's quota in bytes: when the blobs this put newly references would take its usage past it, the put
+    /// throws `MetadataError.quotaExceeded` and stores nothing. Checked in the transaction that writes.
+    public var quota: Int64?
 
-    public init(record: ManifestRecord, tags: [Tag], blobs: [Digest], manifests: [Digest], fixedTags: Set<Tag> = []) {
+    public init(record: ManifestRecord, tags: [Tag], blobs: [Digest], manifests: [Digest], fixedTags: Set<Tag> = [], quota: Int64? = nil) {
         self.record = record
         self.tags = tags
         self.blobs = blobs
         self.manifests = manifests
         self.fixedTags = fixedTags
+        self.quota = quota
     }
 }
 
@@ -68,6 +72,8 @@ public enum MetadataError: Error, Sendable, Equatable {
     case unknownUpload(String)
     /// A fixed tag (`ManifestPut.fixedTags`) already points at another manifest.
     case tagFixed(Tag)
+    /// The put would take the repository past `ManifestPut.quota`: `used` bytes now, `adding` more.
+    case quotaExceeded(used: Int64, adding: Int64)
 }
 
 /// Every stored fact `fsck` cross-checks against the blob store.
@@ -127,6 +133,10 @@ public protocol MetadataStore: Sendable {
     func referrers(repository: RepositoryName, subject: Digest) async throws -> [Descriptor]
     /// Every manifest `repository` holds, ordered by digest (what verdicts are computed over when declarations change).
     func manifests(repository: RepositoryName) async throws -> [ManifestRecord]
+    /// Each repository's usage: the total size of the distinct blobs its manifests reference (a blob shared with
+    /// another repository counts in both). Repositories using nothing may be left out. Kept as references come and go.
+    func usage() async throws -> [RepositoryName: Int64]
+    func usage(repository: RepositoryName) async throws -> Int64
     /// Repository names in lexical order after `last`.
     func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
 

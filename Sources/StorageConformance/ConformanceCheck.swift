@@ -32,3 +32,8 @@ extension [ConformanceCheck] {
         }
     }
 }
+
+extension Comment {
+    /// The check's name and what a failed expectation means: `MetadataStoreConformance.x: a shared blob counts in each`.
+    func with(_ detail: String) -> Comment { Comment(rawValue: "\(rawValue): \(detail)") }
+}

@@ -24,6 +24,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("fixedTagsAreCreatedButNeverMoved", fixedTagsAreCreatedButNeverMoved),
             ConformanceCheck("listsReferrersOfASubject", listsReferrersOfASubject),
             ConformanceCheck("listsTheManifestsOfARepository", listsTheManifestsOfARepository),
+            ConformanceCheck("accountsUsageAndEnforcesTheQuotaAtomically", accountsUsageAndEnforcesTheQuotaAtomically),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
@@ -260,6 +261,50 @@ public struct MetadataStoreConformance: Sendable {
             #expect(inventory.blobLinks.count == 270, check)
             #expect(inventory.manifests.isEmpty, check)
             #expect(try await store.tags(repository: repository, after: nil, limit: nil) == [], check)
+        }
+    }
+
+    public func accountsUsageAndEnforcesTheQuotaAtomically() async throws {
+        let check: Comment = "MetadataStoreConformance.accountsUsageAndEnforcesTheQuotaAtomically"
+        try await withTemporaryDirectory { directory in
+            let (r, s) = (repo("r"), repo("s"))
+            let (a, b, c) = (Digest.compute([1]), Digest.compute([2]), Digest.compute([3]))
+            func image(_ repository: RepositoryName, _ name: String, _ blobs: [Digest], quota: Int64? = nil) -> ManifestPut {
+                ManifestPut(record: manifest(repository, name), tags: [], blobs: blobs, manifests: [], quota: quota)
+            }
+            do {
+                let store = try await makeStore(directory)
+                for (repository, digest, size) in [(r, a, Int64(100)), (r, b, 50), (r, c, 30), (s, a, 100)] {
+                    try await store.linkBlob(repository: repository, digest: digest, size: size)
+                }
+                #expect(try await store.usage(repository: r) == 0, check.with("linked but unreferenced blobs use nothing"))
+                try await store.putManifest(image(r, "m1", [a, b]))
+                try await store.putManifest(image(r, "m1", [a, b]))
+                try await store.putManifest(image(r, "m2", [a]))
+                try await store.putManifest(image(s, "m3", [a]))
+                #expect(try await store.usage(repository: r) == 150, check.with("distinct blobs count once; a re-put adds nothing"))
+                #expect(try await store.usage(repository: s) == 100, check.with("a shared blob counts in each repository"))
+
+                do {
+                    try await store.putManifest(image(r, "m4", [c, a], quota: 170))
+                    Issue.record(check.with("a put past the quota was stored"))
+                } catch MetadataError.quotaExceeded(let used, let adding) {
+                    #expect(used == 150 && adding == 30, check)
+                }
+                #expect(try await store.manifest(repository: r, reference: .digest(manifest(r, "m4").digest)) == nil, check.with("a refused put stores nothing"))
+                #expect(try await store.usage(repository: r) == 150, check)
+                // A re-put that references nothing new passes even over the quota (it would throw here otherwise).
+                try await store.putManifest(image(r, "m2", [a], quota: 10))
+                try await store.putManifest(image(r, "m4", [c, a], quota: 180))
+                #expect(try await store.usage(repository: r) == 180, check)
+
+                #expect(try await store.deleteManifest(repository: r, digest: manifest(r, "m1").digest), check)
+                #expect(try await store.usage(repository: r) == 130, check.with("b is no longer referenced; a still is"))
+                #expect(try await store.unlinkBlob(repository: r, digest: c), check)
+                #expect(try await store.usage(repository: r) == 100, check.with("an unlinked blob no longer counts"))
+            }
+            let reopened = try await makeStore(directory)
+            #expect(try await reopened.usage() == [r: 100, s: 100], check)
         }
     }
 

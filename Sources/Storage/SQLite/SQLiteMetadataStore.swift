@@ -64,6 +64,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.schema)
         try writeConnection.execute(Self.configurationSchema)
         try writeConnection.execute(Self.accessSchema)
+        try Self.prepareUsage(writeConnection)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)
@@ -117,6 +118,10 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func unlinkBlob(repository: RepositoryName, digest: Digest) async throws -> Bool {
         try await writer.submit { connection in
+            // A blob still referenced stops counting once it is no longer the repository's.
+            if try Self.isReferenced(connection, repository, digest), let size = try Self.linkedSize(connection, repository, digest) {
+                try Self.addUsage(connection, repository, -size)
+            }
             try connection.query("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?",
                                  [.text(repository.value), .text(digest.description)])
             return connection.changes > 0
@@ -172,6 +177,14 @@ public final class SQLiteMetadataStore: MetadataStore {
                     throw MetadataError.tagFixed(tag)
                 }
             }
+            // Usage grows by the blobs no manifest of the repository referenced before; the quota is checked here, in the
+            // transaction that writes, so two concurrent pushes cannot both pass it.
+            let adding = try Self.newlyReferencedBytes(connection, record.repository, Set(put.blobs))
+            if adding > 0 {
+                let used = try Self.usage(connection, record.repository)
+                if let quota = put.quota, used + adding > quota { throw MetadataError.quotaExceeded(used: used, adding: adding) }
+                try Self.addUsage(connection, record.repository, adding)
+            }
             try Self.ensureRepository(connection, record.repository)
             let annotations: SQLiteValue = try record.annotations.map { .text(String(decoding: try JSONEncoder().encode($0), as: UTF8.self)) } ?? .null
             try connection.query(
@@ -204,7 +217,15 @@ public final class SQLiteMetadataStore: MetadataStore {
             let binds: [SQLiteValue] = [.text(repository.value), .text(digest.description)]
             try connection.query("DELETE FROM manifests WHERE repository = ? AND digest = ?", binds)
             guard connection.changes > 0 else { return false }
+            let blobs = try connection.query("SELECT target FROM manifest_references WHERE repository = ? AND manifest = ? AND is_manifest = 0", binds)
+                .compactMap { $0[0].string.flatMap { Digest($0) } }
             try connection.query("DELETE FROM manifest_references WHERE repository = ? AND manifest = ?", binds)
+            // Blobs no other manifest references leave the usage, at the size they were linked with.
+            var released: Int64 = 0
+            for blob in blobs where try !Self.isReferenced(connection, repository, blob) {
+                released += try Self.linkedSize(connection, repository, blob) ?? 0
+            }
+            try Self.addUsage(connection, repository, -released)
             try connection.query("DELETE FROM tags WHERE repository = ? AND digest = ?", binds)
             return true
         }
