@@ -9,10 +9,42 @@ extension AdminWire {
         public init(changes: [Change]) { self.changes = changes }
     }
 
+    /// The answer of `POST /admin/v1/consequences`.
     public struct Consequences: Codable, Sendable {
         public var consequences: [ImageConsequence]
+        public var quotaWarnings: [QuotaWarning]
 
-        public init(consequences: [ImageConsequence]) { self.consequences = consequences }
+        public init(_ consequences: PlanConsequences) {
+            self.consequences = consequences.images
+            self.quotaWarnings = consequences.quotas
+        }
+
+        public var planConsequences: PlanConsequences { PlanConsequences(images: consequences, quotas: quotaWarnings) }
+    }
+
+    /// `GET /admin/v1/usage`: every repository that uses storage or has a quota.
+    public struct Usage: Codable, Sendable, Hashable {
+        public struct Repository: Codable, Sendable, Hashable {
+            public var repository: String
+            /// The total size of the distinct blobs its manifests reference.
+            public var usedBytes: Int64
+            public var quotaBytes: Int64?
+            /// The quota as declared (`50GiB`) and where (`tier confidential`); null without a quota.
+            public var quota: String?
+            public var quotaSource: String?
+
+            public init(repository: String, usedBytes: Int64, quotaBytes: Int64?, quota: String?, quotaSource: String?) {
+                self.repository = repository
+                self.usedBytes = usedBytes
+                self.quotaBytes = quotaBytes
+                self.quota = quota
+                self.quotaSource = quotaSource
+            }
+        }
+
+        public var repositories: [Repository]
+
+        public init(repositories: [Repository]) { self.repositories = repositories }
     }
 
     /// `GET /admin/v1/verdicts?repository=&reference=`: one manifest's verdict (spec/signatures.md).

@@ -64,9 +64,10 @@ public struct RemoteAdmin: AdminEndpoint {
 }
 
 extension RemoteAdmin {
-    public func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence] {
+    public func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences {
         let body = AdminWire.ConsequencesRequest(changes: changes.map(AdminWire.Change.init))
-        return try await send(.POST, "/admin/v1/consequences", body: try AdminWire.encoder.encode(body), as: AdminWire.Consequences.self).consequences
+        return try await send(.POST, "/admin/v1/consequences", body: try AdminWire.encoder.encode(body), as: AdminWire.Consequences.self)
+            .planConsequences
     }
 
     /// The verdict of `reference` (a tag or a digest) in `repository`.
@@ -74,5 +75,12 @@ extension RemoteAdmin {
         var query = URLComponents()
         query.queryItems = [URLQueryItem(name: "repository", value: repository), URLQueryItem(name: "reference", value: reference)]
         return try await send(.GET, "/admin/v1/verdicts?\(query.percentEncodedQuery ?? "")", as: AdminWire.Verdict.self)
+    }
+}
+
+extension RemoteAdmin {
+    /// Every repository's usage and quota.
+    public func usage() async throws -> AdminWire.Usage {
+        try await send(.GET, "/admin/v1/usage", as: AdminWire.Usage.self)
     }
 }

@@ -19,10 +19,17 @@ extension DeclaredPolicy {
         }
     }
 
+    public func quota(for repository: RepositoryName) -> Quota? {
+        rules(for: repository).quota
+    }
+
     /// Recomputes the verdicts a write changes: the manifest written, and the images a signature written or deleted
     /// claims to sign. Repositories that require no signatures have no verdicts and return at once.
     public func written(_ write: ManifestWrite) async {
         let repository = write.repository
+        if let used = try? await metadata.usage(repository: repository) {
+            metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
+        }
         guard rules(for: repository).signing != nil else { return }
         await updates.run {
             let (requirement, trust) = state.withLock { ($0.rules(for: repository).signing, $0.trust) }

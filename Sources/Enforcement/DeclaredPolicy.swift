@@ -104,6 +104,9 @@ public final class DeclaredPolicy: ManifestPolicy {
             }
             await reportNewRejections(in: verdicts, comparedTo: previous)
             metrics.recount(verdicts, now: clock())
+            for (repository, used) in (try? await metadata.usage()) ?? [:] {
+                metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
+            }
         }
     }
 
@@ -126,9 +129,11 @@ public final class DeclaredPolicy: ManifestPolicy {
 struct RepositoryRules: Sendable {
     var immutability: TagImmutability
     var signing: SigningRequirement?
+    var quota: Quota?
 
     init(_ policy: EffectivePolicy?) {
         immutability = TagImmutability(policy)
         signing = SigningRequirement(policy)
+        quota = Quota(policy)
     }
 }

@@ -3,11 +3,27 @@ import Foundation
 import OCI
 import Synchronization
 
-/// `berth_quarantined_reads_refused_total` and `berth_quarantined_images{tier}`.
+/// `berth_quarantined_reads_refused_total`, `berth_quarantined_images{tier}`, and each repository's
+/// `berth_repository_usage_bytes` and `berth_repository_quota_bytes`.
 final class EnforcementMetrics: Sendable {
     let refusedReads: Counter
     private let factory: any MetricsFactory
     private let gauges = Mutex<[String: Gauge]>([:])
+    private let usageGauges = Mutex<[RepositoryName: (usage: Gauge, quota: Gauge)]>([:])
+
+    /// A repository's usage, and its quota (0 when it has none).
+    func recordUsage(_ repository: RepositoryName, used: Int64, quota: Int64?) {
+        let pair = usageGauges.withLock { gauges in
+            if let pair = gauges[repository] { return pair }
+            let dimensions = [("repository", repository.value)]
+            let pair = (Gauge(label: "berth_repository_usage_bytes", dimensions: dimensions, factory: factory),
+                        Gauge(label: "berth_repository_quota_bytes", dimensions: dimensions, factory: factory))
+            gauges[repository] = pair
+            return pair
+        }
+        pair.usage.record(used)
+        pair.quota.record(quota ?? 0)
+    }
 
     init(factory: any MetricsFactory) {
         self.factory = factory

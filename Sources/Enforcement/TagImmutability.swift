@@ -11,11 +11,7 @@ struct TagImmutability: Sendable {
 
     init(_ policy: EffectivePolicy?) {
         patterns = policy?.immutableTags.value ?? []
-        switch policy?.immutableTags.origin {
-        case .tier(let tier, _): source = "tier \(tier.name)"
-        case .repository(let repository, _): source = "repository \(repository.name)"
-        case .defaultValue, nil: source = "default"
-        }
+        source = policy?.immutableTags.origin.source ?? "default"
     }
 
     /// The 403 for changing `tag`, or nil when no pattern matches it.

@@ -44,6 +44,20 @@ public enum ManifestWriteDecision: Sendable {
     public static let allow = Self.allow(fixedTags: [:])
 }
 
+/// A repository's quota as the policy states it: its size in bytes, and the refusal for a write that would exceed it.
+public struct Quota: Sendable {
+    public let bytes: Int64
+    private let refusal: @Sendable (_ used: Int64, _ adding: Int64) -> RegistryError
+
+    public init(bytes: Int64, refusal: @escaping @Sendable (_ used: Int64, _ adding: Int64) -> RegistryError) {
+        self.bytes = bytes
+        self.refusal = refusal
+    }
+
+    /// The 403 for a write of `adding` bytes to a repository using `used`.
+    public func refusal(used: Int64, adding: Int64) -> RegistryError { refusal(used, adding) }
+}
+
 /// The one question the registry asks per manifest read and per manifest write, beside access control: may this
 /// manifest be stored, or served, to this caller? The handlers never see what the answer is made of (tiers, tag rules,
 /// and later scans and signatures); a read is answered from what the policy already knows, never by computing it.
@@ -56,4 +70,7 @@ public protocol ManifestPolicy: Sendable {
     func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError?
     /// A write `decide` allowed has been stored.
     func written(_ write: ManifestWrite) async
+    /// The repository's quota, if it has one: a manifest put past it is refused in the transaction that writes, and an
+    /// upload is refused at its commit when its blob alone would take the repository past it.
+    func quota(for repository: RepositoryName) -> Quota?
 }

@@ -80,16 +80,19 @@ extension Registry {
         let record = ManifestRecord(
             repository: repository, digest: digest, mediaType: parsed.mediaType, content: content,
             subject: parsed.subject?.digest, artifactType: parsed.artifactType, annotations: parsed.annotations)
+        let quota = policy.quota(for: repository)
         do {
             try await metadata.putManifest(ManifestPut(
                 record: record, tags: tags, blobs: parsed.blobs.map(\.digest), manifests: parsed.manifests.map(\.digest),
-                fixedTags: Set(fixedTags.keys)))
+                fixedTags: Set(fixedTags.keys), quota: quota?.bytes))
         } catch MetadataError.missingReferences(let missing) {
             throw RegistryError(.manifestBlobUnknown, status: .badRequest,
                                 "manifest references blobs or manifests this repository does not have; push them first",
                                 detail: missing.map(\.description).joined(separator: ", "))
         } catch MetadataError.tagFixed(let tag) {
             throw fixedTags[tag] ?? RegistryError(.denied, status: .forbidden, "tag \(tag) may not be moved")
+        } catch MetadataError.quotaExceeded(let used, let adding) {
+            throw quota?.refusal(used: used, adding: adding) ?? RegistryError(.denied, status: .forbidden, "the repository's quota is exceeded")
         }
         manifests.invalidate(repository)
         await policy.written(.put(repository: repository, digest: digest, tags: tags))

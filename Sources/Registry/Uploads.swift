@@ -105,6 +105,16 @@ extension Registry {
             _ = try await metadata.deleteUpload(id: session.id)
             throw RegistryError.digestInvalid("the uploaded content does not match the digest given; the upload was discarded", detail: "given \(digest), content is \(computed)")
         }
+        // A blob that alone would take the repository past its quota could never be referenced: refused now, before it
+        // is stored, rather than at the manifest that names it.
+        if let quota = policy.quota(for: session.repository), try await metadata.blobSize(repository: session.repository, digest: digest) == nil {
+            let used = try await metadata.usage(repository: session.repository)
+            if used + progress.size > quota.bytes {
+                try await blobs.deleteUpload(id: session.id)
+                _ = try await metadata.deleteUpload(id: session.id)
+                throw quota.refusal(used: used, adding: progress.size)
+            }
+        }
         try await blobs.commitUpload(id: session.id, as: digest)
         try await metadata.completeUpload(id: session.id, digest: digest, size: progress.size)
     }

@@ -54,7 +54,7 @@ public struct BerthServer: Sendable {
         let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, events: EnforcementEventLog(log: access.events),
                                     metrics: metrics.factory)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: VerdictPreview(blobs: stores.blobs, metadata: stores.metadata), didApply: { declarations in
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata), didApply: { declarations in
             await access.configurationChanged(to: declarations)
             await policy.configurationChanged(to: declarations)
         })

@@ -56,14 +56,15 @@ import Reconciler
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         let properties = try #require(schema["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["formatVersion", "createdAt", "source", "liveFingerprint", "desiredFingerprint", "changes", "summary",
-                                         "consequences"])
+                                         "consequences", "quotaWarnings"])
         let defs = try #require(schema["$defs"] as? [String: Any])
         for (name, keys) in [("change", ["action", "kind", "name", "fields", "destructive", "reasons", "after"]),
                              ("fieldChange", ["path", "before", "after", "sensitive"]),
                              ("canonicalObject", ["kind", "name", "labels", "annotations", "spec"]),
                              ("source", ["commit", "author", "ref", "path"]),
                              ("summary", ["create", "update", "delete", "destructive"]),
-                             ("consequence", ["repository", "effect", "count", "digests", "reason"])] {
+                             ("consequence", ["repository", "effect", "count", "digests", "reason"]),
+                             ("quotaWarning", ["repository", "usedBytes", "quotaBytes", "quota", "source"])] {
             let def = try #require(defs[name] as? [String: Any], "missing $defs.\(name)")
             let props = try #require(def["properties"] as? [String: Any])
             #expect(Set(props.keys) == Set(keys), "$defs.\(name)")
@@ -157,6 +158,8 @@ import Reconciler
             digests: ["sha256:0c5e3f4b1a2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b",
                       "sha256:7d1f0e2c3b4a5968778695a4b3c2d1e0f9e8d7c6b5a49382716a5b4c3d2e1f0a"],
             reason: "tier internal will require signatures by 1 of [release-pipeline]")]
+        plan.quotaWarnings = [QuotaWarning(repository: "web/site", usedBytes: 241_172_480_000, quotaBytes: 214_748_364_800, quota: "200GiB",
+                                           source: "tier internal")]
         return plan
     }()
 

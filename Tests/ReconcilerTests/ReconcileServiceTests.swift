@@ -25,7 +25,7 @@ import Testing
         func liveState() async throws -> LiveState { try await inner.liveState() }
         func configurationFingerprint() async throws -> String { try await inner.configurationFingerprint() }
         func revisions(limit: Int) async throws -> [ConfigurationRevision] { try await inner.revisions(limit: limit) }
-        func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence] { try await inner.consequences(of: changes) }
+        func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences { try await inner.consequences(of: changes) }
 
         func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
             startedContinuation.yield()

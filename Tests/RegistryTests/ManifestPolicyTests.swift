@@ -31,6 +31,7 @@ import Testing
         }
 
         func written(_ write: ManifestWrite) async {}
+        func quota(for repository: RepositoryName) -> Quota? { nil }
     }
 
     /// Allows everything, and keeps what it was asked and told.
@@ -44,6 +45,7 @@ import Testing
             return nil
         }
         func written(_ write: ManifestWrite) async { writes.withLock { $0.append(write) } }
+        func quota(for repository: RepositoryName) -> Quota? { nil }
     }
 
     @Test func aFixedTagCanBeCreatedAndRePushedButNotMovedOrDeleted() async throws {

@@ -18,6 +18,7 @@ struct AllowEveryManifest: ManifestPolicy {
     func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision { .allow }
     func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? { nil }
     func written(_ write: ManifestWrite) async {}
+    func quota(for repository: RepositoryName) -> Quota? { nil }
 }
 
 /// A real registry — the `Registry` responder alone, on its HTTP/1 channel — on a free loopback port, over a fresh data

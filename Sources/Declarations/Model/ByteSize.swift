@@ -26,5 +26,21 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public var description: String { text }
 
+    /// `bytes` for a reader: binary units with one decimal where it matters (`49.8GiB`, `512MiB`, `700B`).
+    public static func readable(_ bytes: Int64) -> String {
+        let magnitude = bytes.magnitude
+        guard magnitude >= 1024 else { return "\(bytes)B" }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while abs(value) >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let rounded = (value * 10).rounded() / 10
+        let number = rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.1f", rounded)
+        return number + units[unit]
+    }
+
     public static func < (lhs: ByteSize, rhs: ByteSize) -> Bool { lhs.bytes < rhs.bytes }
 }

@@ -8,6 +8,6 @@ public protocol AdminEndpoint: Sendable {
     func configurationFingerprint() async throws -> String
     func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision
     func revisions(limit: Int) async throws -> [ConfigurationRevision]
-    /// What applying `changes` would do to stored images; empty when the endpoint cannot tell (no preview).
-    func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence]
+    /// What applying `changes` would do to stored images and usage; none when the endpoint cannot tell (no preview).
+    func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences
 }

@@ -5,7 +5,7 @@ import Storage
 /// The admin endpoint in process, over a configuration store and a metadata store.
 public struct LocalAdmin: AdminEndpoint {
     let configuration: any ConfigurationStore
-    let metadata: any MetadataStore
+    public let metadata: any MetadataStore
     /// How a robot's `deliverTo` key is checked: the server injects Sealing's check (a key is valid when a token
     /// can be sealed to it).
     let keyChecks: KeyChecks
@@ -55,8 +55,8 @@ public struct LocalAdmin: AdminEndpoint {
         return revision
     }
 
-    public func consequences(of changes: [ConfigurationChange]) async throws -> [ImageConsequence] {
-        guard let preview else { return [] }
+    public func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences {
+        guard let preview else { return .none }
         let current = try await configuration.configuration().objects
         let (_, proposed) = try resultOf(changes, on: current)
         return try await preview.consequences(from: try await liveDeclarations(), to: proposed)

@@ -71,7 +71,9 @@ public enum Reconciliation {
     public static func withConsequences(_ plan: Plan, from admin: any AdminEndpoint) async throws -> Plan {
         guard !plan.isEmpty else { return plan }
         var plan = plan
-        plan.consequences = try await admin.consequences(of: changes(of: plan))
+        let consequences = try await admin.consequences(of: changes(of: plan))
+        plan.consequences = consequences.images
+        plan.quotaWarnings = consequences.quotas
         return plan
     }
 

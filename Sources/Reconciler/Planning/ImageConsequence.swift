@@ -30,7 +30,39 @@ public struct ImageConsequence: Sendable, Hashable, Codable {
     }
 }
 
-/// Asks the registry's own verdict code what a configuration would do to the images it stores.
+/// A repository whose usage is already above the quota a plan gives it: pushes that add blobs will be refused until
+/// its usage drops.
+public struct QuotaWarning: Sendable, Hashable, Codable {
+    public var repository: String
+    public var usedBytes: Int64
+    public var quotaBytes: Int64
+    /// The quota as declared (`1GiB`), and where: `tier internal`, `repository payments/*`.
+    public var quota: String
+    public var source: String
+
+    public init(repository: String, usedBytes: Int64, quotaBytes: Int64, quota: String, source: String) {
+        self.repository = repository
+        self.usedBytes = usedBytes
+        self.quotaBytes = quotaBytes
+        self.quota = quota
+        self.source = source
+    }
+}
+
+/// What a change set would do to what the registry stores.
+public struct PlanConsequences: Sendable, Hashable, Codable {
+    public var images: [ImageConsequence]
+    public var quotas: [QuotaWarning]
+
+    public init(images: [ImageConsequence] = [], quotas: [QuotaWarning] = []) {
+        self.images = images
+        self.quotas = quotas
+    }
+
+    public static let none = PlanConsequences()
+}
+
+/// Asks the registry's own policy code what a configuration would do to what it stores.
 public protocol ConsequencePreview: Sendable {
-    func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> [ImageConsequence]
+    func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> PlanConsequences
 }

@@ -75,6 +75,8 @@ public struct Plan: Sendable, Hashable {
     /// What the changes would do to stored images (quarantine, release), as the registry computed it when the plan was
     /// made. Empty when nothing changes, or when the plan was made without a registry's data.
     public var consequences: [ImageConsequence] = []
+    /// Repositories whose usage is already above the quota the changes give them, as the registry measured it.
+    public var quotaWarnings: [QuotaWarning] = []
 
     public init(createdAt: Date, source: PlanSource, liveFingerprint: String, desiredFingerprint: String,
                 changes: [Change]) {

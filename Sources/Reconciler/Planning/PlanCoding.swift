@@ -28,7 +28,7 @@ public enum PlanDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Plan: Codable {
     private enum CodingKeys: String, CodingKey {
-        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences
+        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +46,7 @@ extension Plan: Codable {
         changes = try c.decode([Change].self, forKey: .changes)
         summary = try c.decode(PlanSummary.self, forKey: .summary)
         consequences = try c.decodeIfPresent([ImageConsequence].self, forKey: .consequences) ?? []
+        quotaWarnings = try c.decodeIfPresent([QuotaWarning].self, forKey: .quotaWarnings) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -58,6 +59,7 @@ extension Plan: Codable {
         try c.encode(changes, forKey: .changes)
         try c.encode(summary, forKey: .summary)
         if !consequences.isEmpty { try c.encode(consequences, forKey: .consequences) }
+        if !quotaWarnings.isEmpty { try c.encode(quotaWarnings, forKey: .quotaWarnings) }
     }
 
     /// `2026-06-01T12:00:00Z` (UTC, whole seconds).

@@ -31,6 +31,11 @@ struct MarkdownRenderer {
             out += "\n"
         }
 
+        if !plan.quotaWarnings.isEmpty {
+            out += "> [!WARNING]\n"
+            for warning in plan.quotaWarnings { out += "> \(Self.escape(ValueText.quotaWarning(warning)))\n" }
+            out += "\n"
+        }
         if !plan.consequences.isEmpty {
             out += "#### Stored images affected\n\n"
             out += "| Repository | Effect | Images | First digests | Why |\n| --- | --- | ---: | --- | --- |\n"

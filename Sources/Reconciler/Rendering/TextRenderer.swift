@@ -42,6 +42,9 @@ struct TextRenderer {
             let text = "Warning: \(destructive) destructive change\(destructive == 1 ? "" : "s"); apply refuses this plan without an explicit opt-in."
             out += paint(text, "1;31") + "\n"
         }
+        for warning in plan.quotaWarnings {
+            out += paint("Warning: \(ValueText.quotaWarning(warning))", "33") + "\n"
+        }
         if !plan.consequences.isEmpty {
             out += "\nStored images affected:\n"
             for consequence in plan.consequences {

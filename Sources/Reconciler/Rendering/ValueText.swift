@@ -52,6 +52,12 @@ enum ValueText {
 
     static let noChanges = "No changes. The registry matches the declarations."
 
+    /// `payments/api uses 1.4GiB, over its new quota 1GiB (tier internal): pushes that add blobs will be refused`.
+    static func quotaWarning(_ warning: QuotaWarning) -> String {
+        "\(warning.repository) uses \(ByteSize.readable(warning.usedBytes)), over its new quota \(warning.quota) (\(warning.source)): "
+            + "pushes that add blobs will be refused until its usage drops"
+    }
+
     /// `payments/api: 3 images will be quarantined (after the apply it needs …)`.
     static func consequence(_ consequence: ImageConsequence) -> String {
         let images = "\(consequence.count) image\(consequence.count == 1 ? "" : "s")"

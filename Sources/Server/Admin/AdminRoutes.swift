@@ -37,6 +37,7 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/security-events", .get, securityEvents),
             ("/admin/v1/verdicts", .get, verdict),
             ("/admin/v1/consequences", .post, consequences),
+            ("/admin/v1/usage", .get, usage),
         ]
         let group = router.group().add(middleware: authentication)
         for endpoint in endpoints {
@@ -132,10 +133,24 @@ struct AdminRoutes: Sendable {
     private func consequences(_ request: Request, _ context: Context) async throws -> Response {
         let changes = try await Self.decodeBody(AdminWire.ConsequencesRequest.self, of: request).changes.map { try $0.change() }
         do {
-            return try AdminResponse.json(AdminWire.Consequences(consequences: try await admin.consequences(of: changes)))
+            return try AdminResponse.json(AdminWire.Consequences(try await admin.consequences(of: changes)))
         } catch let error as InvalidChangeSet {
             throw AdminAPIError.invalid(error.description)
         }
+    }
+
+    private func usage(_ request: Request, _ context: Context) async throws -> Response {
+        let declarations = try await admin.liveDeclarations()
+        let used = try await admin.metadata.usage()
+        var repositories: [AdminWire.Usage.Repository] = []
+        for name in try await admin.metadata.repositories(after: nil, limit: nil) {
+            let quota = declarations.effectivePolicy(for: name.value).flatMap { policy in policy.quota.value.map { (policy.quota, $0) } }
+            guard used[name] != nil || quota != nil else { continue }
+            repositories.append(AdminWire.Usage.Repository(
+                repository: name.value, usedBytes: used[name] ?? 0, quotaBytes: quota?.1.bytes, quota: quota?.1.text,
+                quotaSource: quota.map { setting, _ in setting.origin.source }))
+        }
+        return try AdminResponse.json(AdminWire.Usage(repositories: repositories))
     }
 
     private func verdict(_ request: Request, _ context: Context) async throws -> Response {

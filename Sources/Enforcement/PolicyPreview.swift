@@ -4,10 +4,10 @@ import OCI
 import Reconciler
 import Storage
 
-/// What a configuration would do to stored images: every manifest of a repository whose signing requirement, or whose
-/// required Signers' keys, differ between two configurations gets its verdict under both, with the same code pulls are
-/// answered from.
-public struct VerdictPreview: ConsequencePreview {
+/// What a configuration would do to what the registry stores, computed with the code that enforces it: every manifest
+/// of a repository whose signing requirement, or whose required Signers' keys, differ between two configurations gets
+/// its verdict under both; every repository already using more than a quota the change gives it is named.
+public struct PolicyPreview: ConsequencePreview {
     let blobs: any BlobStore
     let metadata: any MetadataStore
     let now: @Sendable () -> Date
@@ -18,7 +18,24 @@ public struct VerdictPreview: ConsequencePreview {
         self.now = now
     }
 
-    public func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> [ImageConsequence] {
+    public func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> PlanConsequences {
+        PlanConsequences(images: try await imageConsequences(from: current, to: proposed),
+                         quotas: try await quotaWarnings(from: current, to: proposed))
+    }
+
+    /// Repositories already using more than a quota the change newly gives them (a new quota, or a lower one).
+    private func quotaWarnings(from current: DesiredState, to proposed: DesiredState) async throws -> [QuotaWarning] {
+        try await metadata.usage().sorted { $0.key < $1.key }.compactMap { repository, used in
+            guard let policy = proposed.effectivePolicy(for: repository.value), let quota = policy.quota.value, used > quota.bytes,
+                  current.effectivePolicy(for: repository.value)?.quota.value != quota
+            else { return nil }
+            return QuotaWarning(repository: repository.value, usedBytes: used, quotaBytes: quota.bytes, quota: quota.text,
+                                source: policy.quota.origin.source)
+        }
+    }
+
+    /// The stored images a change quarantines or releases.
+    private func imageConsequences(from current: DesiredState, to proposed: DesiredState) async throws -> [ImageConsequence] {
         let artifacts = SignatureArtifacts(blobs: blobs, metadata: metadata)
         let moment = now()
         let before = VerdictComputer(artifacts: artifacts, trust: SignerTrust(current), now: moment)
