@@ -137,6 +137,10 @@ public protocol MetadataStore: Sendable {
     /// another repository counts in both). Repositories using nothing may be left out. Kept as references come and go.
     func usage() async throws -> [RepositoryName: Int64]
     func usage(repository: RepositoryName) async throws -> Int64
+    /// The repository's tags and manifests with their push and pull times, what retention decides on.
+    func contents(repository: RepositoryName) async throws -> RepositoryContents
+    /// Records pull times (a batch; a manifest keeps its latest). Pulls of manifests no longer stored are ignored.
+    func recordPulls(_ pulls: [ManifestPull]) async throws
     /// Repository names in lexical order after `last`.
     func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
 

@@ -25,6 +25,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("listsReferrersOfASubject", listsReferrersOfASubject),
             ConformanceCheck("listsTheManifestsOfARepository", listsTheManifestsOfARepository),
             ConformanceCheck("accountsUsageAndEnforcesTheQuotaAtomically", accountsUsageAndEnforcesTheQuotaAtomically),
+            ConformanceCheck("describesContentsWithPushAndPullTimes", describesContentsWithPushAndPullTimes),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
@@ -305,6 +306,38 @@ public struct MetadataStoreConformance: Sendable {
             }
             let reopened = try await makeStore(directory)
             #expect(try await reopened.usage() == [r: 100, s: 100], check)
+        }
+    }
+
+    public func describesContentsWithPushAndPullTimes() async throws {
+        let check: Comment = "MetadataStoreConformance.describesContentsWithPushAndPullTimes"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let child = manifest(repository, "child")
+            let indexContent = Array("index".utf8)
+            let index = ManifestRecord(repository: repository, digest: Digest.compute(indexContent), mediaType: MediaType.ociIndex, content: indexContent)
+            let signature = manifest(repository, "sig", subject: child.digest, artifactType: "application/vnd.dev.cosign.artifact.sig.v1+json")
+            let before = Date(timeIntervalSinceNow: -2)
+            try await store.putManifest(ManifestPut(record: child, tags: [Tag("v1")!], blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: index, tags: [Tag("multi")!, Tag("latest")!], blobs: [], manifests: [child.digest]))
+            try await store.putManifest(ManifestPut(record: signature, tags: [], blobs: [], manifests: []))
+            let pulled = Date(timeIntervalSince1970: 1_800_000_000)
+            try await store.recordPulls([
+                ManifestPull(repository: repository, digest: child.digest, at: pulled),
+                ManifestPull(repository: repository, digest: child.digest, at: pulled.addingTimeInterval(-60)),
+                ManifestPull(repository: repository, digest: Digest.compute([9]), at: pulled),
+            ])
+            let contents = try await store.contents(repository: repository)
+            #expect(contents.tags.map(\.tag.value) == ["latest", "multi", "v1"], check)
+            #expect(contents.tags.first { $0.tag.value == "v1" }?.digest == child.digest, check)
+            #expect(contents.tags.allSatisfy { $0.pushedAt >= before.addingTimeInterval(-1) && $0.pushedAt <= Date().addingTimeInterval(1) }, check)
+            let byDigest = Dictionary(uniqueKeysWithValues: contents.manifests.map { ($0.digest, $0) })
+            #expect(byDigest.count == 3, check)
+            #expect(byDigest[child.digest]?.pulledAt == pulled, check.with("the latest pull wins, whatever the order it arrives in"))
+            #expect(byDigest[index.digest]?.pulledAt == nil && byDigest[index.digest]?.children == [child.digest], check)
+            #expect(byDigest[signature.digest]?.subject == child.digest, check)
+            #expect(try await store.contents(repository: repo("none")) == RepositoryContents(tags: [], manifests: []), check)
         }
     }
 

@@ -52,4 +52,19 @@ import Testing
     func survivesReopening(driver: MetadataDriver) async throws {
         try await driver.metadata.survivesReopening()
     }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func listsTheManifestsOfARepository(driver: MetadataDriver) async throws {
+        try await driver.metadata.listsTheManifestsOfARepository()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func accountsUsageAndEnforcesTheQuotaAtomically(driver: MetadataDriver) async throws {
+        try await driver.metadata.accountsUsageAndEnforcesTheQuotaAtomically()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func describesContentsWithPushAndPullTimes(driver: MetadataDriver) async throws {
+        try await driver.metadata.describesContentsWithPushAndPullTimes()
+    }
 }

@@ -6,7 +6,7 @@ import OCI
 /// Writes go through a `GroupCommitter` on a single writer connection; reads use a small pool of
 /// read-only connections so they never wait behind a commit.
 public final class SQLiteMetadataStore: MetadataStore {
-    private let writer: GroupCommitter
+    let writer: GroupCommitter
     private let readers: [SQLiteExecutor]
     private let nextReader = AtomicCounter()
 
@@ -65,6 +65,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.configurationSchema)
         try writeConnection.execute(Self.accessSchema)
         try Self.prepareUsage(writeConnection)
+        try Self.preparePullTimes(writeConnection)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)

@@ -1,0 +1,56 @@
+import Foundation
+import OCI
+
+/// What one repository holds, as retention judges it: its tags with when they were pushed, and its manifests with when
+/// they were pushed and last pulled, what they refer to and what they list.
+public struct RepositoryContents: Sendable, Hashable {
+    public struct TagEntry: Sendable, Hashable {
+        public var tag: Tag
+        public var digest: Digest
+        public var pushedAt: Date
+
+        public init(tag: Tag, digest: Digest, pushedAt: Date) {
+            self.tag = tag
+            self.digest = digest
+            self.pushedAt = pushedAt
+        }
+    }
+
+    public struct ManifestEntry: Sendable, Hashable {
+        public var digest: Digest
+        public var pushedAt: Date
+        /// The last `GET` as far as the store knows (pull times reach it in batches); nil when never pulled.
+        public var pulledAt: Date?
+        public var subject: Digest?
+        public var children: [Digest]
+
+        public init(digest: Digest, pushedAt: Date, pulledAt: Date?, subject: Digest?, children: [Digest]) {
+            self.digest = digest
+            self.pushedAt = pushedAt
+            self.pulledAt = pulledAt
+            self.subject = subject
+            self.children = children
+        }
+    }
+
+    public var tags: [TagEntry]
+    public var manifests: [ManifestEntry]
+
+    public init(tags: [TagEntry], manifests: [ManifestEntry]) {
+        self.tags = tags
+        self.manifests = manifests
+    }
+}
+
+/// A manifest pulled at a moment, as the registry reports pulls to the store in batches.
+public struct ManifestPull: Sendable, Hashable {
+    public var repository: RepositoryName
+    public var digest: Digest
+    public var at: Date
+
+    public init(repository: RepositoryName, digest: Digest, at: Date) {
+        self.repository = repository
+        self.digest = digest
+        self.at = at
+    }
+}
