@@ -39,6 +39,7 @@ extension Registry {
             .eTag: "\"\(record.digest)\"",
         ]
         guard includeBody else { return Response(status: .ok, headers: headers) }
+        pulls?.record(repository: repository, digest: record.digest)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.content)))
     }
 

@@ -16,10 +16,13 @@ public struct Registry: HTTPResponder {
     let maximumManifestSize: Int
     let access: any RegistryAccessControl
     let policy: any ManifestPolicy
+    /// Where manifest pulls are noted for retention's `keepPulledWithin`; nil records none.
+    let pulls: PullTimeLog?
     let logger: Logger
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, access: any RegistryAccessControl, policy: any ManifestPolicy,
-                maximumManifestSize: Int = 4 << 20, logger: Logger) {
+                pulls: PullTimeLog? = nil, maximumManifestSize: Int = 4 << 20, logger: Logger) {
+        self.pulls = pulls
         self.blobs = blobs
         self.metadata = metadata
         self.manifests = ManifestCache(metadata: metadata)
@@ -41,6 +44,12 @@ public struct Registry: HTTPResponder {
         }
         response.headers[.dockerAPIVersion] = "registry/2.0"
         return response
+    }
+
+    /// Tells the registry that manifests of `repository` changed without going through it (retention deleted some), so
+    /// what it cached is read again.
+    public func manifestsChanged(in repository: RepositoryName) {
+        manifests.invalidate(repository)
     }
 
     private func need(of route: Route, method: HTTPRequest.Method) -> RegistryNeed {

@@ -24,6 +24,8 @@ public struct BerthServer: Sendable {
         public var idleTimeout: Duration
         /// How often robot tokens are checked for renewal.
         public var credentialRenewalInterval: Duration
+        /// How often the pull times noted in memory are written (what a crash may lose).
+        public var pullTimeFlushInterval: Duration = .seconds(5)
 
         public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120),
                     credentialRenewalInterval: Duration = .seconds(60)) {
@@ -42,6 +44,8 @@ public struct BerthServer: Sendable {
     public let metrics: ServerMetrics
     public let policy: DeclaredPolicy
     let registry: Registry
+    let stores: EmbeddedStores
+    let pulls = PullTimeLog()
     let configuration: Configuration
     let logger: Logger
 
@@ -65,7 +69,9 @@ public struct BerthServer: Sendable {
         self.access = access
         self.metrics = metrics
         status = ReconcileStatusBoard(metrics: metrics.factory)
-        registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy, logger: logger)
+        registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
+                            pulls: pulls, logger: logger)
+        self.stores = stores
         self.configuration = configuration
         self.logger = logger
     }
@@ -80,7 +86,10 @@ public struct BerthServer: Sendable {
         onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let configuration = self.configuration
-        var services: [any Service] = [RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval)]
+        var services: [any Service] = [
+            RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
+            PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
+        ]
         if let reconcileLoop { services.append(reconcileLoop) }
         return Application(
             responder: makeResponder(),

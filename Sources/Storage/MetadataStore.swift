@@ -141,6 +141,10 @@ public protocol MetadataStore: Sendable {
     func contents(repository: RepositoryName) async throws -> RepositoryContents
     /// Records pull times (a batch; a manifest keeps its latest). Pulls of manifests no longer stored are ignored.
     func recordPulls(_ pulls: [ManifestPull]) async throws
+    /// Retention's deletions, in one transaction, guarded against what changed since they were planned: each tag only
+    /// while it still points at the digest given, then each manifest only while no tag points at it and no manifest of
+    /// the repository lists it. Returns what was deleted.
+    func deleteUnreferenced(repository: RepositoryName, tags: [Tag: Digest], manifests: [Digest]) async throws -> RetentionDeleted
     /// Repository names in lexical order after `last`.
     func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
 

@@ -42,6 +42,17 @@ public struct RepositoryContents: Sendable, Hashable {
     }
 }
 
+/// What `MetadataStore.deleteUnreferenced` deleted.
+public struct RetentionDeleted: Sendable, Hashable {
+    public var tags: [Tag]
+    public var manifests: [Digest]
+
+    public init(tags: [Tag], manifests: [Digest]) {
+        self.tags = tags
+        self.manifests = manifests
+    }
+}
+
 /// A manifest pulled at a moment, as the registry reports pulls to the store in batches.
 public struct ManifestPull: Sendable, Hashable {
     public var repository: RepositoryName

@@ -26,6 +26,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("listsTheManifestsOfARepository", listsTheManifestsOfARepository),
             ConformanceCheck("accountsUsageAndEnforcesTheQuotaAtomically", accountsUsageAndEnforcesTheQuotaAtomically),
             ConformanceCheck("describesContentsWithPushAndPullTimes", describesContentsWithPushAndPullTimes),
+            ConformanceCheck("retentionDeletesOnlyWhatIsStillAsPlanned", retentionDeletesOnlyWhatIsStillAsPlanned),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
@@ -338,6 +339,43 @@ public struct MetadataStoreConformance: Sendable {
             #expect(byDigest[index.digest]?.pulledAt == nil && byDigest[index.digest]?.children == [child.digest], check)
             #expect(byDigest[signature.digest]?.subject == child.digest, check)
             #expect(try await store.contents(repository: repo("none")) == RepositoryContents(tags: [], manifests: []), check)
+        }
+    }
+
+    public func retentionDeletesOnlyWhatIsStillAsPlanned() async throws {
+        let check: Comment = "MetadataStoreConformance.retentionDeletesOnlyWhatIsStillAsPlanned"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let (old, moved, retagged, child, kept) = (manifest(repository, "old"), manifest(repository, "moved"), manifest(repository, "retagged"),
+                                                       manifest(repository, "child"), manifest(repository, "kept"))
+            func index(_ name: String) -> ManifestRecord {
+                let content = Array(name.utf8)
+                return ManifestRecord(repository: repository, digest: Digest.compute(content), mediaType: MediaType.ociIndex, content: content)
+            }
+            let (doomedIndex, keptIndex) = (index("doomed-index"), index("kept-index"))
+            try await store.linkBlob(repository: repository, digest: Digest.compute([7]), size: 40)
+            try await store.putManifest(ManifestPut(record: old, tags: [Tag("v1")!], blobs: [Digest.compute([7])], manifests: []))
+            try await store.putManifest(ManifestPut(record: moved, tags: [Tag("v2")!], blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: retagged, tags: [], blobs: [], manifests: []))
+            for record in [child, kept] { try await store.putManifest(ManifestPut(record: record, tags: [], blobs: [], manifests: [])) }
+            try await store.putManifest(ManifestPut(record: doomedIndex, tags: [], blobs: [], manifests: [child.digest]))
+            try await store.putManifest(ManifestPut(record: keptIndex, tags: [Tag("stay")!], blobs: [], manifests: [kept.digest]))
+            // Since the plan: v2 moved to another manifest, and the untagged one got a tag.
+            try await store.putManifest(ManifestPut(record: old, tags: [Tag("v2")!], blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: retagged, tags: [Tag("new")!], blobs: [], manifests: []))
+            #expect(try await store.usage(repository: repository) == 40, check)
+
+            let deleted = try await store.deleteUnreferenced(
+                repository: repository, tags: [Tag("v1")!: old.digest, Tag("v2")!: moved.digest],
+                manifests: [child.digest, doomedIndex.digest, retagged.digest, kept.digest, moved.digest])
+            #expect(deleted.tags == [Tag("v1")!], check.with("v2 points elsewhere now, so it stays"))
+            #expect(Set(deleted.manifests) == [child.digest, doomedIndex.digest, moved.digest],
+                    check.with("an index and the child only it listed go; a re-tagged manifest and a kept index's child stay"))
+            #expect(try await store.manifest(repository: repository, reference: .tag(Tag("v2")!))?.digest == old.digest, check)
+            #expect(try await store.manifest(repository: repository, reference: .digest(retagged.digest)) != nil, check)
+            #expect(try await store.manifest(repository: repository, reference: .digest(kept.digest)) != nil, check)
+            #expect(try await store.usage(repository: repository) == 40, check.with("old is still tagged v2, so its blob still counts"))
         }
     }
 

@@ -67,4 +67,9 @@ import Testing
     func describesContentsWithPushAndPullTimes(driver: MetadataDriver) async throws {
         try await driver.metadata.describesContentsWithPushAndPullTimes()
     }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func retentionDeletesOnlyWhatIsStillAsPlanned(driver: MetadataDriver) async throws {
+        try await driver.metadata.retentionDeletesOnlyWhatIsStillAsPlanned()
+    }
 }

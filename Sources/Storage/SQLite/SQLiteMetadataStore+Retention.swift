@@ -46,3 +46,36 @@ extension SQLiteMetadataStore {
         }
     }
 }
+
+extension SQLiteMetadataStore {
+    public func deleteUnreferenced(repository: RepositoryName, tags: [Tag: Digest], manifests: [Digest]) async throws -> RetentionDeleted {
+        try await writer.submit { connection in
+            let name = SQLiteValue.text(repository.value)
+            var deleted = RetentionDeleted(tags: [], manifests: [])
+            for (tag, digest) in tags.sorted(by: { $0.key.value < $1.key.value }) {
+                try connection.query("DELETE FROM tags WHERE repository = ? AND name = ? AND digest = ?", [name, .text(tag.value), .text(digest.description)])
+                if connection.changes > 0 { deleted.tags.append(tag) }
+            }
+            // An index before the children it lists: a child stays while any manifest still lists it, so passes repeat
+            // until one deletes nothing.
+            var remaining = manifests
+            while true {
+                var next: [Digest] = []
+                for digest in remaining {
+                    let binds: [SQLiteValue] = [name, .text(digest.description)]
+                    let tagged = try !connection.query("SELECT 1 FROM tags WHERE repository = ? AND digest = ? LIMIT 1", binds).isEmpty
+                    let listed = try !connection.query("SELECT 1 FROM manifest_references WHERE repository = ? AND target = ? AND is_manifest = 1 LIMIT 1", binds).isEmpty
+                    if tagged || listed {
+                        next.append(digest)
+                    } else if try Self.deleteManifest(connection, repository, digest) {
+                        deleted.manifests.append(digest)
+                    }
+                }
+                if next.count == remaining.count { break }
+                remaining = next
+            }
+            deleted.manifests.sort { $0.description < $1.description }
+            return deleted
+        }
+    }
+}

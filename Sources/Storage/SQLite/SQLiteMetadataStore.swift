@@ -214,22 +214,25 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteManifest(repository: RepositoryName, digest: Digest) async throws -> Bool {
-        try await writer.submit { connection in
-            let binds: [SQLiteValue] = [.text(repository.value), .text(digest.description)]
-            try connection.query("DELETE FROM manifests WHERE repository = ? AND digest = ?", binds)
-            guard connection.changes > 0 else { return false }
-            let blobs = try connection.query("SELECT target FROM manifest_references WHERE repository = ? AND manifest = ? AND is_manifest = 0", binds)
-                .compactMap { $0[0].string.flatMap { Digest($0) } }
-            try connection.query("DELETE FROM manifest_references WHERE repository = ? AND manifest = ?", binds)
-            // Blobs no other manifest references leave the usage, at the size they were linked with.
-            var released: Int64 = 0
-            for blob in blobs where try !Self.isReferenced(connection, repository, blob) {
-                released += try Self.linkedSize(connection, repository, blob) ?? 0
-            }
-            try Self.addUsage(connection, repository, -released)
-            try connection.query("DELETE FROM tags WHERE repository = ? AND digest = ?", binds)
-            return true
+        try await writer.submit { connection in try Self.deleteManifest(connection, repository, digest) }
+    }
+
+    /// Deletes a manifest, its references and its tags, giving back the usage of blobs nothing else references.
+    static func deleteManifest(_ connection: SQLiteConnection, _ repository: RepositoryName, _ digest: Digest) throws -> Bool {
+        let binds: [SQLiteValue] = [.text(repository.value), .text(digest.description)]
+        try connection.query("DELETE FROM manifests WHERE repository = ? AND digest = ?", binds)
+        guard connection.changes > 0 else { return false }
+        let blobs = try connection.query("SELECT target FROM manifest_references WHERE repository = ? AND manifest = ? AND is_manifest = 0", binds)
+            .compactMap { $0[0].string.flatMap { Digest($0) } }
+        try connection.query("DELETE FROM manifest_references WHERE repository = ? AND manifest = ?", binds)
+        // Blobs no other manifest references leave the usage, at the size they were linked with.
+        var released: Int64 = 0
+        for blob in blobs where try !Self.isReferenced(connection, repository, blob) {
+            released += try Self.linkedSize(connection, repository, blob) ?? 0
         }
+        try Self.addUsage(connection, repository, -released)
+        try connection.query("DELETE FROM tags WHERE repository = ? AND digest = ?", binds)
+        return true
     }
 
     public func deleteTag(repository: RepositoryName, tag: Tag) async throws -> Bool {
