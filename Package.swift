@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Reconciler", "Storage",
+                "Lifecycle", "Reconciler", "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -143,7 +143,7 @@ let package = Package(
         // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
         .target(
             name: "Enforcement",
-            dependencies: ["Declarations", "ImageSignatures", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.
@@ -155,6 +155,7 @@ let package = Package(
                 "Declarations",
                 "Enforcement",
                 "ImageSignatures",
+                "Lifecycle",
                 "Reconciler",
                 "Registry",
                 "Sealing",
@@ -176,6 +177,7 @@ let package = Package(
                 "CSystemCalls",
                 "Declarations",
                 "Enforcement",
+                "Lifecycle",
                 "Reconciler",
                 "Server",
                 "Storage",

@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Reconciler
 
 extension AdminWire {
@@ -13,13 +14,22 @@ extension AdminWire {
     public struct Consequences: Codable, Sendable {
         public var consequences: [ImageConsequence]
         public var quotaWarnings: [QuotaWarning]
+        public var retention: [RetentionConsequence]
 
         public init(_ consequences: PlanConsequences) {
             self.consequences = consequences.images
             self.quotaWarnings = consequences.quotas
+            self.retention = consequences.retention
         }
 
-        public var planConsequences: PlanConsequences { PlanConsequences(images: consequences, quotas: quotaWarnings) }
+        public var planConsequences: PlanConsequences { PlanConsequences(images: consequences, quotas: quotaWarnings, retention: retention) }
+    }
+
+    /// `GET /admin/v1/retention/runs`: the recent runs, newest first.
+    public struct RetentionRuns: Codable, Sendable {
+        public var runs: [RetentionReport]
+
+        public init(runs: [RetentionReport]) { self.runs = runs }
     }
 
     /// `GET /admin/v1/usage`: every repository that uses storage or has a quota.

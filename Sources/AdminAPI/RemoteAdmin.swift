@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Lifecycle
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -79,6 +80,12 @@ extension RemoteAdmin {
 }
 
 extension RemoteAdmin {
+    /// What the next retention run would delete, or (`run`) a run now and what it deleted.
+    public func retention(run: Bool) async throws -> RetentionReport {
+        run ? try await send(.POST, "/admin/v1/retention/run", as: RetentionReport.self)
+            : try await send(.GET, "/admin/v1/retention/plan", as: RetentionReport.self)
+    }
+
     /// Every repository's usage and quota.
     public func usage() async throws -> AdminWire.Usage {
         try await send(.GET, "/admin/v1/usage", as: AdminWire.Usage.self)

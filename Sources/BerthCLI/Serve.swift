@@ -31,6 +31,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How often to reconcile the declarations, e.g. 30s, 5m.")
     var interval: String = "1m"
 
+    @Option(help: "How often retention runs, e.g. 1h, 30m.")
+    var retentionInterval: String = "1h"
+
+    @Option(help: "How long an untagged manifest is kept before retention deletes it, e.g. 24h.")
+    var untaggedGrace: String = "24h"
+
     @Flag(help: "Detect and report changes and drift, but apply nothing.")
     var reportOnly = false
 
@@ -54,9 +60,17 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
-        let configuration = BerthServer.Configuration(
+        guard let retentionSeconds = TimeSpan(retentionInterval)?.totalSeconds, retentionSeconds > 0 else {
+            throw ValidationError("--retention-interval \(retentionInterval): expected a duration such as 30m or 1h")
+        }
+        guard let graceSeconds = TimeSpan(untaggedGrace)?.totalSeconds else {
+            throw ValidationError("--untagged-grace \(untaggedGrace): expected a duration such as 1h or 24h")
+        }
+        var configuration = BerthServer.Configuration(
             host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
             adminCredentials: try adminCredentials(), idleTimeout: .seconds(idleSeconds))
+        configuration.retentionInterval = .seconds(retentionSeconds)
+        configuration.untaggedGrace = TimeInterval(graceSeconds)
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host

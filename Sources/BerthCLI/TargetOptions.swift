@@ -3,6 +3,7 @@ import ArgumentParser
 import Declarations
 import Enforcement
 import Foundation
+import Lifecycle
 import Reconciler
 import Server
 import Storage
@@ -24,7 +25,7 @@ struct TargetOptions: ParsableArguments {
         case (let folder?, nil):
             let stores = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder))
             return LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                              preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata))
+                              preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: Retention.defaultUntaggedGrace))
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8), !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -1,5 +1,6 @@
 import Declarations
 import Foundation
+import Lifecycle
 import OCI
 import Reconciler
 import Storage
@@ -10,17 +11,46 @@ import Storage
 public struct PolicyPreview: ConsequencePreview {
     let blobs: any BlobStore
     let metadata: any MetadataStore
+    /// The untagged grace retention runs with, so a plan counts the same deletions a run would make.
+    let untaggedGrace: TimeInterval
     let now: @Sendable () -> Date
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(blobs: any BlobStore, metadata: any MetadataStore, untaggedGrace: TimeInterval, now: @escaping @Sendable () -> Date = Date.init) {
         self.blobs = blobs
         self.metadata = metadata
+        self.untaggedGrace = untaggedGrace
         self.now = now
     }
 
     public func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> PlanConsequences {
         PlanConsequences(images: try await imageConsequences(from: current, to: proposed),
-                         quotas: try await quotaWarnings(from: current, to: proposed))
+                         quotas: try await quotaWarnings(from: current, to: proposed),
+                         retention: try await retentionConsequences(from: current, to: proposed))
+    }
+
+    /// Per repository whose retention rules change: the tags the next run deletes under the new rules and not the old,
+    /// and the reverse, with the planner a run uses.
+    private func retentionConsequences(from current: DesiredState, to proposed: DesiredState) async throws -> [RetentionConsequence] {
+        let retention = Retention(metadata: metadata, untaggedGrace: untaggedGrace)
+        let moment = now()
+        var consequences: [RetentionConsequence] = []
+        for repository in try await metadata.repositories(after: nil, limit: nil) {
+            let old = RetentionRules(current.effectivePolicy(for: repository.value))
+            let new = RetentionRules(proposed.effectivePolicy(for: repository.value))
+            guard old != new else { continue }
+            func deletedTags(_ declarations: DesiredState) async throws -> Set<String> {
+                let planned = try await retention.plan(repository, under: declarations, now: moment)?.deletions ?? []
+                return Set(planned.compactMap { if case .tag(let name, _) = $0.target { name } else { nil } })
+            }
+            let before = try await deletedTags(current), after = try await deletedTags(proposed)
+            let newlyDeleted = after.subtracting(before).sorted(), newlyKept = before.subtracting(after)
+            guard !newlyDeleted.isEmpty || !newlyKept.isEmpty else { continue }
+            consequences.append(RetentionConsequence(
+                repository: repository.value, deletedTags: newlyDeleted.count, keptTags: newlyKept.count,
+                tags: Array(newlyDeleted.prefix(RetentionConsequence.shownTags)),
+                change: "\(old.isEmpty ? "no retention" : old.summary) → \(new.isEmpty ? "no retention" : new.summary)"))
+        }
+        return consequences
     }
 
     /// Repositories already using more than a quota the change newly gives them (a new quota, or a lower one).

@@ -2,6 +2,7 @@ import Access
 import Enforcement
 import Foundation
 import Hummingbird
+import Lifecycle
 import Logging
 import NIOCore
 import Reconciler
@@ -26,6 +27,10 @@ public struct BerthServer: Sendable {
         public var credentialRenewalInterval: Duration
         /// How often the pull times noted in memory are written (what a crash may lose).
         public var pullTimeFlushInterval: Duration = .seconds(5)
+        /// How often retention runs (`--retention-interval`).
+        public var retentionInterval: Duration = .seconds(3600)
+        /// How long an untagged manifest is kept before retention deletes it (`--untagged-grace`).
+        public var untaggedGrace: TimeInterval = Retention.defaultUntaggedGrace
 
         public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120),
                     credentialRenewalInterval: Duration = .seconds(60)) {
@@ -46,6 +51,7 @@ public struct BerthServer: Sendable {
     let registry: Registry
     let stores: EmbeddedStores
     let pulls = PullTimeLog()
+    let retention: RetentionKeeper
     let configuration: Configuration
     let logger: Logger
 
@@ -58,7 +64,7 @@ public struct BerthServer: Sendable {
         let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, events: EnforcementEventLog(log: access.events),
                                     metrics: metrics.factory)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata), didApply: { declarations in
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace), didApply: { declarations in
             await access.configurationChanged(to: declarations)
             await policy.configurationChanged(to: declarations)
         })
@@ -72,6 +78,8 @@ public struct BerthServer: Sendable {
         registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
                             pulls: pulls, logger: logger)
         self.stores = stores
+        retention = RetentionKeeper(retention: Retention(metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
+                                    admin: admin, registry: registry, policy: policy, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }
@@ -89,6 +97,7 @@ public struct BerthServer: Sendable {
         var services: [any Service] = [
             RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
+            RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),
         ]
         if let reconcileLoop { services.append(reconcileLoop) }
         return Application(

@@ -56,7 +56,7 @@ import Reconciler
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         let properties = try #require(schema["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["formatVersion", "createdAt", "source", "liveFingerprint", "desiredFingerprint", "changes", "summary",
-                                         "consequences", "quotaWarnings"])
+                                         "consequences", "quotaWarnings", "retention"])
         let defs = try #require(schema["$defs"] as? [String: Any])
         for (name, keys) in [("change", ["action", "kind", "name", "fields", "destructive", "reasons", "after"]),
                              ("fieldChange", ["path", "before", "after", "sensitive"]),
@@ -64,7 +64,8 @@ import Reconciler
                              ("source", ["commit", "author", "ref", "path"]),
                              ("summary", ["create", "update", "delete", "destructive"]),
                              ("consequence", ["repository", "effect", "count", "digests", "reason"]),
-                             ("quotaWarning", ["repository", "usedBytes", "quotaBytes", "quota", "source"])] {
+                             ("quotaWarning", ["repository", "usedBytes", "quotaBytes", "quota", "source"]),
+                             ("retentionConsequence", ["repository", "deletedTags", "keptTags", "tags", "change"])] {
             let def = try #require(defs[name] as? [String: Any], "missing $defs.\(name)")
             let props = try #require(def["properties"] as? [String: Any])
             #expect(Set(props.keys) == Set(keys), "$defs.\(name)")
@@ -160,6 +161,8 @@ import Reconciler
             reason: "tier internal will require signatures by 1 of [release-pipeline]")]
         plan.quotaWarnings = [QuotaWarning(repository: "web/site", usedBytes: 241_172_480_000, quotaBytes: 214_748_364_800, quota: "200GiB",
                                            source: "tier internal")]
+        plan.retention = [RetentionConsequence(repository: "payments/api", deletedTags: 37, keptTags: 0, tags: (1...10).map { "v1.\($0)" },
+                                               change: "keepLast 50 → keepLast 20")]
         return plan
     }()
 

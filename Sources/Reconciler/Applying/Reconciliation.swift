@@ -74,6 +74,7 @@ public enum Reconciliation {
         let consequences = try await admin.consequences(of: changes(of: plan))
         plan.consequences = consequences.images
         plan.quotaWarnings = consequences.quotas
+        plan.retention = consequences.retention
         return plan
     }
 

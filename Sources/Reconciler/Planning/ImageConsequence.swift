@@ -49,14 +49,39 @@ public struct QuotaWarning: Sendable, Hashable, Codable {
     }
 }
 
+/// What a retention change does at the next run in one repository: the tags it newly deletes, and those it newly keeps.
+public struct RetentionConsequence: Sendable, Hashable, Codable {
+    public var repository: String
+    /// Tags the next run deletes under the new rules and would not have under the old.
+    public var deletedTags: Int
+    /// Tags the old rules would have deleted and the new ones keep.
+    public var keptTags: Int
+    /// The first few newly deleted tags (at most ``RetentionConsequence/shownTags``), sorted.
+    public var tags: [String]
+    /// The rules before and after: `keepLast 50 → keepLast 20`.
+    public var change: String
+
+    public static let shownTags = 10
+
+    public init(repository: String, deletedTags: Int, keptTags: Int, tags: [String], change: String) {
+        self.repository = repository
+        self.deletedTags = deletedTags
+        self.keptTags = keptTags
+        self.tags = tags
+        self.change = change
+    }
+}
+
 /// What a change set would do to what the registry stores.
 public struct PlanConsequences: Sendable, Hashable, Codable {
     public var images: [ImageConsequence]
     public var quotas: [QuotaWarning]
+    public var retention: [RetentionConsequence]
 
-    public init(images: [ImageConsequence] = [], quotas: [QuotaWarning] = []) {
+    public init(images: [ImageConsequence] = [], quotas: [QuotaWarning] = [], retention: [RetentionConsequence] = []) {
         self.images = images
         self.quotas = quotas
+        self.retention = retention
     }
 
     public static let none = PlanConsequences()

@@ -77,6 +77,8 @@ public struct Plan: Sendable, Hashable {
     public var consequences: [ImageConsequence] = []
     /// Repositories whose usage is already above the quota the changes give them, as the registry measured it.
     public var quotaWarnings: [QuotaWarning] = []
+    /// What retention changes do at the next run: tags newly deleted or newly kept, per repository.
+    public var retention: [RetentionConsequence] = []
 
     public init(createdAt: Date, source: PlanSource, liveFingerprint: String, desiredFingerprint: String,
                 changes: [Change]) {

@@ -28,7 +28,7 @@ public enum PlanDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Plan: Codable {
     private enum CodingKeys: String, CodingKey {
-        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings
+        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings, retention
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +47,7 @@ extension Plan: Codable {
         summary = try c.decode(PlanSummary.self, forKey: .summary)
         consequences = try c.decodeIfPresent([ImageConsequence].self, forKey: .consequences) ?? []
         quotaWarnings = try c.decodeIfPresent([QuotaWarning].self, forKey: .quotaWarnings) ?? []
+        retention = try c.decodeIfPresent([RetentionConsequence].self, forKey: .retention) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -60,6 +61,7 @@ extension Plan: Codable {
         try c.encode(summary, forKey: .summary)
         if !consequences.isEmpty { try c.encode(consequences, forKey: .consequences) }
         if !quotaWarnings.isEmpty { try c.encode(quotaWarnings, forKey: .quotaWarnings) }
+        if !retention.isEmpty { try c.encode(retention, forKey: .retention) }
     }
 
     /// `2026-06-01T12:00:00Z` (UTC, whole seconds).

@@ -36,6 +36,14 @@ struct MarkdownRenderer {
             for warning in plan.quotaWarnings { out += "> \(Self.escape(ValueText.quotaWarning(warning)))\n" }
             out += "\n"
         }
+        if !plan.retention.isEmpty {
+            out += "#### Retention at the next run\n\n"
+            out += "| Repository | Tags deleted | Tags newly kept | Rules | First tags deleted |\n| --- | ---: | ---: | --- | --- |\n"
+            for r in plan.retention {
+                out += "| `\(r.repository)` | \(r.deletedTags) | \(r.keptTags) | \(Self.escape(r.change)) | \(r.tags.map { "`\($0)`" }.joined(separator: ", ")) |\n"
+            }
+            out += "\n"
+        }
         if !plan.consequences.isEmpty {
             out += "#### Stored images affected\n\n"
             out += "| Repository | Effect | Images | First digests | Why |\n| --- | --- | ---: | --- | --- |\n"

@@ -45,6 +45,18 @@ struct TextRenderer {
         for warning in plan.quotaWarnings {
             out += paint("Warning: \(ValueText.quotaWarning(warning))", "33") + "\n"
         }
+        if !plan.retention.isEmpty {
+            out += "\nRetention at the next run:\n"
+            for consequence in plan.retention {
+                let line = "  \(ValueText.retention(consequence))"
+                out += (consequence.deletedTags > 0 ? paint(line, "31") : line) + "\n"
+                if !consequence.tags.isEmpty {
+                    out += "      " + consequence.tags.joined(separator: ", ")
+                        + (consequence.deletedTags > consequence.tags.count ? ", … and \(consequence.deletedTags - consequence.tags.count) more" : "") + "\n"
+                }
+            }
+            out += "\n"
+        }
         if !plan.consequences.isEmpty {
             out += "\nStored images affected:\n"
             for consequence in plan.consequences {

@@ -58,6 +58,14 @@ enum ValueText {
             + "pushes that add blobs will be refused until its usage drops"
     }
 
+    /// `payments/api: 37 tags would be deleted (keepLast 50 → keepLast 20)`, with the tags newly kept when there are any.
+    static func retention(_ consequence: RetentionConsequence) -> String {
+        var parts: [String] = []
+        if consequence.deletedTags > 0 { parts.append("\(consequence.deletedTags) tag\(consequence.deletedTags == 1 ? "" : "s") would be deleted") }
+        if consequence.keptTags > 0 { parts.append("\(consequence.keptTags) tag\(consequence.keptTags == 1 ? "" : "s") newly kept") }
+        return "\(consequence.repository): \(parts.joined(separator: ", ")) (\(consequence.change))"
+    }
+
     /// `payments/api: 3 images will be quarantined (after the apply it needs …)`.
     static func consequence(_ consequence: ImageConsequence) -> String {
         let images = "\(consequence.count) image\(consequence.count == 1 ? "" : "s")"

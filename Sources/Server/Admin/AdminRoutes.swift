@@ -19,6 +19,7 @@ struct AdminRoutes: Sendable {
     let admin: LocalAdmin
     let access: AccessService
     let policy: DeclaredPolicy
+    let retention: RetentionKeeper
     let status: ReconcileStatusBoard
     let logger: Logger
 
@@ -38,6 +39,9 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/verdicts", .get, verdict),
             ("/admin/v1/consequences", .post, consequences),
             ("/admin/v1/usage", .get, usage),
+            ("/admin/v1/retention/plan", .get, retentionPlan),
+            ("/admin/v1/retention/run", .post, retentionRun),
+            ("/admin/v1/retention/runs", .get, retentionRuns),
         ]
         let group = router.group().add(middleware: authentication)
         for endpoint in endpoints {
@@ -50,7 +54,7 @@ struct AdminRoutes: Sendable {
         // Everything else under /admin/ is the admin API's 404, after authentication. The router matches a path that
         // ends at an inner node of its trie (`/admin/v1`, `/admin/v1/robots/NAME`) without trying `**`, so those are
         // named too.
-        for path: RouterPath in ["/admin/**", "/admin/v1", "/admin/v1/robots/:robot"] {
+        for path: RouterPath in ["/admin/**", "/admin/v1", "/admin/v1/robots/:robot", "/admin/v1/retention"] {
             for method in HTTPRequest.Method.served {
                 group.on(path, method: method) { request, context in try await Self.answer(request, context, Self.noSuchEndpoint) }
             }
@@ -137,6 +141,18 @@ struct AdminRoutes: Sendable {
         } catch let error as InvalidChangeSet {
             throw AdminAPIError.invalid(error.description)
         }
+    }
+
+    private func retentionPlan(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(try await retention.plan())
+    }
+
+    private func retentionRun(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(try await retention.run())
+    }
+
+    private func retentionRuns(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(AdminWire.RetentionRuns(runs: await retention.recentRuns))
     }
 
     private func usage(_ request: Request, _ context: Context) async throws -> Response {

@@ -1,0 +1,64 @@
+import CoreMetrics
+import Foundation
+import Lifecycle
+import Logging
+import OCI
+import Reconciler
+import Registry
+import Storage
+
+/// Runs retention for the server: on its schedule and when asked through the admin API, one run at a time, with what
+/// each deletion changes kept in step (the registry's manifest cache, the verdicts, usage), and the recent runs kept
+/// for the admin API.
+actor RetentionKeeper {
+    let retention: Retention
+    let admin: LocalAdmin
+    let registry: Registry
+    let policy: any ManifestPolicy
+    let logger: Logger
+    private let deletedTags: Counter
+    private let deletedManifests: Counter
+    private let lastRunSeconds: Gauge
+    private(set) var recentRuns: [RetentionReport] = []
+    private static let keptRuns = 20
+
+    init(retention: Retention, admin: LocalAdmin, registry: Registry, policy: any ManifestPolicy, metrics: any MetricsFactory, logger: Logger) {
+        self.retention = retention
+        self.admin = admin
+        self.registry = registry
+        self.policy = policy
+        self.logger = logger
+        deletedTags = Counter(label: "berth_retention_deleted_tags_total", factory: metrics)
+        deletedManifests = Counter(label: "berth_retention_deleted_manifests_total", factory: metrics)
+        lastRunSeconds = Gauge(label: "berth_retention_last_run_seconds", factory: metrics)
+    }
+
+    /// What the next run would delete, now.
+    func plan() async throws -> RetentionReport {
+        let started = Date()
+        let repositories = try await retention.plan(under: try await admin.liveDeclarations(), now: started)
+        return RetentionReport(startedAt: started, finishedAt: Date(), applied: false, repositories: repositories)
+    }
+
+    /// One run: deletes what the live declarations' retention lets go, and records the run.
+    func run() async throws -> RetentionReport {
+        let registry = self.registry, policy = self.policy
+        let report = try await retention.run(under: try await admin.liveDeclarations(), now: Date()) { repository, deleted in
+            registry.manifestsChanged(in: repository)
+            for tag in deleted.tags { await policy.written(.deleteTag(repository: repository, tag: tag)) }
+            for digest in deleted.manifests { await policy.written(.deleteManifest(repository: repository, digest: digest, tags: [])) }
+        }
+        deletedTags.increment(by: report.deletedTags)
+        deletedManifests.increment(by: report.deletedManifests)
+        lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
+        recentRuns.insert(report, at: 0)
+        if recentRuns.count > Self.keptRuns { recentRuns.removeLast() }
+        for repository in report.repositories {
+            logger.notice("retention deleted", metadata: [
+                "repository": "\(repository.repository)", "rules": "\(repository.rules)",
+                "tags": "\(repository.deletions.filter(\.isTag).count)", "manifests": "\(repository.deletions.filter { !$0.isTag }.count)",
+            ])
+        }
+        return report
+    }
+}
