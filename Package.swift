@@ -107,6 +107,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Retention as a pure function of a repository's tags, manifests, rules and the time: what the next run deletes, and why.
+        .target(name: "Lifecycle", dependencies: ["OCI", "Declarations"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -276,6 +278,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "OCI", "Declarations"]),
         .testTarget(name: "ImageSignaturesTests", dependencies: ["ImageSignatures", "OCI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(
