@@ -107,8 +107,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // Retention as a pure function of a repository's tags, manifests, rules and the time: what the next run deletes, and why.
-        .target(name: "Lifecycle", dependencies: ["OCI", "Declarations"]),
+        // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
+        .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
         .target(
             name: "Storage",
             dependencies: [

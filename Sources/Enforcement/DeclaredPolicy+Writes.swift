@@ -39,11 +39,11 @@ extension DeclaredPolicy {
             switch write {
             case .put(_, let digest, let tags):
                 affected.insert(digest)
-                affected.formUnion(tags.compactMap(SignatureArtifacts.signedDigest(ofCosignTag:)))
+                affected.formUnion(tags.compactMap(CosignTag.signedImage(of:)))
             case .deleteTag(_, let tag):
-                if let signed = SignatureArtifacts.signedDigest(ofCosignTag: tag) { affected.insert(signed) }
+                if let signed = CosignTag.signedImage(of: tag) { affected.insert(signed) }
             case .deleteManifest(_, let digest, let tags):
-                affected.formUnion(tags.compactMap(SignatureArtifacts.signedDigest(ofCosignTag:)))
+                affected.formUnion(tags.compactMap(CosignTag.signedImage(of:)))
                 let removed = state.withLock { $0.remove(digest, in: repository) }
                 affected.formUnion(removed?.signs ?? [])
             }

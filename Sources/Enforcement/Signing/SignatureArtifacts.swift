@@ -23,18 +23,6 @@ struct SignatureArtifacts: Sendable {
         let layers: [SignatureLayer]
     }
 
-    /// The tag cosign stores an image's signatures under: `sha256-<hex>.sig`.
-    static func cosignTag(for digest: Digest) -> Tag? {
-        Tag("\(digest.algorithm.rawValue)-\(digest.hex).sig")
-    }
-
-    /// The image a cosign signature tag names, or nil when `tag` is not one.
-    static func signedDigest(ofCosignTag tag: Tag) -> Digest? {
-        let value = tag.value
-        guard value.hasSuffix(".sig"), let dash = value.firstIndex(of: "-") else { return nil }
-        return Digest("\(value[..<dash]):\(value[value.index(after: dash)..<value.index(value.endIndex, offsetBy: -4)])")
-    }
-
     /// The form of a stored manifest when it is a signature manifest: its type says so and it carries nothing but
     /// signatures. A manifest merely tagged `….sig`, or typed as a signature but carrying other layers, is not one, so a
     /// tag name can never exempt an image from quarantine.
@@ -43,7 +31,7 @@ struct SignatureArtifacts: Sendable {
             return nil
         }
         let layers = Array(parsed.blobs.dropFirst())
-        let tagged = tags.contains { signedDigest(ofCosignTag: $0) != nil }
+        let tagged = tags.contains { CosignTag.signedImage(of: $0) != nil }
         guard let form = SignatureForm.of(artifactType: parsed.artifactType, configMediaType: parsed.blobs.first?.mediaType,
                                           taggedAsCosignSignature: tagged),
               !layers.isEmpty, form.signatureLayers(layers).count == layers.count
@@ -54,7 +42,7 @@ struct SignatureArtifacts: Sendable {
     /// Every signature manifest stored for `subject` in `repository`.
     func artifacts(signing subject: Digest, in repository: RepositoryName) async throws -> [Artifact] {
         var records: [ManifestRecord] = []
-        if let tag = Self.cosignTag(for: subject), let record = try await metadata.manifest(repository: repository, reference: .tag(tag)) {
+        if let tag = CosignTag.signatureTag(for: subject), let record = try await metadata.manifest(repository: repository, reference: .tag(tag)) {
             records.append(record)
         }
         for referrer in try await metadata.referrers(repository: repository, subject: subject)

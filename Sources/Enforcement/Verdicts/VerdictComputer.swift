@@ -18,7 +18,7 @@ struct VerdictComputer: Sendable {
                               reasons: [], signatures: [], releasedUntil: nil, children: [], signs: [])
         if let (_, parsed) = SignatureArtifacts.signatureForm(of: record, tags: tags) {
             verdict.status = .exempt
-            verdict.signs = Array(Set([parsed.subject?.digest].compactMap { $0 } + tags.compactMap(SignatureArtifacts.signedDigest(ofCosignTag:))))
+            verdict.signs = Array(Set([parsed.subject?.digest].compactMap { $0 } + tags.compactMap(CosignTag.signedImage(of:))))
                 .sorted { $0.description < $1.description }
             verdict.reasons = ["a signature manifest: readable by anyone who may pull"]
             return verdict

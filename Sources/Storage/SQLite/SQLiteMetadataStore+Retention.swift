@@ -25,7 +25,7 @@ extension SQLiteMetadataStore {
         try await read { connection in
             let binds: [SQLiteValue] = [.text(repository.value)]
             let tags = try connection.query("SELECT name, digest, updated_at FROM tags WHERE repository = ? ORDER BY name", binds).compactMap { row in
-                guard let tag = row[0].string.flatMap({ Tag($0) }), let digest = row[1].string.flatMap({ Digest($0) }), let at = row[2].int else { return nil as RepositoryContents.TagEntry? }
+                guard let tag = row[0].string.flatMap({ Tag($0) }), let digest = row[1].string.flatMap({ Digest($0) }), let at = row[2].double else { return nil as RepositoryContents.TagEntry? }
                 return RepositoryContents.TagEntry(tag: tag, digest: digest, pushedAt: Date(timeIntervalSince1970: TimeInterval(at)))
             }
             var children: [Digest: [Digest]] = [:]
@@ -36,7 +36,7 @@ extension SQLiteMetadataStore {
             }
             let manifests = try connection.query("SELECT digest, pushed_at, pulled_at, subject FROM manifests WHERE repository = ? ORDER BY digest", binds)
                 .compactMap { row -> RepositoryContents.ManifestEntry? in
-                    guard let digest = row[0].string.flatMap({ Digest($0) }), let pushed = row[1].int else { return nil }
+                    guard let digest = row[0].string.flatMap({ Digest($0) }), let pushed = row[1].double else { return nil }
                     return RepositoryContents.ManifestEntry(
                         digest: digest, pushedAt: Date(timeIntervalSince1970: TimeInterval(pushed)),
                         pulledAt: row[2].int.map { Date(timeIntervalSince1970: TimeInterval($0)) },

@@ -83,6 +83,9 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    /// Push times of manifests and tags keep fractions of a second, so retention's "most recently pushed" orders pushes
+    /// made within one second as they happened. Rows written before are whole seconds; both read as seconds.
+    private static var preciseNow: SQLiteValue { .real(Date().timeIntervalSince1970) }
 
     private static func ensureRepository(_ connection: SQLiteConnection, _ repository: RepositoryName) throws {
         try connection.query("INSERT OR IGNORE INTO repositories (name, created_at) VALUES (?, ?)", [.text(repository.value), .integer(now)])
@@ -196,7 +199,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 """,
                 [repository, .text(record.digest.description), .text(record.mediaType), .blob(record.content),
                  record.subject.map { .text($0.description) } ?? .null, record.artifactType.map { .text($0) } ?? .null,
-                 annotations, .integer(Self.now)])
+                 annotations, Self.preciseNow])
             for blob in Set(put.blobs) {
                 try connection.query("INSERT OR IGNORE INTO manifest_references (repository, manifest, target, is_manifest) VALUES (?, ?, ?, 0)",
                                      [repository, .text(record.digest.description), .text(blob.description)])
@@ -208,7 +211,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             for tag in Set(put.tags) {
                 try connection.query(
                     "INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at",
-                    [repository, .text(tag.value), .text(record.digest.description), .integer(Self.now)])
+                    [repository, .text(tag.value), .text(record.digest.description), Self.preciseNow])
             }
         }
     }
