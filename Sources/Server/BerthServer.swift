@@ -1,4 +1,5 @@
 import Access
+import Declarations
 import Enforcement
 import Foundation
 import Hummingbird
@@ -68,7 +69,16 @@ public struct BerthServer: Sendable {
             await access.configurationChanged(to: declarations)
             await policy.configurationChanged(to: declarations)
         })
-        let live = try await admin.liveDeclarations()
+        let live: DesiredState
+        do {
+            live = try await admin.liveDeclarations()
+        } catch {
+            // Applied by an earlier berth, before a check it now fails (a Signer key the verifier refuses): serve it
+            // with the structural checks, whose unusable keys simply verify nothing, rather than not start at all.
+            logger.error("the stored configuration does not pass today's key checks; serving it as stored until the next apply fixes it",
+                         metadata: ["error": "\(error)"])
+            live = try await LocalAdmin(configuration: stores.metadata, metadata: stores.metadata).liveDeclarations()
+        }
         await access.configurationChanged(to: live)
         await policy.configurationChanged(to: live)
         self.policy = policy

@@ -1,9 +1,11 @@
 import AdminAPI
+import Declarations
 import Foundation
 import NIOHTTP1
 import OCI
 import Reconciler
 import Server
+import Storage
 import TestSupport
 import Testing
 
@@ -243,4 +245,47 @@ import Testing
 
 extension SigningFixture {
     static func reader() -> [(String, String)] { as_("reader") }
+}
+
+/// A configuration applied by an earlier berth may hold a Signer key today's verifier refuses: the server still starts,
+/// and the images that key was meant to release stay quarantined, saying why.
+@Suite struct StoredUnusableSignerKeyTests {
+    static let shortRSA = "-----BEGIN PUBLIC KEY-----\nMIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDHWdFQ5QlQvMUZBvE0ESIpaARq\nx/iW1HzjgaqLaI21kAiwjUWbWrEiey2KqoG07jZHo5B+AhMqzjSjGOjZRA/0E7mA\nUPPIRXNJm3ZaWF7gjMlLEDoUmePB2RUv3vkjTRNGCcO7rPN6+5uh+UjGHL/k+Xu+\nnQ6oReccMypVbVTqYwIDAQAB\n-----END PUBLIC KEY-----"
+
+    @Test func theServerStartsAndTheKeyVerifiesNothing() async throws {
+        let yaml = """
+            apiVersion: berth.dev/v1alpha1
+            kind: Signer
+            metadata: {name: legacy}
+            spec:
+              publicKeys:
+                - |
+            \(Self.shortRSA.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+            ---
+            apiVersion: berth.dev/v1alpha1
+            kind: Tier
+            metadata: {name: old}
+            spec: {signing: {requiredSigners: [legacy]}}
+            ---
+            apiVersion: berth.dev/v1alpha1
+            kind: Repository
+            metadata: {name: "legacy/**"}
+            spec: {tier: old}
+            """
+        // Loaded with the structural checks only, as an earlier berth did.
+        let loaded = DeclarationLoader().load([DeclarationFile(path: "legacy.yaml", contents: Data(yaml.utf8))])
+        try #require(!loaded.hasErrors, "\(loaded.errors)")
+        try #require(DeclarationLoader(keyChecks: .server).load([DeclarationFile(path: "legacy.yaml", contents: Data(yaml.utf8))]).hasErrors,
+                     "today's checks refuse the key")
+        try await withServer(prepare: { directory in
+            let stores = try EmbeddedStores(dataDirectory: directory)
+            _ = try await stores.metadata.apply(loaded.state.canonicalObjects().map { .put(Reconciliation.configurationObject($0)) },
+                                                expectedFingerprint: nil, source: ConfigurationSource(actor: "an earlier berth", summary: "legacy"))
+        }) { client, server in
+            let image = try await client.pushImage("legacy/app", tag: "v1")
+            let verdict = try await RemoteAdmin(baseURL: client.base, token: testAdminPassword).verdict(repository: "legacy/app", reference: "v1")
+            #expect(!verdict.released && verdict.reasons.joined().contains("the keys of legacy cannot be used"), "\(verdict)")
+            #expect(verdict.digest == image.digest.description)
+        }
+    }
 }

@@ -11,6 +11,7 @@ let testAdminAuthorization = "Basic " + Data("admin:\(testAdminPassword)".utf8).
 
 /// The whole server on a free loopback port, over a fresh data folder, with a step to run before serving.
 func withServer<T: Sendable>(
+    prepare: (URL) async throws -> Void = { _ in },
     configure: (BerthServer) async throws -> Void = { _ in },
     _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
 ) async throws -> T {
@@ -19,6 +20,7 @@ func withServer<T: Sendable>(
     let directory = temporary.url
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
+    try await prepare(directory)
     let server = try await BerthServer(
         configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
         logger: logger)

@@ -15,6 +15,9 @@ struct SignatureArtifacts: Sendable {
     /// At most this many signature manifests are checked per image (cosign's tag first, then referrers by digest), so
     /// a producer flooding an image with referrers slows only that image's verdict, and only this much.
     static let maximumArtifacts = 64
+    /// At most this many signature layers are read per signature manifest: real ones carry one or a few, and the bound
+    /// keeps a manifest of a thousand 1 MiB layers from costing a gigabyte of reads per verdict.
+    static let maximumLayers = 16
 
     /// A signature manifest as the verifier needs it.
     struct Artifact: Sendable {
@@ -55,7 +58,7 @@ struct SignatureArtifacts: Sendable {
             let tags = try await metadata.tags(repository: repository, pointingAt: record.digest)
             guard let (form, parsed) = Self.signatureForm(of: record, tags: tags) else { continue }
             var layers: [SignatureLayer] = []
-            for descriptor in form.signatureLayers(Array(parsed.blobs.dropFirst())) {
+            for descriptor in form.signatureLayers(Array(parsed.blobs.dropFirst())).prefix(Self.maximumLayers) {
                 layers.append(SignatureLayer(descriptor: descriptor, content: try await read(descriptor.digest)))
             }
             artifacts.append(Artifact(form: form, digest: record.digest, layers: layers))
