@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Access", "AdminAPI", "Declarations", "Enforcement", "Reconciler", "Registry", "Server", "Storage", "TestSupport",
+                "Access", "AdminAPI", "Declarations", "Enforcement", "Lifecycle", "Reconciler", "Registry", "Server", "Storage", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -25,11 +25,11 @@ extension AdminWire {
         public var planConsequences: PlanConsequences { PlanConsequences(images: consequences, quotas: quotaWarnings, retention: retention) }
     }
 
-    /// `GET /admin/v1/retention/runs`: the recent runs, newest first.
+    /// `GET /admin/v1/retention/runs`: the recent runs in numbers, newest first.
     public struct RetentionRuns: Codable, Sendable {
-        public var runs: [RetentionReport]
+        public var runs: [RetentionRunSummary]
 
-        public init(runs: [RetentionReport]) { self.runs = runs }
+        public init(runs: [RetentionRunSummary]) { self.runs = runs }
     }
 
     /// `GET /admin/v1/usage`: every repository that uses storage or has a quota.

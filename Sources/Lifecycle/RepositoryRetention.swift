@@ -33,6 +33,24 @@ public struct RetentionReport: Sendable, Hashable, Codable {
     public var deletedManifests: Int { repositories.reduce(0) { $0 + $1.deletions.filter { !$0.isTag }.count } }
 }
 
+/// A run in a few numbers, what the server keeps of its recent runs (a run's full report can hold every tag of a
+/// registry).
+public struct RetentionRunSummary: Sendable, Hashable, Codable {
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var repositories: Int
+    public var deletedTags: Int
+    public var deletedManifests: Int
+
+    public init(_ report: RetentionReport) {
+        startedAt = report.startedAt
+        finishedAt = report.finishedAt
+        repositories = report.repositories.count
+        deletedTags = report.deletedTags
+        deletedManifests = report.deletedManifests
+    }
+}
+
 extension RetentionDeletion {
     public var isTag: Bool {
         if case .tag = target { true } else { false }

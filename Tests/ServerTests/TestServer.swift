@@ -12,6 +12,7 @@ let testAdminAuthorization = "Basic " + Data("admin:\(testAdminPassword)".utf8).
 /// The whole server on a free loopback port, over a fresh data folder, with a step to run before serving.
 func withServer<T: Sendable>(
     prepare: (URL) async throws -> Void = { _ in },
+    adjust: (inout BerthServer.Configuration) -> Void = { _ in },
     configure: (BerthServer) async throws -> Void = { _ in },
     _ body: @Sendable (RegistryClient, BerthServer) async throws -> T
 ) async throws -> T {
@@ -21,9 +22,10 @@ func withServer<T: Sendable>(
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     try await prepare(directory)
-    let server = try await BerthServer(
-        configuration: .init(host: "127.0.0.1", port: 0, dataDirectory: directory, adminCredentials: AdminCredentials(secret: testAdminPassword)),
-        logger: logger)
+    var configuration = BerthServer.Configuration(host: "127.0.0.1", port: 0, dataDirectory: directory,
+                                                  adminCredentials: AdminCredentials(secret: testAdminPassword))
+    adjust(&configuration)
+    let server = try await BerthServer(configuration: configuration, logger: logger)
     try await configure(server)
     return try await withServing({ reportPort in
         try await server.makeApplication { _, port in reportPort(port) }.run()

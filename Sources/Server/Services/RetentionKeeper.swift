@@ -19,7 +19,7 @@ actor RetentionKeeper {
     private let deletedTags: Counter
     private let deletedManifests: Counter
     private let lastRunSeconds: Gauge
-    private(set) var recentRuns: [RetentionReport] = []
+    private(set) var recentRuns: [RetentionRunSummary] = []
     private static let keptRuns = 20
 
     init(retention: Retention, admin: LocalAdmin, registry: Registry, policy: any ManifestPolicy, metrics: any MetricsFactory, logger: Logger) {
@@ -51,7 +51,7 @@ actor RetentionKeeper {
         deletedTags.increment(by: report.deletedTags)
         deletedManifests.increment(by: report.deletedManifests)
         lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
-        recentRuns.insert(report, at: 0)
+        recentRuns.insert(RetentionRunSummary(report), at: 0)
         if recentRuns.count > Self.keptRuns { recentRuns.removeLast() }
         for repository in report.repositories {
             logger.notice("retention deleted", metadata: [
