@@ -129,6 +129,34 @@ import Testing
         }
     }
 
+    @Test func concurrentPushesOfImagesAndTheirSignaturesEndReleased() async throws {
+        try await withServer { client, server in
+            let images = try await Self.pushImages(client, 12)
+            let keys = try signWithPython(keys: SigningFixture.keyNames,
+                                          requests: images.map { SignRequest(form: "cosign", key: "p256", digest: $0.digest.description) })
+            try await SigningFixture.apply(SigningFixture.yaml(keys), to: server)
+            // Signatures and unrelated pushes race each other and the verdict updates they cause.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, image) in images.enumerated() {
+                    let form: SignatureManifest.Form = index % 2 == 0 ? .cosignTag : .cosignReferrer
+                    group.addTask {
+                        try await client.pushSignature(SignatureManifest(form, keys.results[index], subject: (image.digest, image.bytes.count)),
+                                                       for: image.digest, to: "vault/app")
+                    }
+                    group.addTask { _ = try await client.pushImage("vault/app", tag: "noise-\(index)") }
+                }
+                try await group.waitForAll()
+            }
+            let reader = SigningFixture.as_("reader")
+            for image in images {
+                #expect(try await Self.status(client, "/v2/vault/app/manifests/\(image.digest)", as: reader) == 200, "\(image.digest)")
+            }
+            #expect(try await Self.status(client, "/v2/vault/app/manifests/noise-0", as: reader) == 403, "unsigned pushes stay quarantined")
+            let metrics = try await client.request(.GET, "/metrics", headers: [("Authorization", "-")]).text
+            #expect(metrics.contains(#"berth_quarantined_images{tier="signed"} 12.0"#), "the 12 unsigned noise images: \(metrics)")
+        }
+    }
+
     @Test func aMinimumOfTwoNeedsTwoDistinctSigners() async throws {
         try await withServer { client, server in
             let images = try await Self.pushImages(client, 2)
