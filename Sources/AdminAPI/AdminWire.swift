@@ -43,11 +43,15 @@ public enum AdminWire {
         public var expectedFingerprint: String?
         public var source: ConfigurationSource
         public var changes: [Change]
+        /// Deleted Repository declarations whose repositories, once no declaration governs them, lose their images
+        /// (an apply with `--allow-destroy`).
+        public var prune: [String]?
 
-        public init(expectedFingerprint: String?, source: ConfigurationSource, changes: [Change]) {
+        public init(expectedFingerprint: String?, source: ConfigurationSource, changes: [Change], prune: [String]? = nil) {
             self.expectedFingerprint = expectedFingerprint
             self.source = source
             self.changes = changes
+            self.prune = prune
         }
     }
 

@@ -26,8 +26,10 @@ public struct RemoteAdmin: AdminEndpoint {
         try await liveState().fingerprint
     }
 
-    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
-        let body = AdminWire.ApplyRequest(expectedFingerprint: expectedFingerprint, source: source, changes: changes.map(AdminWire.Change.init))
+    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource,
+                      pruning: [String]) async throws -> ConfigurationRevision {
+        let body = AdminWire.ApplyRequest(expectedFingerprint: expectedFingerprint, source: source, changes: changes.map(AdminWire.Change.init),
+                                          prune: pruning.isEmpty ? nil : pruning)
         return try await send(.POST, "/admin/v1/changes", body: try AdminWire.encoder.encode(body), as: ConfigurationRevision.self)
     }
 

@@ -64,11 +64,16 @@ public struct BerthServer: Sendable {
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, events: EnforcementEventLog(log: access.events),
                                     metrics: metrics.factory)
+        let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
+                                pulls: pulls, logger: logger)
+        let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace), didApply: { declarations in
-            await access.configurationChanged(to: declarations)
-            await policy.configurationChanged(to: declarations)
-        })
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
+                           didApply: { declarations in
+                               await access.configurationChanged(to: declarations)
+                               await policy.configurationChanged(to: declarations)
+                           },
+                           didPrune: deletedOutsideTheRegistry.callAsFunction)
         let live: DesiredState
         do {
             live = try await admin.liveDeclarations()
@@ -85,11 +90,10 @@ public struct BerthServer: Sendable {
         self.access = access
         self.metrics = metrics
         status = ReconcileStatusBoard(metrics: metrics.factory)
-        registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
-                            pulls: pulls, logger: logger)
+        self.registry = registry
         self.stores = stores
         retention = RetentionKeeper(retention: Retention(metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
-                                    admin: admin, registry: registry, policy: policy, metrics: metrics.factory, logger: logger)
+                                    admin: admin, deleted: deletedOutsideTheRegistry, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }

@@ -27,11 +27,12 @@ import Testing
         func revisions(limit: Int) async throws -> [ConfigurationRevision] { try await inner.revisions(limit: limit) }
         func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences { try await inner.consequences(of: changes) }
 
-        func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
+        func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource,
+                   pruning: [String]) async throws -> ConfigurationRevision {
             startedContinuation.yield()
             var iterator = release.makeAsyncIterator()
             guard await iterator.next() != nil else { throw CancellationError() }
-            return try await inner.apply(changes, expectedFingerprint: expectedFingerprint, source: source)
+            return try await inner.apply(changes, expectedFingerprint: expectedFingerprint, source: source, pruning: pruning)
         }
     }
 

@@ -1,5 +1,6 @@
 import Declarations
 import Foundation
+import OCI
 import Storage
 
 /// The admin endpoint in process, over a configuration store and a metadata store.
@@ -13,14 +14,18 @@ public struct LocalAdmin: AdminEndpoint {
     let didApply: @Sendable (DesiredState) async -> Void
     /// Computes what a change set would do to stored images, for plans.
     let preview: (any ConsequencePreview)?
+    /// Told of the tags and manifests an apply deleted from a repository it pruned, so caches and verdicts follow.
+    let didPrune: @Sendable (RepositoryName, RetentionDeleted) async -> Void
 
     public init(configuration: any ConfigurationStore, metadata: any MetadataStore, keyChecks: KeyChecks = .structural,
-                preview: (any ConsequencePreview)? = nil, didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in }) {
+                preview: (any ConsequencePreview)? = nil, didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in },
+                didPrune: @escaping @Sendable (RepositoryName, RetentionDeleted) async -> Void = { _, _ in }) {
         self.configuration = configuration
         self.metadata = metadata
         self.keyChecks = keyChecks
         self.preview = preview
         self.didApply = didApply
+        self.didPrune = didPrune
     }
 
     /// The live configuration, read back strictly as declarations: each object's shape, then every spec in one decode.
@@ -43,7 +48,8 @@ public struct LocalAdmin: AdminEndpoint {
 
     /// Refuses a change set whose result is not a well-formed configuration, so nothing — not even a direct
     /// edit through the admin API — can store objects the registry cannot read back.
-    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource) async throws -> ConfigurationRevision {
+    public func apply(_ changes: [ConfigurationChange], expectedFingerprint: String?, source: ConfigurationSource,
+                      pruning: [String]) async throws -> ConfigurationRevision {
         let (current, fingerprint) = try await configuration.configuration()
         if let expectedFingerprint, expectedFingerprint != fingerprint {
             throw ConfigurationError.stale(expected: expectedFingerprint, actual: fingerprint)
@@ -52,7 +58,23 @@ public struct LocalAdmin: AdminEndpoint {
         // The fingerprint read above guards against a change landing between this check and the write.
         let revision = try await configuration.apply(stored, expectedFingerprint: fingerprint, source: source)
         await didApply(state)
+        try await prune(formerlyGovernedBy: pruning, now: state)
         return revision
+    }
+
+    /// Deletes every tag and manifest of the repositories `patterns` match that `state` no longer governs (their blobs
+    /// stay for garbage collection). Repositories another declaration still governs keep their images.
+    private func prune(formerlyGovernedBy patterns: [String], now state: DesiredState) async throws {
+        let matchers = patterns.compactMap { RepositoryPattern($0) }
+        guard !matchers.isEmpty else { return }
+        for repository in try await metadata.repositories(after: nil, limit: nil)
+        where matchers.contains(where: { $0.matches(repository.value) }) && state.effectivePolicy(for: repository.value) == nil {
+            let contents = try await metadata.contents(repository: repository)
+            let deleted = try await metadata.deleteUnreferenced(
+                repository: repository, tags: Dictionary(contents.tags.map { ($0.tag, $0.digest) }, uniquingKeysWith: { first, _ in first }),
+                manifests: contents.manifests.map(\.digest))
+            await didPrune(repository, deleted)
+        }
     }
 
     public func consequences(of changes: [ConfigurationChange]) async throws -> PlanConsequences {

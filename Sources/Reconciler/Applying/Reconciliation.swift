@@ -97,9 +97,12 @@ public enum Reconciliation {
                 "the plan has destructive changes (\(plan.destructiveChanges.map(\.id).joined(separator: ", "))); re-run with --allow-destroy to apply them")
         }
         let summary = "\(plan.summary.create) to create, \(plan.summary.update) to update, \(plan.summary.delete) to delete"
+        // A destructive Repository deletion (allowed above) takes the images no other declaration governs with it.
+        let pruning = plan.changes.filter { $0.kind == .repository && $0.action == .delete && $0.destructive }.map(\.name)
         return try await admin.apply(
             changes(of: plan), expectedFingerprint: plan.liveFingerprint,
-            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary))
+            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary),
+            pruning: pruning)
     }
 }
 

@@ -87,7 +87,8 @@ struct AdminRoutes: Sendable {
         let changes = try apply.changes.map { try $0.change() }
         let revision: ConfigurationRevision
         do {
-            revision = try await admin.apply(changes, expectedFingerprint: apply.expectedFingerprint, source: apply.source)
+            revision = try await admin.apply(changes, expectedFingerprint: apply.expectedFingerprint, source: apply.source,
+                                             pruning: apply.prune ?? [])
         } catch let error as ConfigurationError {
             throw AdminAPIError(status: 409, code: "STALE", message: error.description)
         } catch let error as InvalidChangeSet {

@@ -13,8 +13,7 @@ import Storage
 actor RetentionKeeper {
     let retention: Retention
     let admin: LocalAdmin
-    let registry: Registry
-    let policy: any ManifestPolicy
+    let deleted: DeletedOutsideTheRegistry
     let logger: Logger
     private let deletedTags: Counter
     private let deletedManifests: Counter
@@ -22,11 +21,10 @@ actor RetentionKeeper {
     private(set) var recentRuns: [RetentionRunSummary] = []
     private static let keptRuns = 20
 
-    init(retention: Retention, admin: LocalAdmin, registry: Registry, policy: any ManifestPolicy, metrics: any MetricsFactory, logger: Logger) {
+    init(retention: Retention, admin: LocalAdmin, deleted: DeletedOutsideTheRegistry, metrics: any MetricsFactory, logger: Logger) {
         self.retention = retention
         self.admin = admin
-        self.registry = registry
-        self.policy = policy
+        self.deleted = deleted
         self.logger = logger
         deletedTags = Counter(label: "berth_retention_deleted_tags_total", factory: metrics)
         deletedManifests = Counter(label: "berth_retention_deleted_manifests_total", factory: metrics)
@@ -42,12 +40,7 @@ actor RetentionKeeper {
 
     /// One run: deletes what the live declarations' retention lets go, and records the run.
     func run() async throws -> RetentionReport {
-        let registry = self.registry, policy = self.policy
-        let report = try await retention.run(under: try await admin.liveDeclarations(), now: Date()) { repository, deleted in
-            registry.manifestsChanged(in: repository)
-            for tag in deleted.tags { await policy.written(.deleteTag(repository: repository, tag: tag)) }
-            for digest in deleted.manifests { await policy.written(.deleteManifest(repository: repository, digest: digest, tags: [])) }
-        }
+        let report = try await retention.run(under: try await admin.liveDeclarations(), now: Date(), deleted: deleted.callAsFunction)
         deletedTags.increment(by: report.deletedTags)
         deletedManifests.increment(by: report.deletedManifests)
         lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
