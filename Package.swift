@@ -278,7 +278,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "OCI", "Declarations"]),
+        .testTarget(
+            name: "LifecycleTests",
+            dependencies: ["Lifecycle", "OCI", "Declarations", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "ImageSignaturesTests", dependencies: ["ImageSignatures", "OCI", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(

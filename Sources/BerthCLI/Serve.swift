@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long an untagged manifest is kept before retention deletes it, e.g. 24h.")
     var untaggedGrace: String = "24h"
 
+    @Option(help: "How often garbage collection runs, e.g. 1h.")
+    var gcInterval: String = "1h"
+
+    @Option(help: "How long a blob nothing references is kept before garbage collection deletes it, e.g. 1h (0s: at once).")
+    var gcGrace: String = "1h"
+
     @Flag(help: "Detect and report changes and drift, but apply nothing.")
     var reportOnly = false
 
@@ -70,6 +76,14 @@ struct Serve: AsyncParsableCommand {
             host: listen.host, port: listen.port, dataDirectory: URL(fileURLWithPath: data),
             adminCredentials: try adminCredentials(), idleTimeout: .seconds(idleSeconds))
         configuration.retentionInterval = .seconds(retentionSeconds)
+        guard let gcSeconds = TimeSpan(gcInterval)?.totalSeconds, gcSeconds > 0 else {
+            throw ValidationError("--gc-interval \(gcInterval): expected a duration such as 30m or 1h")
+        }
+        guard let gcGraceSeconds = gcGrace == "0s" ? 0 : TimeSpan(gcGrace)?.totalSeconds else {
+            throw ValidationError("--gc-grace \(gcGrace): expected a duration such as 1h, or 0s")
+        }
+        configuration.garbageCollectionInterval = .seconds(gcSeconds)
+        configuration.garbageCollectionGrace = TimeInterval(gcGraceSeconds)
         configuration.untaggedGrace = TimeInterval(graceSeconds)
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in

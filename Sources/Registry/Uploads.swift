@@ -16,7 +16,12 @@ extension Registry {
                 guard let size = try await metadata.blobSize(repository: source, digest: digest) else { continue }
                 // One source is enough to know whether the bytes are there; without them no source can be mounted.
                 guard try await blobs.size(of: digest) != nil else { break }
-                try await metadata.linkBlob(repository: repository, digest: digest, size: size)
+                let blobs = self.blobs
+                do {
+                    try await metadata.linkBlob(repository: repository, digest: digest, size: size, ifPresent: { blobs.contains(digest) })
+                } catch MetadataError.blobCollected {
+                    break  // Garbage collection took it meanwhile: an upload instead.
+                }
                 return created(repository, digest)
             }
             // Not readable from any source: the client falls back to uploading, as the spec describes.
@@ -116,7 +121,16 @@ extension Registry {
             }
         }
         try await blobs.commitUpload(id: session.id, as: digest)
-        try await metadata.completeUpload(id: session.id, digest: digest, size: progress.size)
+        let blobs = self.blobs
+        do {
+            try await metadata.completeUpload(id: session.id, digest: digest, size: progress.size, ifPresent: { blobs.contains(digest) })
+        } catch MetadataError.blobCollected {
+            // The upload kept a file garbage collection was deleting (same digest, same bytes): not acknowledged, so the
+            // client uploads again and never holds a link to a missing blob.
+            _ = try? await metadata.deleteUpload(id: session.id)
+            throw RegistryError(.blobUploadInvalid, status: .conflict,
+                                "the blob was being garbage-collected while it was uploaded; upload it again")
+        }
     }
 
     /// Runs `body` with exclusive use of the upload, a writer positioned at its end, and its running hash.

@@ -30,6 +30,10 @@ public struct BerthServer: Sendable {
         public var pullTimeFlushInterval: Duration = .seconds(5)
         /// How often retention runs (`--retention-interval`).
         public var retentionInterval: Duration = .seconds(3600)
+        /// How often garbage collection runs (`--gc-interval`), and how long a blob link nothing references is kept
+        /// (`--gc-grace`).
+        public var garbageCollectionInterval: Duration = .seconds(3600)
+        public var garbageCollectionGrace: TimeInterval = GarbageCollection.defaultGrace
         /// How long an untagged manifest is kept before retention deletes it (`--untagged-grace`).
         public var untaggedGrace: TimeInterval = Retention.defaultUntaggedGrace
 
@@ -53,12 +57,16 @@ public struct BerthServer: Sendable {
     let stores: EmbeddedStores
     let pulls = PullTimeLog()
     let retention: RetentionKeeper
+    let garbageCollection: GarbageCollectionService
     let configuration: Configuration
     let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) async throws {
         let stores = try EmbeddedStores(dataDirectory: configuration.dataDirectory)
         try await AbandonedUploads.remove(blobs: stores.blobs, metadata: stores.metadata, logger: logger)
+        // Blob deletions a crash interrupted refuse links of their blob until finished: finish them before serving.
+        try await GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace)
+            .finishInterruptedDeletions()
         let metrics = ServerMetrics()
         let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
@@ -94,6 +102,9 @@ public struct BerthServer: Sendable {
         self.stores = stores
         retention = RetentionKeeper(retention: Retention(metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
                                     admin: admin, deleted: deletedOutsideTheRegistry, metrics: metrics.factory, logger: logger)
+        garbageCollection = GarbageCollectionService(
+            collection: GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace),
+            interval: configuration.garbageCollectionInterval, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }
@@ -112,6 +123,7 @@ public struct BerthServer: Sendable {
             RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
             RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),
+            garbageCollection,
         ]
         if let reconcileLoop { services.append(reconcileLoop) }
         return Application(

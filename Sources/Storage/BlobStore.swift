@@ -20,6 +20,8 @@ public protocol BlobStore: Sendable {
     /// kernel (sendfile) instead of copying it through `read`. Nil when the store does not have the blob, or
     /// cannot offer a file.
     func openFile(_ digest: Digest) async throws -> BlobFile?
+    /// Whether the blob is there now, answered at once: asked inside the metadata transaction that links it.
+    func contains(_ digest: Digest) -> Bool
     func delete(_ digest: Digest) async throws
     /// Every blob the store holds, for integrity checks and garbage collection.
     func allDigests() async throws -> [Digest]

@@ -83,6 +83,10 @@ public final class FilesystemBlobStore: BlobStore {
         }
     }
 
+    public func contains(_ digest: Digest) -> Bool {
+        access(path(of: digest), F_OK) == 0
+    }
+
     public func delete(_ digest: Digest) async throws {
         let path = path(of: digest)
         try await pool.runIfActive {

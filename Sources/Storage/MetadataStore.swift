@@ -74,6 +74,8 @@ public enum MetadataError: Error, Sendable, Equatable {
     case tagFixed(Tag)
     /// The put would take the repository past `ManifestPut.quota`: `used` bytes now, `adding` more.
     case quotaExceeded(used: Int64, adding: Int64)
+    /// The blob cannot be linked: garbage collection is deleting its file, or has deleted it since it was found.
+    case blobCollected(Digest)
 }
 
 /// Every stored fact `fsck` cross-checks against the blob store.
@@ -111,8 +113,10 @@ public struct MetadataInventory: Sendable {
 public protocol MetadataStore: Sendable {
     /// The blob's size when the repository holds it.
     func blobSize(repository: RepositoryName, digest: Digest) async throws -> Int64?
-    /// Records that the repository holds a blob already present in the blob store.
-    func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws
+    /// Records that the repository holds a blob already present in the blob store. Throws `MetadataError.blobCollected`,
+    /// linking nothing, while garbage collection deletes the blob or when `ifPresent`, asked inside the transaction
+    /// that links, says the file is gone.
+    func linkBlob(repository: RepositoryName, digest: Digest, size: Int64, ifPresent: @escaping @Sendable () -> Bool) async throws
     /// Returns false when the repository did not hold the blob.
     func unlinkBlob(repository: RepositoryName, digest: Digest) async throws -> Bool
     /// The repositories that hold the blob, in name order.
@@ -141,6 +145,20 @@ public protocol MetadataStore: Sendable {
     func contents(repository: RepositoryName) async throws -> RepositoryContents
     /// Records pull times (a batch; a manifest keeps its latest). Pulls of manifests no longer stored are ignored.
     func recordPulls(_ pulls: [ManifestPull]) async throws
+
+    // Garbage collection (spec/registry.md, "Garbage collection").
+
+    /// Removes (or, `dryRun`, counts) the links made at or before `linkedBefore` that no manifest of their repository
+    /// references; in one transaction, so a manifest put naming such a blob either lands first or fails cleanly.
+    func unlinkUnreferencedBlobs(linkedBefore: Date, dryRun: Bool) async throws -> Int
+    /// Every digest some repository links.
+    func linkedBlobDigests() async throws -> Set<Digest>
+    /// Marks `digest` as being deleted, if and only if no repository links it; links of it are refused until
+    /// ``endBlobDeletion(_:)``. False when it is linked (it is not to be deleted).
+    func beginBlobDeletion(_ digest: Digest) async throws -> Bool
+    func endBlobDeletion(_ digest: Digest) async throws
+    /// Markers a crash left: deletions to finish.
+    func blobDeletionsInProgress() async throws -> [Digest]
     /// Retention's deletions, in one transaction, guarded against what changed since they were planned: each tag only
     /// while it still points at the digest given, then each manifest only while no tag points at it and no manifest of
     /// the repository lists it. Returns what was deleted.
@@ -150,12 +168,23 @@ public protocol MetadataStore: Sendable {
 
     func createUpload(_ session: UploadSession) async throws
     func upload(id: String) async throws -> UploadSession?
-    /// Ends the session and links the finished blob to its repository, atomically.
-    func completeUpload(id: String, digest: Digest, size: Int64) async throws
+    /// Ends the session and links the finished blob to its repository, atomically; refused like ``linkBlob``.
+    func completeUpload(id: String, digest: Digest, size: Int64, ifPresent: @escaping @Sendable () -> Bool) async throws
     func deleteUpload(id: String) async throws -> Bool
 
     /// Number of manifests each repository holds (repositories holding none are absent).
     func manifestCounts() async throws -> [RepositoryName: Int]
 
     func inventory() async throws -> MetadataInventory
+}
+
+extension MetadataStore {
+    /// A link of a blob the caller just saw in the blob store (tests, and tools that hold the store alone).
+    public func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws {
+        try await linkBlob(repository: repository, digest: digest, size: size, ifPresent: { true })
+    }
+
+    public func completeUpload(id: String, digest: Digest, size: Int64) async throws {
+        try await completeUpload(id: id, digest: digest, size: size, ifPresent: { true })
+    }
 }

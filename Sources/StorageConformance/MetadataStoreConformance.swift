@@ -27,6 +27,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("accountsUsageAndEnforcesTheQuotaAtomically", accountsUsageAndEnforcesTheQuotaAtomically),
             ConformanceCheck("describesContentsWithPushAndPullTimes", describesContentsWithPushAndPullTimes),
             ConformanceCheck("retentionDeletesOnlyWhatIsStillAsPlanned", retentionDeletesOnlyWhatIsStillAsPlanned),
+            ConformanceCheck("garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks", garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
@@ -376,6 +377,41 @@ public struct MetadataStoreConformance: Sendable {
             #expect(try await store.manifest(repository: repository, reference: .digest(retagged.digest)) != nil, check)
             #expect(try await store.manifest(repository: repository, reference: .digest(kept.digest)) != nil, check)
             #expect(try await store.usage(repository: repository) == 40, check.with("old is still tagged v2, so its blob still counts"))
+        }
+    }
+
+    public func garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks() async throws {
+        let check: Comment = "MetadataStoreConformance.garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let repository = repo("r")
+            let (loose, used) = (Digest.compute([1]), Digest.compute([2]))
+            try await store.linkBlob(repository: repository, digest: loose, size: 1)
+            try await store.linkBlob(repository: repository, digest: used, size: 1)
+            try await store.putManifest(ManifestPut(record: manifest(repository, "image"), tags: [], blobs: [used], manifests: []))
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: -3600), dryRun: false) == 0,
+                    check.with("a fresh link is within the grace"))
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: true) == 1, check)
+            #expect(try await store.linkedBlobDigests() == [loose, used], check.with("a dry run removes nothing"))
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: false) == 1, check)
+            #expect(try await store.linkedBlobDigests() == [used], check.with("a referenced link stays"))
+
+            #expect(try await store.beginBlobDeletion(used) == false, check.with("a linked blob is never marked"))
+            #expect(try await store.beginBlobDeletion(loose), check)
+            #expect(try await store.blobDeletionsInProgress() == [loose], check)
+            await #expect(throws: MetadataError.blobCollected(loose), check.with("a marked blob cannot be linked")) {
+                try await store.linkBlob(repository: repo("other"), digest: loose, size: 1)
+            }
+            try await store.createUpload(UploadSession(id: "u", repository: repository, startedAt: Date()))
+            await #expect(throws: MetadataError.blobCollected(loose), check.with("nor completed as an upload")) {
+                try await store.completeUpload(id: "u", digest: loose, size: 1)
+            }
+            try await store.endBlobDeletion(loose)
+            await #expect(throws: MetadataError.blobCollected(loose), check.with("a link whose file is gone is refused")) {
+                try await store.completeUpload(id: "u", digest: loose, size: 1, ifPresent: { false })
+            }
+            try await store.completeUpload(id: "u", digest: loose, size: 1, ifPresent: { true })
+            #expect(try await store.blobSize(repository: repository, digest: loose) == 1, check.with("once the file is back, it links"))
         }
     }
 

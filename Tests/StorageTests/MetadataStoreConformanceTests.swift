@@ -72,4 +72,9 @@ import Testing
     func retentionDeletesOnlyWhatIsStillAsPlanned(driver: MetadataDriver) async throws {
         try await driver.metadata.retentionDeletesOnlyWhatIsStillAsPlanned()
     }
+
+    @Test(arguments: MetadataDriver.allCases)
+    func garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks(driver: MetadataDriver) async throws {
+        try await driver.metadata.garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks()
+    }
 }

@@ -20,6 +20,7 @@ struct AdminRoutes: Sendable {
     let access: AccessService
     let policy: DeclaredPolicy
     let retention: RetentionKeeper
+    let garbageCollection: GarbageCollectionService
     let status: ReconcileStatusBoard
     let logger: Logger
 
@@ -42,6 +43,7 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/retention/plan", .get, retentionPlan),
             ("/admin/v1/retention/run", .post, retentionRun),
             ("/admin/v1/retention/runs", .get, retentionRuns),
+            ("/admin/v1/gc", .post, collectGarbage),
         ]
         let group = router.group().add(middleware: authentication)
         for endpoint in endpoints {
@@ -154,6 +156,10 @@ struct AdminRoutes: Sendable {
 
     private func retentionRuns(_ request: Request, _ context: Context) async throws -> Response {
         try AdminResponse.json(AdminWire.RetentionRuns(runs: await retention.recentRuns))
+    }
+
+    private func collectGarbage(_ request: Request, _ context: Context) async throws -> Response {
+        try AdminResponse.json(try await garbageCollection.collect())
     }
 
     private func usage(_ request: Request, _ context: Context) async throws -> Response {

@@ -66,6 +66,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.accessSchema)
         try Self.prepareUsage(writeConnection)
         try Self.preparePullTimes(writeConnection)
+        try writeConnection.execute(Self.collectionSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)
@@ -107,8 +108,9 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func linkBlob(repository: RepositoryName, digest: Digest, size: Int64) async throws {
+    public func linkBlob(repository: RepositoryName, digest: Digest, size: Int64, ifPresent isPresent: @escaping @Sendable () -> Bool) async throws {
         try await writer.submit { connection in
+            try Self.requireLinkable(connection, digest, isPresent: isPresent)
             try Self.link(connection, repository: repository, digest: digest, size: size)
         }
     }
@@ -305,11 +307,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func completeUpload(id: String, digest: Digest, size: Int64) async throws {
+    public func completeUpload(id: String, digest: Digest, size: Int64, ifPresent isPresent: @escaping @Sendable () -> Bool) async throws {
         try await writer.submit { connection in
             guard let repository = try connection.query("SELECT repository FROM uploads WHERE id = ?", [.text(id)])
                 .first?.first?.string.flatMap({ RepositoryName($0) })
             else { throw MetadataError.unknownUpload(id) }
+            try Self.requireLinkable(connection, digest, isPresent: isPresent)
             try connection.query("DELETE FROM uploads WHERE id = ?", [.text(id)])
             try Self.link(connection, repository: repository, digest: digest, size: size)
         }

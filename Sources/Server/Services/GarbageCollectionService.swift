@@ -1,0 +1,49 @@
+import CoreMetrics
+import Lifecycle
+import Logging
+import ServiceLifecycle
+
+/// Collects garbage every interval (`--gc-interval`), while the registry serves, until the service group shuts down.
+struct GarbageCollectionService: Service {
+    let collection: GarbageCollection
+    let interval: Duration
+    let logger: Logger
+    let blobsDeleted: Counter
+    let bytesReclaimed: Counter
+    let lastRunSeconds: Gauge
+
+    init(collection: GarbageCollection, interval: Duration, metrics: any MetricsFactory, logger: Logger) {
+        self.collection = collection
+        self.interval = interval
+        self.logger = logger
+        blobsDeleted = Counter(label: "berth_gc_blobs_deleted_total", factory: metrics)
+        bytesReclaimed = Counter(label: "berth_gc_bytes_reclaimed_total", factory: metrics)
+        lastRunSeconds = Gauge(label: "berth_gc_last_run_seconds", factory: metrics)
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { break }
+            do {
+                _ = try await collect()
+            } catch {
+                logger.error("garbage collection failed; it runs again next interval", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// One run, now (the schedule's, or the admin API's), counted and logged.
+    func collect() async throws -> GarbageCollection.Report {
+        let report = try await collection.run()
+        blobsDeleted.increment(by: report.blobsDeleted)
+        bytesReclaimed.increment(by: Int(report.bytesReclaimed))
+        lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
+        if report.blobsDeleted > 0 || report.linksRemoved > 0 {
+            logger.notice("garbage collected", metadata: [
+                "links": "\(report.linksRemoved)", "blobs": "\(report.blobsDeleted)", "bytes": "\(report.bytesReclaimed)",
+            ])
+        }
+        return report
+    }
+}
