@@ -40,4 +40,15 @@ import Testing
             #expect(metrics.contains("berth_gc_blobs_deleted_total 2") && metrics.contains("berth_gc_bytes_reclaimed_total 6144"), "\(metrics)")
         }
     }
+
+    @Test func aMountOfACollectedBlobBecomesAnUpload() async throws {
+        try await withServer(adjust: { $0.garbageCollectionGrace = 0 }) { client, server in
+            let bytes = randomBytes(1024)
+            let digest = try await client.pushBlob("team/source", bytes)
+            #expect(try await client.request(.POST, "/admin/v1/gc").status == 200)
+            let mount = try await client.request(.POST, "/v2/team/target/blobs/uploads/?mount=\(digest)&from=team/source")
+            #expect(mount.status == 202, "nothing to mount any more: an upload session instead (\(mount.status))")
+            #expect(try await client.request(.HEAD, "/v2/team/target/blobs/\(digest)").status == 404)
+        }
+    }
 }
