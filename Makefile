@@ -39,6 +39,7 @@ bench: deps
 	bash bench/declarations.sh
 	bash bench/signing.sh
 	bash bench/retention.sh
+	bash bench/gc.sh
 
 clean:
 	rm -rf .build

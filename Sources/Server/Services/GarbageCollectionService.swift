@@ -8,6 +8,7 @@ struct GarbageCollectionService: Service {
     let collection: GarbageCollection
     let interval: Duration
     let logger: Logger
+    let runs: Counter
     let blobsDeleted: Counter
     let bytesReclaimed: Counter
     let lastRunSeconds: Gauge
@@ -16,6 +17,7 @@ struct GarbageCollectionService: Service {
         self.collection = collection
         self.interval = interval
         self.logger = logger
+        runs = Counter(label: "berth_gc_runs_total", factory: metrics)
         blobsDeleted = Counter(label: "berth_gc_blobs_deleted_total", factory: metrics)
         bytesReclaimed = Counter(label: "berth_gc_bytes_reclaimed_total", factory: metrics)
         lastRunSeconds = Gauge(label: "berth_gc_last_run_seconds", factory: metrics)
@@ -36,6 +38,7 @@ struct GarbageCollectionService: Service {
     /// One run, now (the schedule's, or the admin API's), counted and logged.
     func collect() async throws -> GarbageCollection.Report {
         let report = try await collection.run()
+        runs.increment()
         blobsDeleted.increment(by: report.blobsDeleted)
         bytesReclaimed.increment(by: Int(report.bytesReclaimed))
         lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
