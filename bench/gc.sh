@@ -67,6 +67,9 @@ with db:
             db.execute("INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?)", (name, f"v{t}", digest, now + t))
 PY
 "$BERTH" fsck --data "$TMP/seed" >/dev/null || die "the generated store does not pass fsck"
+# One collection on its own, offline: what a run costs on this store (it deletes nothing: everything is referenced).
+/usr/bin/time -f "%e %M" -o "$TMP/time.txt" "$BERTH" gc --data "$TMP/seed" --grace 1h >/dev/null
+read -r gc_wall gc_kib <"$TMP/time.txt"
 
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 for s in collecting idle; do
@@ -117,5 +120,6 @@ for metric in GETS PUSHES; do
     label=$([[ $metric == GETS ]] && echo "hot manifest GET, wrk c=32 (req/s)" || echo "1000 manifest PUT+GET, c=16 (ops/s)")
     printf '| %s | %.0f | %.0f | %.2f× |\n' "$label" "$c" "$i" "$(awk -v a="$c" -v b="$i" 'BEGIN { print a / b }')"
 done
-printf '\ngarbage collections on the collecting server meanwhile: %s, the last one taking %s s (each scans every link and blob file)\n' "${gc_runs:-0}" "${gc_seconds:-?}"
+printf '\none collection alone (berth gc --data): %s s, peak memory %.0f MiB\n' "$gc_wall" "$(awk -v k="$gc_kib" 'BEGIN { print k / 1024 }')"
+printf 'garbage collections on the collecting server meanwhile: %s, the last one taking %s s (each scans every link and blob file)\n' "${gc_runs:-0}" "${gc_seconds:-?}"
 [[ ${gc_runs:-0} -gt 0 ]] || die "no garbage collection ran: the comparison proves nothing"

@@ -17,7 +17,7 @@ struct GarbageCollectCommand: AsyncParsableCommand {
     @Option(help: "How long a blob link nothing references is kept, e.g. 1h (0s: at once).")
     var grace: String = "1h"
 
-    @Flag(help: "Report what would go (the blobs no repository links now, and the links to remove), deleting nothing.")
+    @Flag(help: "Report what a run would delete (links, blobs, bytes), deleting nothing.")
     var dryRun = false
 
     func run() async throws {

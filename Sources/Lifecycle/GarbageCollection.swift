@@ -37,8 +37,9 @@ public struct GarbageCollection: Sendable {
 
     public func run(dryRun: Bool = false, now: Date = Date()) async throws -> Report {
         if !dryRun { try await finishInterruptedDeletions() }
-        let linksRemoved = try await metadata.unlinkUnreferencedBlobs(linkedBefore: now.addingTimeInterval(-grace), dryRun: dryRun)
-        let linked = try await metadata.linkedBlobDigests()
+        let unlinked = try await metadata.unlinkUnreferencedBlobs(linkedBefore: now.addingTimeInterval(-grace), dryRun: dryRun)
+        // A dry run removed no link: the blobs it would have left unlinked count as gone too.
+        let linked = try await metadata.linkedBlobDigests().subtracting(dryRun ? unlinked.orphaned : [])
         var deleted = 0
         var bytes: Int64 = 0
         for digest in try await blobs.allDigests() where !linked.contains(digest) {
@@ -54,7 +55,7 @@ public struct GarbageCollection: Sendable {
             deleted += 1
             bytes += size
         }
-        return Report(startedAt: now, finishedAt: Date(), dryRun: dryRun, linksRemoved: linksRemoved, blobsDeleted: deleted, bytesReclaimed: bytes)
+        return Report(startedAt: now, finishedAt: Date(), dryRun: dryRun, linksRemoved: unlinked.links, blobsDeleted: deleted, bytesReclaimed: bytes)
     }
 
     /// A crash between marking a blob and dropping the mark leaves the mark; the file may or may not be gone.

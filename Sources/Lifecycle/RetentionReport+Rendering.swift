@@ -31,7 +31,7 @@ extension RetentionReport {
 
 extension RetentionDeletion {
     /// `tag v1 (sha256:…)` or `manifest sha256:…`.
-    var subject: String {
+    public var subject: String {
         switch target {
         case .tag(let name, let digest): "tag \(name) (\(digest))"
         case .manifest(let digest): "manifest \(digest)"

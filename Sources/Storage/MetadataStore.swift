@@ -149,8 +149,9 @@ public protocol MetadataStore: Sendable {
     // Garbage collection (spec/registry.md, "Garbage collection").
 
     /// Removes (or, `dryRun`, counts) the links made at or before `linkedBefore` that no manifest of their repository
-    /// references; in one transaction, so a manifest put naming such a blob either lands first or fails cleanly.
-    func unlinkUnreferencedBlobs(linkedBefore: Date, dryRun: Bool) async throws -> Int
+    /// references; in one transaction, so a manifest put naming such a blob either lands first or fails cleanly. Also
+    /// says which digests no repository links afterwards (for a dry run: would not).
+    func unlinkUnreferencedBlobs(linkedBefore: Date, dryRun: Bool) async throws -> UnlinkedBlobs
     /// Every digest some repository links.
     func linkedBlobDigests() async throws -> Set<Digest>
     /// Marks `digest` as being deleted, if and only if no repository links it; links of it are refused until

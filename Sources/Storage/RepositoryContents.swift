@@ -53,6 +53,18 @@ public struct RetentionDeleted: Sendable, Hashable {
     }
 }
 
+/// What `MetadataStore.unlinkUnreferencedBlobs` removed (or would remove): how many links, and the digests no
+/// repository links any more afterwards.
+public struct UnlinkedBlobs: Sendable, Hashable {
+    public var links: Int
+    public var orphaned: Set<Digest>
+
+    public init(links: Int, orphaned: Set<Digest>) {
+        self.links = links
+        self.orphaned = orphaned
+    }
+}
+
 /// A manifest pulled at a moment, as the registry reports pulls to the store in batches.
 public struct ManifestPull: Sendable, Hashable {
     public var repository: RepositoryName

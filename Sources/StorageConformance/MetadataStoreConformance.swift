@@ -389,11 +389,15 @@ public struct MetadataStoreConformance: Sendable {
             try await store.linkBlob(repository: repository, digest: loose, size: 1)
             try await store.linkBlob(repository: repository, digest: used, size: 1)
             try await store.putManifest(ManifestPut(record: manifest(repository, "image"), tags: [], blobs: [used], manifests: []))
-            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: -3600), dryRun: false) == 0,
-                    check.with("a fresh link is within the grace"))
-            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: true) == 1, check)
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: -3600), dryRun: false)
+                    == UnlinkedBlobs(links: 0, orphaned: []), check.with("a fresh link is within the grace"))
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: true)
+                    == UnlinkedBlobs(links: 1, orphaned: [loose]), check)
             #expect(try await store.linkedBlobDigests() == [loose, used], check.with("a dry run removes nothing"))
-            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: false) == 1, check)
+            try await store.linkBlob(repository: repo("other"), digest: used, size: 1)
+            #expect(try await store.unlinkUnreferencedBlobs(linkedBefore: Date(timeIntervalSinceNow: 5), dryRun: false)
+                    == UnlinkedBlobs(links: 2, orphaned: [loose]),
+                    check.with("other's link of used goes too, but r's manifest still references used"))
             #expect(try await store.linkedBlobDigests() == [used], check.with("a referenced link stays"))
 
             #expect(try await store.beginBlobDeletion(used) == false, check.with("a linked blob is never marked"))

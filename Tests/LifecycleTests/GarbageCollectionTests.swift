@@ -64,7 +64,8 @@ import Testing
             _ = try await stores.metadata.unlinkBlob(repository: repository, digest: digests[2])
             #expect(try await stores.metadata.beginBlobDeletion(digests[2]))
             let dryRun = try await GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: 0).run(dryRun: true)
-            #expect(dryRun.linksRemoved == 1 && dryRun.blobsDeleted == 1, "\(dryRun)")
+            #expect(dryRun.linksRemoved == 1 && dryRun.blobsDeleted == 2 && dryRun.bytesReclaimed == 3500,
+                    "the marked blob, and the one whose only link the run would remove: \(dryRun)")
             #expect(stores.blobs.contains(digests[1]) && stores.blobs.contains(digests[2]), "a dry run deletes nothing")
 
             let report = try await GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: 0).run()

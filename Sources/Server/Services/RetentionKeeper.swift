@@ -46,11 +46,14 @@ actor RetentionKeeper {
         lastRunSeconds.record(report.finishedAt.timeIntervalSince(report.startedAt))
         recentRuns.insert(RetentionRunSummary(report), at: 0)
         if recentRuns.count > Self.keptRuns { recentRuns.removeLast() }
+        // The run's record: every deletion with the rule that let it go (the admin API keeps only the numbers).
         for repository in report.repositories {
-            logger.notice("retention deleted", metadata: [
-                "repository": "\(repository.repository)", "rules": "\(repository.rules)",
-                "tags": "\(repository.deletions.filter(\.isTag).count)", "manifests": "\(repository.deletions.filter { !$0.isTag }.count)",
-            ])
+            for deletion in repository.deletions {
+                logger.notice("retention deleted", metadata: [
+                    "repository": "\(repository.repository)", "rules": "\(repository.rules)",
+                    "deleted": "\(deletion.subject)", "reason": "\(deletion.reason)",
+                ])
+            }
         }
         return report
     }

@@ -11,16 +11,23 @@ extension SQLiteMetadataStore {
         ) WITHOUT ROWID;
         """
 
-    public func unlinkUnreferencedBlobs(linkedBefore cutoff: Date, dryRun: Bool) async throws -> Int {
+    public func unlinkUnreferencedBlobs(linkedBefore cutoff: Date, dryRun: Bool) async throws -> UnlinkedBlobs {
         try await writer.submit { connection in
             let unreferenced = """
-                FROM repository_blobs WHERE linked_at <= ? AND NOT EXISTS (SELECT 1 FROM manifest_references r
+                linked_at <= ? AND NOT EXISTS (SELECT 1 FROM manifest_references r
                     WHERE r.repository = repository_blobs.repository AND r.target = repository_blobs.digest AND r.is_manifest = 0)
                 """
             let cutoffValue = SQLiteValue.integer(Int64(cutoff.timeIntervalSince1970))
-            if dryRun { return Int(try connection.query("SELECT COUNT(*) \(unreferenced)", [cutoffValue]).first?[0].int ?? 0) }
-            try connection.query("DELETE \(unreferenced)", [cutoffValue])
-            return connection.changes
+            // Digests every link of which goes: after the unlinking, no repository links them.
+            let orphaned = Set(try connection.query(
+                "SELECT digest FROM repository_blobs GROUP BY digest HAVING SUM(CASE WHEN \(unreferenced) THEN 0 ELSE 1 END) = 0",
+                [cutoffValue]).compactMap { $0[0].string.flatMap { Digest($0) } })
+            if dryRun {
+                let links = Int(try connection.query("SELECT COUNT(*) FROM repository_blobs WHERE \(unreferenced)", [cutoffValue]).first?[0].int ?? 0)
+                return UnlinkedBlobs(links: links, orphaned: orphaned)
+            }
+            try connection.query("DELETE FROM repository_blobs WHERE \(unreferenced)", [cutoffValue])
+            return UnlinkedBlobs(links: connection.changes, orphaned: orphaned)
         }
     }
 
