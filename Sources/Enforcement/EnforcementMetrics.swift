@@ -35,7 +35,7 @@ final class EnforcementMetrics: Sendable {
         var perTier: [String: Int] = [:]
         for book in verdicts.values {
             // One tier per repository: every verdict in a book was computed under the same requirement.
-            if let tier = book.verdicts.values.first?.tier ?? nil { perTier[tier, default: 0] += book.quarantinedCount(at: now) }
+            if let tier = book.verdicts.values.first.flatMap(\.tier) { perTier[tier, default: 0] += book.quarantinedCount(at: now) }
         }
         gauges.withLock { gauges in
             for tier in Set(gauges.keys).union(perTier.keys) {

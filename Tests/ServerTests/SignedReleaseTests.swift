@@ -31,8 +31,8 @@ import Testing
             try await client.pushSignature(SignatureManifest(.cosignTag, keys.results[0], subject: (images[1].digest, images[1].bytes.count)),
                                            for: images[1].digest, to: "vault/app")
 
-            let callers = [("anonymous", SigningFixture.anonymous), ("reader", SigningFixture.as_("reader")),
-                           ("writer", SigningFixture.as_("writer")), ("root", SigningFixture.as_("root"))]
+            let callers = [("anonymous", SigningFixture.anonymous), ("reader", SigningFixture.headers(as: "reader")),
+                           ("writer", SigningFixture.headers(as: "writer")), ("root", SigningFixture.headers(as: "root"))]
             let quarantinedStatus = ["anonymous": 403, "reader": 403, "writer": 200, "root": 200]
             for (name, headers) in callers {
                 for reference in ["v0", images[0].digest.description] {
@@ -45,14 +45,14 @@ import Testing
                     #expect(try await Self.status(client, "/v2/vault/app/manifests/\(reference)", as: headers) == 200, "\(name) released \(reference)")
                 }
             }
-            let refused = try await client.request(.GET, "/v2/vault/app/manifests/v0", headers: SigningFixture.as_("reader"))
+            let refused = try await client.request(.GET, "/v2/vault/app/manifests/v0", headers: SigningFixture.headers(as: "reader"))
             #expect(refused.errorCode == "DENIED")
             #expect(refused.text.contains("vault/app@\(images[0].digest) is not released: needs signatures by 1 of [release, security]; found none"),
                     "\(refused.text)")
             // The signature itself, and the referrers API, stay readable by anyone who may pull.
             let sigTag = "sha256-\(images[1].digest.hex).sig"
             #expect(try await Self.status(client, "/v2/vault/app/manifests/\(sigTag)", as: SigningFixture.anonymous) == 200)
-            #expect(try await Self.status(client, "/v2/vault/app/referrers/\(images[0].digest)", as: SigningFixture.reader()) == 200)
+            #expect(try await Self.status(client, "/v2/vault/app/referrers/\(images[0].digest)", as: SigningFixture.headers(as: "reader")) == 200)
 
             let events = try await client.request(.GET, "/admin/v1/security-events?limit=100").text
             #expect(events.contains("quarantine-read") && events.contains("user:writer"), "a producer's read of a quarantined image is recorded")
@@ -104,7 +104,7 @@ import Testing
                 try await client.pushSignature(SignatureManifest(form, keys.results[index], subject: (image.digest, image.bytes.count)),
                                                for: image.digest, to: "vault/app")
             }
-            let reader = SigningFixture.as_("reader")
+            let reader = SigningFixture.headers(as: "reader")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/v0", as: reader) == 200, "\(form): a declared key releases")
             for (index, why) in [(1, "undeclared key"), (2, "replayed from another image"), (4, "for another digest")] {
                 let read = try await client.request(.GET, "/v2/vault/app/manifests/\(images[index].digest)", headers: reader)
@@ -147,7 +147,7 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let reader = SigningFixture.as_("reader")
+            let reader = SigningFixture.headers(as: "reader")
             for image in images {
                 #expect(try await Self.status(client, "/v2/vault/app/manifests/\(image.digest)", as: reader) == 200, "\(image.digest)")
             }
@@ -173,7 +173,7 @@ import Testing
                 try await client.pushSignature(SignatureManifest(form, keys.results[index], subject: (image.digest, image.bytes.count)),
                                                for: image.digest, to: "vault/app")
             }
-            let reader = SigningFixture.as_("reader")
+            let reader = SigningFixture.headers(as: "reader")
             let twoKeysOneSigner = try await client.request(.GET, "/v2/vault/app/manifests/v0", headers: reader)
             #expect(twoKeysOneSigner.status == 403, "two keys of one Signer count once")
             #expect(twoKeysOneSigner.text.contains("needs signatures by 2 of [release, security]; found valid signatures by release (1 more Signer needed)"),
@@ -192,7 +192,7 @@ import Testing
                 try await client.pushSignature(SignatureManifest(.cosignReferrer, keys.results[index], subject: (image.digest, image.bytes.count)),
                                                for: image.digest, to: "vault/app")
             }
-            let reader = SigningFixture.as_("reader")
+            let reader = SigningFixture.headers(as: "reader")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/v2", as: reader) == 200)
 
             let withoutKey = SigningFixture.yaml(keys, signerKeys: ["release": ["p384", "ed25519"], "security": ["rsa"]])
@@ -258,7 +258,7 @@ import Testing
                                            for: signedDigest, to: "vault/app")
             try await client.pushSignature(SignatureManifest(.cosignReferrer, keys.results[1], subject: (children[2].digest, children[2].bytes.count)),
                                            for: children[2].digest, to: "vault/app")
-            let reader = SigningFixture.as_("reader")
+            let reader = SigningFixture.headers(as: "reader")
             #expect(try await Self.status(client, "/v2/vault/app/manifests/multi", as: reader) == 200)
             for child in children[0..<2] {
                 #expect(try await Self.status(client, "/v2/vault/app/manifests/\(child.digest)", as: reader) == 200, "a child of the signed index, by digest")
@@ -269,10 +269,6 @@ import Testing
             #expect(try await Self.status(client, "/v2/vault/app/manifests/\(children[3].digest)", as: reader) == 403, "its unsigned sibling")
         }
     }
-}
-
-extension SigningFixture {
-    static func reader() -> [(String, String)] { as_("reader") }
 }
 
 /// A configuration applied by an earlier berth may hold a Signer key today's verifier refuses: the server still starts,

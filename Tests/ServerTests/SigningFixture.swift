@@ -79,6 +79,7 @@ enum SigningFixture {
         return try await Reconciliation.withConsequences(plan, from: server.admin)
     }
 
-    static func as_(_ user: String) -> [(String, String)] { [("Authorization", AccessFixture.basic(user))] }
+    /// The headers of a request made as `user`, with its password.
+    static func headers(as user: String) -> [(String, String)] { [("Authorization", AccessFixture.basic(user))] }
     static let anonymous = [("Authorization", "-")]
 }
