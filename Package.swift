@@ -210,6 +210,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "CSystemCalls",
                 "OCI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

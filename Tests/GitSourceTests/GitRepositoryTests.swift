@@ -34,22 +34,11 @@ struct ScratchRepository {
 
     @discardableResult
     func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ScratchFailure(description: "git \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
+        let result = try run("/usr/bin/git", arguments, in: directory, check: false)
+        guard result.status == 0 else {
+            throw ScratchFailure(description: "git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.text
     }
 
     func remove() { temporary.remove() }
@@ -132,11 +121,7 @@ struct ScratchRepository {
         let scratch = try ScratchRepository()
         defer { scratch.remove() }
         let key = scratch.directory.appendingPathComponent("signing-key").path
-        let keygen = Process()
-        keygen.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
-        keygen.arguments = ["-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key]
-        try keygen.run()
-        keygen.waitUntilExit()
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key])
         try scratch.git("config", "gpg.format", "ssh")
         try scratch.git("config", "user.signingkey", key)
         try scratch.write("declarations/a.yaml", "signed")

@@ -90,13 +90,8 @@ import Testing
     @Test func findsARowThatCannotBeReadBack() async throws {
         try await withTemporaryDirectory { directory in
             let store = try await makeStore(in: directory)
-            let sqlite = Process()
-            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            sqlite.arguments = ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE tags SET digest='sha256:garbage'\"); c.commit()",
-                                directory.appendingPathComponent("metadata.sqlite").path]
-            try sqlite.run()
-            sqlite.waitUntilExit()
-            #expect(sqlite.terminationStatus == 0)
+            try run("/usr/bin/python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE tags SET digest='sha256:garbage'\"); c.commit()",
+                                         directory.appendingPathComponent("metadata.sqlite").path])
             let report = try await IntegrityCheck.run(blobs: store.blobs, metadata: store.metadata)
             #expect(report.problems.contains { $0.hasPrefix("tags: unreadable row") && $0.contains("sha256:garbage") }, "\(report.problems)")
         }

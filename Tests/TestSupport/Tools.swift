@@ -20,30 +20,23 @@ public func run(
     _ program: String, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
     environment: [String: String] = [:], check: Bool = true
 ) throws -> ToolResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program.contains("/") ? program : try requiredTool(program, package: program))
-    process.arguments = arguments
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    }
-    if let directory { process.currentDirectoryURL = directory }
-    let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    process.standardInput = inPipe
-    try process.run()
+    let executable = program.contains("/") ? program : try requiredTool(program, package: program)
+    let input = try ChildPipe(), output = try ChildPipe(), errors = try ChildPipe()
+    let child = try ChildProcess(executable, arguments, environment: environment, directory: directory,
+                                 standardInput: input.reading, standardOutput: output.writing, standardError: errors.writing)
+    for end in [input.reading, output.writing, errors.writing] { close(end) }
     // Both pipes are read while standard input is written, so neither side blocks on a full pipe.
     let group = DispatchGroup()
     nonisolated(unsafe) var out = Data(), err = Data()
     group.enter()
-    DispatchQueue.global().async { out = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async { out = output.readAll(); group.leave() }
     group.enter()
-    DispatchQueue.global().async { err = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    if let stdin { inPipe.fileHandleForWriting.write(stdin) }
-    try inPipe.fileHandleForWriting.close()
-    process.waitUntilExit()
+    DispatchQueue.global().async { err = errors.readAll(); group.leave() }
+    input.writeAll(stdin ?? Data())
+    let termination = child.waitUntilExit()
     group.wait()
-    let result = ToolResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
+    let status = termination.signaled ? 128 + termination.status : termination.status
+    let result = ToolResult(status: status, stdout: out, stderr: String(decoding: err, as: UTF8.self))
     if check && result.status != 0 {
         throw ToolFailure("\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
     }

@@ -13,4 +13,15 @@ void berth_tune_malloc(int arenas, int mmap_threshold);
 /// Raises the soft limit on open files to the hard limit, as Go programs do at start-up. Returns the new soft limit.
 long berth_raise_open_file_limit(void);
 
+/// Starts `path` with `argv` and `envp` (both NULL-terminated) through posix_spawn, in `directory` when it is not NULL.
+/// The child's standard input, output and error are `input`, `output` and `error`, or /dev/null where one is -1, and it
+/// inherits no other descriptor. Foundation's Process cannot be used where this is: on Linux it over-reads
+/// /proc/self/fd entries and crashes a process that holds many descriptors (swift-corelibs-foundation#5472).
+/// Returns 0 and sets `pid`, or an errno value.
+int berth_spawn(int *pid, const char *path, char *const argv[], char *const envp[], const char *directory,
+                int input, int output, int error);
+
+/// pipe(2) with both ends closed on exec. Returns 0, or -1 with errno set.
+int berth_pipe(int ends[2]);
+
 #endif

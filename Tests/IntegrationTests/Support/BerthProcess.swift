@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ struct BerthLaunchError: Error, CustomStringConvertible {
 /// deinitialised while the child still runs, so a failing test never leaves a server behind; prefer the
 /// scoped `withBerth` helper, which also stops it.
 final class BerthProcess: @unchecked Sendable {
-    let process: Process
+    let process: ChildProcess
     let dataDirectory: URL
     let baseURL: URL
     let port: Int
@@ -37,7 +38,7 @@ final class BerthProcess: @unchecked Sendable {
     /// `127.0.0.1:PORT`, the registry host as clients name it.
     var host: String { "127.0.0.1:\(port)" }
 
-    private init(process: Process, dataDirectory: URL, baseURL: URL, port: Int, files: OutputFiles,
+    private init(process: ChildProcess, dataDirectory: URL, baseURL: URL, port: Int, files: OutputFiles,
                  arguments: [String]) {
         self.process = process
         self.dataDirectory = dataDirectory
@@ -91,10 +92,10 @@ final class BerthProcess: @unchecked Sendable {
                 return BerthProcess(process: process, dataDirectory: dataDirectory, baseURL: url, port: port,
                                     files: files, arguments: arguments)
             }
-            if !process.isRunning {
-                let status = process.terminationStatus
+            if let ended = process.exited {
+                let status = ended.description
                 throw BerthLaunchError(description: """
-                    berth serve exited (status \(status)) before printing its listening line
+                    berth serve exited (\(status)) before printing its listening line
                     $ \(([binary.path] + arguments).map(shellQuote).joined(separator: " "))
                     --- stdout ---
                     \(tail(stdout, maxLines: 40))
@@ -140,17 +141,13 @@ final class BerthProcess: @unchecked Sendable {
     @discardableResult
     func waitForExit(timeout: Duration = .seconds(15)) async -> Termination? {
         guard await waitForProcessExit(of: process, timeout: timeout) else { return nil }
-        return Termination(status: process.terminationStatus,
-                           signaled: process.terminationReason == .uncaughtSignal)
+        return process.exited
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`. Returns how it ended.
     @discardableResult
     func stop(grace: Duration = .seconds(10)) async -> Termination? {
-        if !process.isRunning {
-            return Termination(status: process.terminationStatus,
-                               signaled: process.terminationReason == .uncaughtSignal)
-        }
+        if let ended = process.exited { return ended }
         kill(signal: SIGTERM)
         if let termination = await waitForExit(timeout: grace) { return termination }
         kill(signal: SIGKILL)
@@ -171,11 +168,7 @@ final class BerthProcess: @unchecked Sendable {
         return text
     }
 
-    struct Termination: Sendable, CustomStringConvertible {
-        let status: Int32
-        let signaled: Bool
-        var description: String { signaled ? "signal \(status)" : "exit \(status)" }
-    }
+    typealias Termination = ChildProcess.Termination
 
     deinit {
         if process.isRunning {

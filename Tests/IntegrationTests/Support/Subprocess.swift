@@ -94,30 +94,20 @@ func launch(
     files: OutputFiles,
     environment: [String: String]? = nil,
     currentDirectory: URL? = nil
-) throws -> Process {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let environment {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    }
-    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+) throws -> ChildProcess {
     let out = try FileHandle(forWritingTo: files.stdout)
     let err = try FileHandle(forWritingTo: files.stderr)
     defer {
         try? out.close()
         try? err.close()
     }
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    return process
+    return try ChildProcess(executable.path, arguments, environment: environment ?? [:], directory: currentDirectory,
+                            standardOutput: out.fileDescriptor, standardError: err.fileDescriptor)
 }
 
 /// Polls until `process` has exited or `timeout` passes; returns false on timeout. Never blocks a thread of the
 /// cooperative pool (there are only two on this machine).
-func waitForProcessExit(of process: Process, timeout: Duration) async -> Bool {
+func waitForProcessExit(of process: ChildProcess, timeout: Duration) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while process.isRunning {
@@ -152,10 +142,11 @@ func runCommand(
                                    stderr: files.readStderr(), duration: ContinuousClock.now - start),
             timeout: timeout)
     }
+    let termination = process.waitUntilExit()
     return CommandResult(
         command: command,
-        status: process.terminationStatus,
-        signaled: process.terminationReason == .uncaughtSignal,
+        status: termination.status,
+        signaled: termination.signaled,
         stdout: files.readStdout(),
         stderr: files.readStderr(),
         duration: ContinuousClock.now - start)
