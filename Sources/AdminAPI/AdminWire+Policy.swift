@@ -61,7 +61,7 @@ extension AdminWire {
     public struct Verdict: Codable, Sendable, Hashable {
         public var repository: String
         public var digest: String
-        /// The tier whose signing requirement applies; null when no Repository declaration governs the repository.
+        /// The tier whose requirements apply; null when no Repository declaration governs the repository.
         public var tier: String?
         public var released: Bool
         /// `released`, `quarantined`, or `exempt` (a signature manifest, never quarantined).
@@ -69,9 +69,11 @@ extension AdminWire {
         public var reasons: [String]
         public var releasedUntil: String?
         public var signatures: [Signature]
+        /// The secret scan of its layers; null where the tier does not scan for secrets.
+        public var scan: Scan?
 
         public init(repository: String, digest: String, tier: String?, released: Bool, status: String, reasons: [String],
-                    releasedUntil: String?, signatures: [Signature]) {
+                    releasedUntil: String?, signatures: [Signature], scan: Scan? = nil) {
             self.repository = repository
             self.digest = digest
             self.tier = tier
@@ -80,6 +82,7 @@ extension AdminWire {
             self.reasons = reasons
             self.releasedUntil = releasedUntil
             self.signatures = signatures
+            self.scan = scan
         }
     }
 
@@ -124,6 +127,7 @@ extension AdminWire.Verdict {
             if let key = signature.keyFingerprint { out += ", key \(key)" }
             out += "\n      \(signature.reason)\n"
         }
+        if let scan { out += scan.text }
         return out
     }
 }

@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import CSystemCalls
+import ContentAnalysis
 import Reconciler
 import Server
 import Declarations
@@ -42,6 +43,21 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "How long a blob nothing references is kept before garbage collection deletes it, e.g. 1h (0s: at once).")
     var gcGrace: String = "1h"
+
+    @Option(help: "How long a manifest push waits for its layers' secret scans before the image is stored quarantined, e.g. 30s.")
+    var scanWait: String = "30s"
+
+    @Option(help: "How many layers are scanned at once (default: half the cores).")
+    var scanWorkers: Int?
+
+    @Option(help: "A layer expanding past this many bytes is unscannable, e.g. 8GiB.")
+    var scanMaxExpanded: String = "8GiB"
+
+    @Option(help: "A layer expanding past this multiple of its compressed size is unscannable (a gzip bomb).")
+    var scanMaxRatio: Int = ScanLimits.standard.maxExpansionRatio
+
+    @Option(help: "A layer with more entries than this is unscannable.")
+    var scanMaxEntries: Int = ScanLimits.standard.maxEntries
 
     @Flag(help: "Detect and report changes and drift, but apply nothing.")
     var reportOnly = false
@@ -85,6 +101,20 @@ struct Serve: AsyncParsableCommand {
         configuration.garbageCollectionInterval = .seconds(gcSeconds)
         configuration.garbageCollectionGrace = TimeInterval(gcGraceSeconds)
         configuration.untaggedGrace = TimeInterval(graceSeconds)
+        guard let scanWaitSeconds = scanWait == "0s" ? 0 : TimeSpan(scanWait)?.totalSeconds else {
+            throw ValidationError("--scan-wait \(scanWait): expected a duration such as 30s, or 0s")
+        }
+        configuration.scanWait = .seconds(scanWaitSeconds)
+        if let scanWorkers {
+            guard scanWorkers > 0 else { throw ValidationError("--scan-workers must be at least 1") }
+            configuration.scanWorkers = scanWorkers
+        }
+        guard let expanded = ByteSize(scanMaxExpanded), scanMaxRatio > 0, scanMaxEntries > 0 else {
+            throw ValidationError("--scan-max-expanded \(scanMaxExpanded), --scan-max-ratio and --scan-max-entries: expected a size such as 8GiB and positive numbers")
+        }
+        configuration.scanLimits.maxExpandedBytes = expanded.bytes
+        configuration.scanLimits.maxExpansionRatio = scanMaxRatio
+        configuration.scanLimits.maxEntries = scanMaxEntries
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host

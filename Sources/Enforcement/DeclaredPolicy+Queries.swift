@@ -3,19 +3,19 @@ import OCI
 
 extension DeclaredPolicy {
     /// The verdict of the manifest `reference` names in `repository`, as a pull would meet it now; nil when no such
-    /// manifest is stored. In a repository that requires no signatures every manifest is released.
+    /// manifest is stored. In a repository that neither requires signatures nor scans, every manifest is released.
     public func verdict(repository: RepositoryName, reference: Reference) async throws -> Verdict? {
         guard let record = try await metadata.manifest(repository: repository, reference: reference) else { return nil }
         let now = clock()
-        let (policy, requirement, cached, parent, trust) = state.withLock { state in
+        let (policy, rules, cached, parent, trust) = state.withLock { state in
             let book = state.verdicts[repository]
-            return (state.declarations.effectivePolicy(for: repository.value), state.rules(for: repository).signing,
+            return (state.declarations.effectivePolicy(for: repository.value), state.rules(for: repository),
                     book?[record.digest], book?.releasingParent(of: record.digest, at: now), state.trust)
         }
-        guard let requirement else {
+        guard rules.needsVerdicts else {
             return Verdict(repository: repository, digest: record.digest, tier: policy?.tier.name, status: .released,
-                           reasons: [policy.map { "tier \($0.tier.name) requires no signatures" }
-                                        ?? "no Repository declaration governs it, so no signatures are required"],
+                           reasons: [policy.map { "tier \($0.tier.name) requires no signatures and does not scan for secrets" }
+                                        ?? "no Repository declaration governs it, so nothing is required"],
                            signatures: [], releasedUntil: nil, children: [], signs: [])
         }
         var verdict: Verdict
@@ -23,9 +23,11 @@ extension DeclaredPolicy {
             verdict = cached
         } else {
             let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: now)
-            verdict = try await computer.verdict(for: record, requirement: requirement)
-            verdict.status = .quarantined
-            verdict.reasons.insert("its verdict has not been stored yet, so pulls treat it as quarantined", at: 0)
+            verdict = try await computer.verdict(for: record, rules: rules, scans: scans)
+            if rules.gatesReads {
+                verdict.status = .quarantined
+                verdict.reasons.insert("its verdict has not been stored yet, so pulls treat it as quarantined", at: 0)
+            }
         }
         if verdict.status == .released, !verdict.isReleased(at: now) {
             verdict.status = .quarantined

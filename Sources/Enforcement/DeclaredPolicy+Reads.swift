@@ -8,7 +8,7 @@ extension DeclaredPolicy {
     /// everyone else with what is missing. Never verifies anything: it reads the answer stored with the verdict.
     public func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
         let served = state.withLock { state in
-            guard state.rules(for: read.repository).signing != nil else { return true }
+            guard state.rules(for: read.repository).gatesReads else { return true }
             switch state.answers[ManifestKey(repository: read.repository, digest: read.digest)] {
             case .serve?: return true
             case .serveUntil(let until)?: return clock() < until
@@ -33,15 +33,19 @@ extension DeclaredPolicy {
     private func withholding(_ read: ManifestRead) -> String? {
         let now = clock()
         return state.withLock { state in
-            guard let requirement = state.rules(for: read.repository).signing else { return nil }
+            let rules = state.rules(for: read.repository)
+            guard rules.gatesReads else { return nil }
             let book = state.verdicts[read.repository]
             guard let verdict = book?[read.digest] else {
-                return "its signatures have not been checked yet (needs signatures by \(requirement.summary))"
+                var unchecked: [String] = []
+                if let signing = rules.signing { unchecked.append("its signatures have not been checked yet (needs signatures by \(signing.summary))") }
+                if rules.secrets?.blocks == true { unchecked.append("its layers have not been scanned for secrets yet") }
+                return unchecked.joined(separator: "; ")
             }
             if verdict.status == .exempt || verdict.isReleased(at: now) { return nil }
             if read.tag == nil, book?.releasingParent(of: read.digest, at: now) != nil { return nil }
-            if verdict.status == .released, let until = verdict.releasedUntil {
-                return "its release expired at \(until.formatted(.iso8601)) (needs signatures by \(requirement.summary))"
+            if verdict.status == .released, let until = verdict.releasedUntil, let signing = rules.signing {
+                return "its release expired at \(until.formatted(.iso8601)) (needs signatures by \(signing.summary))"
             }
             return verdict.reasons.joined(separator: "; ")
         }

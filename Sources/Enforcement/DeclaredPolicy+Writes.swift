@@ -4,9 +4,13 @@ import Registry
 
 extension DeclaredPolicy {
     public func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision {
-        let immutability = rules(for: write.repository).immutability
+        let rules = rules(for: write.repository)
+        let immutability = rules.immutability
         switch write {
-        case .put(_, _, let tags):
+        case .put(let repository, let digest, let tags, let manifest):
+            if let secrets = rules.secrets, let refusal = await secretScanRefusal(of: manifest, digest: digest, in: repository, under: secrets, by: caller) {
+                return .refuse(refusal)
+            }
             var fixed: [Tag: RegistryError] = [:]
             for tag in tags {
                 if let refusal = immutability.refusal(for: tag) { fixed[tag] = refusal }
@@ -23,21 +27,45 @@ extension DeclaredPolicy {
         rules(for: repository).quota
     }
 
+    /// Starts the blob's scan (it sniffs whether it is a layer), so a manifest push waits only for what is left. Blobs
+    /// of repositories that scan nothing are not read.
+    public func blobCommitted(_ digest: Digest, in repository: RepositoryName) {
+        guard rules(for: repository).secrets != nil else { return }
+        scans?.blobCommitted(digest)
+    }
+
+    /// Waits (up to `scanWait`) for the scans of the image's layers. Under `block`, secrets no exception accepts, or a
+    /// layer that cannot be scanned, refuse the push: nothing is stored or tagged, and the blobs are left for garbage
+    /// collection. Under `warn`, what was found is reported and the push goes on. Layers still scanning when the wait
+    /// runs out let the push go on too: its verdict stays pending, so the image is stored quarantined.
+    private func secretScanRefusal(of manifest: ParsedManifest, digest: Digest, in repository: RepositoryName,
+                                   under secrets: SecretScanRequirement, by caller: RegistryCaller) async -> RegistryError? {
+        let layers = manifest.filesystemLayers
+        guard !layers.isEmpty, let scans else { return nil }
+        let reports = await scans.reports(for: layers, waitingUpTo: scanWait)
+        let scan = secrets.evaluate(layers, reports: reports, now: clock())
+        guard scan.status != .pending else { return nil }
+        if !scan.unexcepted.isEmpty { await events.secretsFound(repository: repository, digest: digest, findings: scan.unexcepted, refused: secrets.blocks, by: caller) }
+        guard let reason = secrets.withholding(scan) else { return nil }
+        metrics.refusedPushes.increment()
+        return RegistryError(.denied, status: .forbidden, "\(repository)@\(digest) refused: \(reason)")
+    }
+
     /// Recomputes the verdicts a write changes: the manifest written, and the images a signature written or deleted
-    /// claims to sign. Repositories that require no signatures have no verdicts and return at once.
+    /// claims to sign. Repositories that neither require signatures nor scan have no verdicts and return at once.
     public func written(_ write: ManifestWrite) async {
         let repository = write.repository
         if let used = try? await metadata.usage(repository: repository) {
             metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
         }
-        guard rules(for: repository).signing != nil else { return }
+        guard rules(for: repository).needsVerdicts else { return }
         await updates.run {
-            let (requirement, trust) = state.withLock { ($0.rules(for: repository).signing, $0.trust) }
-            guard let requirement else { return }
+            let (rules, trust) = state.withLock { ($0.rules(for: repository), $0.trust) }
+            guard rules.needsVerdicts else { return }
             let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
             var affected: Set<Digest> = []
             switch write {
-            case .put(_, let digest, let tags):
+            case .put(_, let digest, let tags, _):
                 affected.insert(digest)
                 affected.formUnion(tags.compactMap(CosignTag.signedImage(of:)))
             case .deleteTag(_, let tag):
@@ -57,14 +85,40 @@ extension DeclaredPolicy {
                     state.withLock { _ = $0.remove(digest, in: repository) }
                     continue
                 }
-                guard let verdict = try? await computer.verdict(for: record, requirement: requirement) else { continue }
+                guard let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) else { continue }
                 let previous = state.withLock { state in
                     let previous = state.verdicts[repository]?[digest]
                     state.store(verdict)
                     return previous
                 }
                 await reportNewRejections(verdict, previous: previous)
+                await requestScans(verdict)
                 pending.append(contentsOf: verdict.signs.filter { !done.contains($0) })
+            }
+            metrics.recount(state.withLock { $0.verdicts }, now: clock())
+        }
+    }
+
+    /// A layer's scan finished: the verdicts that waited for it are computed again, and secrets found after the push
+    /// (whose wait ran out) are reported.
+    func layerScanned(_ layer: Digest) async {
+        guard state.withLock({ $0.awaitingScans[layer] != nil }) else { return }
+        await updates.run {
+            let (keys, trust) = state.withLock { state in (state.awaitingScans.removeValue(forKey: layer) ?? [], state.trust) }
+            let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
+            for key in keys.sorted(by: { ($0.repository.value, $0.digest.description) < ($1.repository.value, $1.digest.description) }) {
+                let rules = state.withLock { $0.rules(for: key.repository) }
+                guard rules.needsVerdicts, let record = try? await metadata.manifest(repository: key.repository, reference: .digest(key.digest)),
+                      let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) else { continue }
+                let previous = state.withLock { state in
+                    let previous = state.verdicts[key.repository]?[key.digest]
+                    state.store(verdict)
+                    return previous
+                }
+                if let scan = verdict.scan, scan.status == .scanned, previous?.scan?.status != .scanned, !scan.unexcepted.isEmpty {
+                    await events.secretsFound(repository: key.repository, digest: key.digest, findings: scan.unexcepted,
+                                              refused: rules.secrets?.blocks == true, by: nil)
+                }
             }
             metrics.recount(state.withLock { $0.verdicts }, now: clock())
         }

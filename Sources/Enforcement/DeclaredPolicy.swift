@@ -7,8 +7,8 @@ import Registry
 import Storage
 import Synchronization
 
-/// The registry's manifest policy, as the live declarations make it: tag immutability, and the release of images in
-/// repositories whose tier requires signatures.
+/// The registry's manifest policy, as the live declarations make it: tag immutability, quotas, and the release of
+/// images in repositories whose tier requires signatures or scans for secrets.
 ///
 /// Rules are derived once per configuration and repository, and verdicts are computed when what they depend on changes
 /// (a manifest or signature written or deleted, a new configuration), so the registry's question on a read costs a
@@ -21,6 +21,8 @@ public final class DeclaredPolicy: ManifestPolicy {
         private(set) var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
         /// Every verdict's `ReadAnswer`, in one flat table: what a pull looks up.
         private(set) var answers: [ManifestKey: ReadAnswer] = [:]
+        /// The manifests whose verdicts wait for a layer's scan.
+        var awaitingScans: [Digest: Set<ManifestKey>] = [:]
 
         init() {}
 
@@ -29,18 +31,28 @@ public final class DeclaredPolicy: ManifestPolicy {
             self.trust = trust
             self.verdicts = verdicts
             for (repository, book) in verdicts {
-                for digest in book.verdicts.keys { refreshAnswer(digest, in: repository) }
+                for (digest, verdict) in book.verdicts {
+                    refreshAnswer(digest, in: repository)
+                    awaitScans(of: verdict)
+                }
+            }
+        }
+
+        private mutating func awaitScans(of verdict: Verdict) {
+            for layer in verdict.scan?.layers ?? [] where layer.scannedAt == nil {
+                awaitingScans[layer.digest, default: []].insert(ManifestKey(repository: verdict.repository, digest: verdict.digest))
             }
         }
 
         mutating func rules(for repository: RepositoryName) -> RepositoryRules {
             if let rules = rules[repository] { return rules }
-            let derived = RepositoryRules(declarations.effectivePolicy(for: repository.value))
+            let derived = RepositoryRules(declarations.effectivePolicy(for: repository.value), repository: repository, declarations: declarations)
             rules[repository] = derived
             return derived
         }
 
         mutating func store(_ verdict: Verdict) {
+            awaitScans(of: verdict)
             let old = verdicts[verdict.repository]?[verdict.digest]
             verdicts[verdict.repository, default: RepositoryVerdicts()].store(verdict)
             for digest in Set([verdict.digest] + verdict.children + (old?.children ?? [])) { refreshAnswer(digest, in: verdict.repository) }
@@ -76,31 +88,45 @@ public final class DeclaredPolicy: ManifestPolicy {
     let metrics: EnforcementMetrics
     let clock: @Sendable () -> Date
     let updates = SerialUpdates()
+    /// Where layers are scanned; nil scans nothing, so a tier that blocks secrets releases nothing.
+    let scans: LayerScans?
+    /// How long a manifest push waits for its layers' scans before the manifest is stored quarantined.
+    let scanWait: Duration
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, events: any EnforcementEvents = IgnoredEnforcementEvents(),
+    public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, scanWait: Duration = .seconds(30),
+                events: any EnforcementEvents = IgnoredEnforcementEvents(),
                 metrics: any MetricsFactory = NOOPMetricsHandler.instance, clock: @escaping @Sendable () -> Date = Date.init) {
         self.blobs = blobs
         self.metadata = metadata
+        self.scans = scans
+        self.scanWait = scanWait
         self.events = events
         self.metrics = EnforcementMetrics(factory: metrics)
         self.clock = clock
+        scans?.whenScanned { [weak self] layer in await self?.layerScanned(layer) }
     }
 
     /// Called with every new live configuration. Returns once every stored manifest in a repository that requires
-    /// signatures has its verdict under it, so an apply that removes a key has quarantined its images when it returns.
+    /// signatures or scans has its verdict under it, so an apply that removes a key has quarantined its images when it
+    /// returns. Layers not scanned yet (after a crash, or under a new rule set) are scanned in the background.
     public func configurationChanged(to declarations: DesiredState) async {
         await updates.run {
+            scans?.use(patterns: declarations.secretPatterns)
             let trust = SignerTrust(declarations)
             let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
             var verdicts: [RepositoryName: RepositoryVerdicts] = [:]
             for repository in (try? await metadata.repositories(after: nil, limit: nil)) ?? [] {
-                guard let requirement = SigningRequirement(declarations.effectivePolicy(for: repository.value)) else { continue }
-                verdicts[repository] = await computeAll(in: repository, requirement: requirement, computer: computer)
+                let rules = RepositoryRules(declarations.effectivePolicy(for: repository.value), repository: repository, declarations: declarations)
+                guard rules.needsVerdicts else { continue }
+                verdicts[repository] = await computeAll(in: repository, rules: rules, computer: computer)
             }
             let previous = state.withLock { state in
                 let previous = state.verdicts
                 state = State(declarations: declarations, trust: trust, verdicts: verdicts)
                 return previous
+            }
+            for book in verdicts.values {
+                for verdict in book.verdicts.values { await requestScans(verdict) }
             }
             await reportNewRejections(in: verdicts, comparedTo: previous)
             metrics.recount(verdicts, now: clock())
@@ -112,12 +138,25 @@ public final class DeclaredPolicy: ManifestPolicy {
 
     /// The verdict of every manifest in `repository`. A manifest that cannot be read or verified gets no verdict, which
     /// reads treat as quarantined.
-    private func computeAll(in repository: RepositoryName, requirement: SigningRequirement, computer: VerdictComputer) async -> RepositoryVerdicts {
+    private func computeAll(in repository: RepositoryName, rules: RepositoryRules, computer: VerdictComputer) async -> RepositoryVerdicts {
         var book = RepositoryVerdicts()
         for record in (try? await metadata.manifests(repository: repository)) ?? [] {
-            if let verdict = try? await computer.verdict(for: record, requirement: requirement) { book.store(verdict) }
+            if let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) { book.store(verdict) }
         }
         return book
+    }
+
+    /// Starts the scans a pending verdict, already stored, waits for. A scan that finished since the verdict was
+    /// computed found no one waiting, so the verdict is computed again.
+    func requestScans(_ verdict: Verdict) async {
+        guard let scan = verdict.scan, scan.status == .pending, let scans else { return }
+        for layer in scan.layers where layer.scannedAt == nil {
+            if await scans.known(layer.descriptor) != nil {
+                Task { await self.layerScanned(layer.digest) }
+            } else {
+                await scans.request([layer.descriptor])
+            }
+        }
     }
 
     func rules(for repository: RepositoryName) -> RepositoryRules {
@@ -127,13 +166,22 @@ public final class DeclaredPolicy: ManifestPolicy {
 
 /// What one repository's effective policy enforces on manifests.
 struct RepositoryRules: Sendable {
+    var tier: String?
     var immutability: TagImmutability
     var signing: SigningRequirement?
+    var secrets: SecretScanRequirement?
     var quota: Quota?
 
-    init(_ policy: EffectivePolicy?) {
+    init(_ policy: EffectivePolicy?, repository: RepositoryName, declarations: DesiredState) {
+        tier = policy?.tier.name
         immutability = TagImmutability(policy)
         signing = SigningRequirement(policy)
+        secrets = SecretScanRequirement(policy, repository: repository, declarations: declarations)
         quota = Quota(policy)
     }
+
+    /// Its manifests have verdicts: something must be checked before they are released, or recorded when it is.
+    var needsVerdicts: Bool { signing != nil || secrets != nil }
+    /// Reads wait for a verdict that releases: signatures are required, or secrets block.
+    var gatesReads: Bool { signing != nil || secrets?.blocks == true }
 }

@@ -3,11 +3,14 @@ import OCI
 import Registry
 
 /// What the manifest policy reports as it enforces: the reads of quarantined manifests (served to a producer, or
-/// refused), and the signatures that did not verify. The server records them as security events.
+/// refused), the signatures that did not verify, and the secrets found in pushed layers. The server records them as security events.
 public protocol EnforcementEvents: Sendable {
     func quarantinedRead(_ read: ManifestRead, by caller: RegistryCaller, served: Bool, reason: String) async
     /// A signature for `digest` that does not count, reported once when it is first found (not at every recomputation).
     func signatureRejected(repository: RepositoryName, digest: Digest, check: SignatureCheck) async
+    /// Secrets no exception accepts, found in an image's layers: at its push, or when a scan that outlasted the push
+    /// finishes (`caller` nil). `refused`: the tier blocks them. Findings are redacted; the secret itself is never passed on.
+    func secretsFound(repository: RepositoryName, digest: Digest, findings: [ScanVerdict.Finding], refused: Bool, by caller: RegistryCaller?) async
 }
 
 /// Reports nothing: for tests and tools that only ask what a policy decides.
@@ -15,4 +18,5 @@ public struct IgnoredEnforcementEvents: EnforcementEvents {
     public init() {}
     public func quarantinedRead(_ read: ManifestRead, by caller: RegistryCaller, served: Bool, reason: String) async {}
     public func signatureRejected(repository: RepositoryName, digest: Digest, check: SignatureCheck) async {}
+    public func secretsFound(repository: RepositoryName, digest: Digest, findings: [ScanVerdict.Finding], refused: Bool, by caller: RegistryCaller?) async {}
 }

@@ -3,10 +3,11 @@ import Foundation
 import OCI
 import Synchronization
 
-/// `berth_quarantined_reads_refused_total`, `berth_quarantined_images{tier}`, and each repository's
+/// `berth_quarantined_reads_refused_total`, `berth_secret_scan_pushes_refused_total`, `berth_quarantined_images{tier}`, and each repository's
 /// `berth_repository_usage_bytes` and `berth_repository_quota_bytes`.
 final class EnforcementMetrics: Sendable {
     let refusedReads: Counter
+    let refusedPushes: Counter
     private let factory: any MetricsFactory
     private let gauges = Mutex<[String: Gauge]>([:])
     private let usageGauges = Mutex<[RepositoryName: (usage: Gauge, quota: Gauge)]>([:])
@@ -28,6 +29,7 @@ final class EnforcementMetrics: Sendable {
     init(factory: any MetricsFactory) {
         self.factory = factory
         refusedReads = Counter(label: "berth_quarantined_reads_refused_total", factory: factory)
+        refusedPushes = Counter(label: "berth_secret_scan_pushes_refused_total", factory: factory)
     }
 
     /// Sets the gauge of every tier seen so far: a tier whose last quarantined image was released reads 0, not its old count.

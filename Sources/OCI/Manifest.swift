@@ -158,3 +158,22 @@ public struct ParsedManifest: Sendable, Hashable {
         }
     }
 }
+
+extension ParsedManifest {
+    public init(mediaType: String, blobs: [Descriptor], manifests: [Descriptor], subject: Descriptor? = nil,
+                artifactType: String? = nil, annotations: [String: String]? = nil) {
+        self.mediaType = mediaType
+        self.blobs = blobs
+        self.manifests = manifests
+        self.subject = subject
+        self.artifactType = artifactType
+        self.annotations = annotations
+    }
+
+    /// The filesystem layers of an image manifest, which a content scan reads: every layer after the config. An
+    /// artifact (a config type that is not an image's) has no filesystem layers; its blobs are its own formats.
+    public var filesystemLayers: [Descriptor] {
+        guard let config = blobs.first, MediaType.imageConfigTypes.contains(config.mediaType) else { return [] }
+        return Array(blobs.dropFirst())
+    }
+}

@@ -11,6 +11,9 @@ public enum MediaType {
     /// Manifest kinds Berth accepts, in the order it prefers them.
     public static let manifestTypes = [ociManifest, ociIndex, dockerManifest, dockerManifestList]
 
+    /// Config types of container images (OCI, Docker): a manifest with one of these has filesystem layers.
+    public static let imageConfigTypes: Set<String> = ["application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json"]
+
     public static func isIndex(_ mediaType: String) -> Bool {
         mediaType == ociIndex || mediaType == dockerManifestList
     }

@@ -2,8 +2,9 @@ import OCI
 
 /// A manifest write the registry is about to make.
 public enum ManifestWrite: Sendable, Hashable {
-    /// A `PUT`: the manifest `digest` stored in `repository`, with `tags` pointed at it.
-    case put(repository: RepositoryName, digest: Digest, tags: [Tag])
+    /// A `PUT`: the manifest `digest` stored in `repository`, with `tags` pointed at it. `manifest` is what it lists
+    /// (the layers a content scan reads).
+    case put(repository: RepositoryName, digest: Digest, tags: [Tag], manifest: ParsedManifest)
     /// A `DELETE` of one tag.
     case deleteTag(repository: RepositoryName, tag: Tag)
     /// A `DELETE` of a manifest by digest, which also removes `tags`, the tags pointing at it.
@@ -11,7 +12,7 @@ public enum ManifestWrite: Sendable, Hashable {
 
     public var repository: RepositoryName {
         switch self {
-        case .put(let repository, _, _), .deleteTag(let repository, _), .deleteManifest(let repository, _, _): repository
+        case .put(let repository, _, _, _), .deleteTag(let repository, _), .deleteManifest(let repository, _, _): repository
         }
     }
 }
@@ -73,4 +74,11 @@ public protocol ManifestPolicy: Sendable {
     /// The repository's quota, if it has one: a manifest put past it is refused in the transaction that writes, and an
     /// upload is refused at its commit when its blob alone would take the repository past it.
     func quota(for repository: RepositoryName) -> Quota?
+    /// An upload was committed as blob `digest` of `repository`: what the policy will ask of it when a manifest names
+    /// it (a content scan) may start now. Never delays the upload's answer.
+    func blobCommitted(_ digest: Digest, in repository: RepositoryName)
+}
+
+extension ManifestPolicy {
+    public func blobCommitted(_ digest: Digest, in repository: RepositoryName) {}
 }

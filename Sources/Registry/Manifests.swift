@@ -74,7 +74,7 @@ extension Registry {
         var tags = extraTags
         if case .tag(let tag) = reference { tags.insert(tag, at: 0) }
         let fixedTags: [Tag: RegistryError]
-        switch await policy.decide(.put(repository: repository, digest: digest, tags: tags), by: caller) {
+        switch await policy.decide(.put(repository: repository, digest: digest, tags: tags, manifest: parsed), by: caller) {
         case .refuse(let refusal): throw refusal
         case .allow(let fixed): fixedTags = fixed
         }
@@ -96,7 +96,7 @@ extension Registry {
             throw quota?.refusal(used: used, adding: adding) ?? RegistryError(.denied, status: .forbidden, "the repository's quota is exceeded")
         }
         manifests.invalidate(repository)
-        await policy.written(.put(repository: repository, digest: digest, tags: tags))
+        await policy.written(.put(repository: repository, digest: digest, tags: tags, manifest: parsed))
         var headers: HTTPFields = [
             .location: "/v2/\(repository)/manifests/\(digest)",
             .dockerContentDigest: digest.description,

@@ -131,6 +131,7 @@ extension Registry {
             throw RegistryError(.blobUploadInvalid, status: .conflict,
                                 "the blob was being garbage-collected while it was uploaded; upload it again")
         }
+        policy.blobCommitted(digest, in: session.repository)
     }
 
     /// Runs `body` with exclusive use of the upload, a writer positioned at its end, and its running hash.

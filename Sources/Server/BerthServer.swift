@@ -1,5 +1,6 @@
 import Access
 import Declarations
+import ContentAnalysis
 import Enforcement
 import Foundation
 import Hummingbird
@@ -36,6 +37,12 @@ public struct BerthServer: Sendable {
         public var garbageCollectionGrace: TimeInterval = GarbageCollection.defaultGrace
         /// How long an untagged manifest is kept before retention deletes it (`--untagged-grace`).
         public var untaggedGrace: TimeInterval = Retention.defaultUntaggedGrace
+        /// How long a manifest push waits for its layers' scans before it is stored quarantined (`--scan-wait`).
+        public var scanWait: Duration = .seconds(30)
+        /// How many layers are scanned at once (`--scan-workers`): half the cores by default, so pushes are not starved.
+        public var scanWorkers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+        /// What makes a layer unscannable rather than read to its end (`--scan-max-*`).
+        public var scanLimits: ScanLimits = .standard
 
         public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120),
                     credentialRenewalInterval: Duration = .seconds(60)) {
@@ -70,8 +77,10 @@ public struct BerthServer: Sendable {
         let metrics = ServerMetrics()
         let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
-        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, events: EnforcementEventLog(log: access.events),
-                                    metrics: metrics.factory)
+        let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
+                               workers: configuration.scanWorkers, metrics: metrics.factory)
+        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, scans: scans, scanWait: configuration.scanWait,
+                                    events: EnforcementEventLog(log: access.events), metrics: metrics.factory)
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
                                 pulls: pulls, logger: logger)
         let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy)

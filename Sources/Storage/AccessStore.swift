@@ -44,6 +44,8 @@ public struct SecurityEvent: Sendable, Hashable, Codable {
         case quarantineRead = "quarantine-read"
         /// A signature that was found for an image and did not verify, with why.
         case signatureRejected = "signature-rejected"
+        /// Secrets found in a pushed image's layers (redacted), whether the push was refused or only warned about.
+        case secretsFound = "secrets-found"
     }
 
     public var time: Date

@@ -46,7 +46,8 @@ import Testing
     static let digest = Digest.compute(Array("manifest".utf8))
 
     func fixedTags(_ policy: DeclaredPolicy, _ repository: String, _ tags: [String]) async throws -> [String: String] {
-        let write = ManifestWrite.put(repository: RepositoryName(repository)!, digest: Self.digest, tags: tags.map { OCI.Tag($0)! })
+        let empty = ParsedManifest(mediaType: MediaType.ociIndex, blobs: [], manifests: [])
+        let write = ManifestWrite.put(repository: RepositoryName(repository)!, digest: Self.digest, tags: tags.map { OCI.Tag($0)! }, manifest: empty)
         guard case .allow(let fixed) = await policy.decide(write, by: Self.caller) else {
             Issue.record("a put is never refused outright for immutability")
             return [:]

@@ -17,7 +17,7 @@ import Testing
 
         func decide(_ write: ManifestWrite, by caller: RegistryCaller) async -> ManifestWriteDecision {
             switch write {
-            case .put(_, _, let tags):
+            case .put(_, _, let tags, _):
                 return .allow(fixedTags: Dictionary(uniqueKeysWithValues: tags.filter { fixed.contains($0.value) }.map { ($0, refusal($0)) }))
             case .deleteTag(_, let tag):
                 return fixed.contains(tag.value) ? .refuse(refusal(tag)) : .allow
@@ -115,7 +115,8 @@ import Testing
         try await withRegistry(policy: policy) { client in
             let image = try await client.pushImage("team/app", tag: "v1")
             let repository = RepositoryName("team/app")!
-            #expect(policy.writes.withLock { $0 } == [.put(repository: repository, digest: image.digest, tags: [OCI.Tag("v1")!])])
+            let manifest = try ParsedManifest.parse(image.bytes, contentType: MediaType.ociManifest)
+            #expect(policy.writes.withLock { $0 } == [.put(repository: repository, digest: image.digest, tags: [OCI.Tag("v1")!], manifest: manifest)])
 
             _ = try await client.request(.GET, "/v2/team/app/manifests/v1")
             _ = try await client.request(.HEAD, "/v2/team/app/manifests/\(image.digest)")

@@ -22,6 +22,7 @@ enum MetadataDriver: String, CaseIterable {
     var metadata: MetadataStoreConformance { MetadataStoreConformance { try open(in: $0) } }
     var configuration: ConfigurationStoreConformance { ConfigurationStoreConformance { try open(in: $0) } }
     var access: AccessStoreConformance { AccessStoreConformance { try open(in: $0) } }
+    var layerScans: LayerScanStoreConformance { LayerScanStoreConformance { try open(in: $0) } }
 
     private func open(in directory: URL) throws -> SQLiteMetadataStore {
         switch self {

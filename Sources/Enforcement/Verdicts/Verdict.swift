@@ -3,7 +3,7 @@ import ImageSignatures
 import OCI
 
 /// What Berth concluded about one manifest in one repository under the policy that governs it: released, quarantined,
-/// or exempt (a signature, which is never quarantined). Computed when something it depends on changes; a read only
+/// or exempt (a signature, which is never quarantined), from its signatures and the secret scan of its layers. Computed when something it depends on changes; a read only
 /// looks it up.
 public struct Verdict: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
@@ -28,6 +28,8 @@ public struct Verdict: Sendable, Hashable {
     public var children: [Digest]
     /// For a signature manifest: the images it claims to sign, whose verdicts change when it comes or goes.
     public var signs: [Digest]
+    /// The secret scan of its layers, where the tier scans for secrets.
+    public var scan: ScanVerdict?
 
     /// Released now: `released`, and not past `releasedUntil`.
     public func isReleased(at now: Date) -> Bool {

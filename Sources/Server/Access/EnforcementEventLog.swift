@@ -21,4 +21,10 @@ struct EnforcementEventLog: EnforcementEvents {
                                        address: "-", action: "verify \(check.form.rawValue) signature \(check.artifact) for \(repository)@\(digest)",
                                        reason: "\(check.outcome.rawValue): \(check.reason)"))
     }
+
+    func secretsFound(repository: RepositoryName, digest: Digest, findings: [ScanVerdict.Finding], refused: Bool, by caller: RegistryCaller?) async {
+        await log.record(SecurityEvent(kind: .secretsFound, subject: caller?.identity ?? "scanner", address: caller?.address ?? "-",
+                                       action: "\(refused ? "refuse" : "accept (tier warns)") push of \(repository)@\(digest)",
+                                       reason: findings.map(\.summary).joined(separator: "; ")))
+    }
 }

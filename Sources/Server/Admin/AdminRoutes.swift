@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ContentAnalysis
 import Enforcement
 import ImageSignatures
 import OCI
@@ -200,6 +201,27 @@ extension AdminWire.Verdict {
                       AdminWire.Signature(form: check.form.rawValue, artifact: check.artifact.description, signer: check.signer,
                                           keyFingerprint: check.keyFingerprint, valid: check.valid, outcome: check.outcome.wireName,
                                           reason: check.reason)
+                  },
+                  scan: verdict.scan.map(AdminWire.Scan.init))
+    }
+}
+
+extension AdminWire.Scan {
+    init(_ scan: ScanVerdict) {
+        self.init(status: scan.status.rawValue, reason: scan.reason,
+                  findings: scan.findings.map { found in
+                      AdminWire.SecretFinding(rule: found.finding.rule, layer: found.layerIndex + 1, layerDigest: found.layer.description,
+                                              path: found.finding.path, line: found.finding.line, preview: found.finding.preview,
+                                              fingerprint: found.finding.fingerprint, exception: found.exception)
+                  },
+                  layers: scan.layers.map { layer in
+                      let (outcome, reason): (String, String?) = switch layer.outcome {
+                      case nil: ("pending", nil)
+                      case .scanned?, .notALayer?: ("scanned", nil)
+                      case .unscannable(let reason)?: ("unscannable", reason)
+                      }
+                      return AdminWire.ScannedLayer(digest: layer.digest.description, mediaType: layer.mediaType, outcome: outcome,
+                                                    reason: reason, scannedAt: layer.scannedAt.map { $0.formatted(.iso8601) })
                   })
     }
 }

@@ -67,6 +67,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try Self.prepareUsage(writeConnection)
         try Self.preparePullTimes(writeConnection)
         try writeConnection.execute(Self.collectionSchema)
+        try writeConnection.execute(Self.layerScanSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)

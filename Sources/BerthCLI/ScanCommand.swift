@@ -1,0 +1,118 @@
+import ArgumentParser
+import ContentAnalysis
+import Declarations
+import Foundation
+
+/// Scans an image on disk for secrets with the registry's engine, before it is pushed: the CI pre-flight.
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan an image on disk (oci:DIR[:TAG] or docker-archive:FILE) for secrets, as a push would be.",
+        discussion: """
+            With --declarations, the declared SecretRules are added to the built-in ones, and --repository (or --tier) \
+            says whose policy and SecretExceptions apply. Without them, any secret blocks, as the default tier does.
+            Exit status: 0 the push would be accepted (clean, only accepted or warned findings, or secrets not scanned), \
+            2 secrets that would block it, 3 a layer that cannot be scanned where that blocks, 1 error.
+            """)
+
+    @Argument(help: "oci:DIR[:TAG] or docker-archive:FILE.")
+    var image: String
+
+    @Option(help: "Output format: text, json or sarif.")
+    var format: ScanFormat = .text
+
+    @Option(help: "Folder of declarations: their SecretRules, SecretExceptions and tiers apply.")
+    var declarations: String?
+
+    @Option(help: "Judge the image as a push to this repository would be (its tier and SecretExceptions; needs --declarations).")
+    var repository: String?
+
+    @Option(help: "Judge the image under this tier's policy (needs --declarations).")
+    var tier: String?
+
+    enum ScanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+
+    func run() async throws {
+        let policy = try loadPolicy()
+        let onDisk: ImageOnDisk
+        do {
+            onDisk = try ImageOnDisk.open(image)
+        } catch {
+            Output.error("berth scan: \(error)")
+            throw ExitCode(1)
+        }
+        let scanner = LayerScanner(patterns: policy.patterns, limits: .standard)
+        let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
+        let report = onDisk.scan(with: scanner, progress: policy.action == .off ? nil : progress.show)
+        progress.finish()
+        let outcome = ScanOutcome(image: image, report: report, policy: policy, now: Date())
+        switch format {
+        case .text: print(outcome.text, terminator: "")
+        case .json: print(String(decoding: try outcome.json(), as: UTF8.self))
+        case .sarif: print(String(decoding: try outcome.sarif(patterns: policy.patterns), as: UTF8.self))
+        }
+        if let status = outcome.exitStatus { throw ExitCode(status) }
+    }
+
+    /// The patterns, action and exceptions that apply: the default tier's (built-in patterns, block) without
+    /// declarations.
+    private func loadPolicy() throws -> ScanPolicy {
+        guard let declarations else {
+            if repository != nil || tier != nil { throw ValidationError("--repository and --tier need --declarations") }
+            return ScanPolicy(patterns: SecretPattern.builtIn, action: EffectivePolicy.Defaults.secretsOnPush, exceptions: [], source: "the default policy")
+        }
+        let loaded = DeclarationLoader(keyChecks: .server).load(directory: declarations)
+        guard !loaded.hasErrors else {
+            for diagnostic in loaded.errors { Output.error("\(diagnostic)") }
+            throw ExitCode(1)
+        }
+        let state = loaded.state
+        var patterns = SecretPattern.builtIn
+        for rule in state.secretRules {
+            patterns.append(try SecretPattern(id: rule.name, description: rule.description ?? rule.name, regex: rule.regex,
+                                              keywords: rule.keywords, minimumEntropy: rule.entropy, paths: rule.paths))
+        }
+        if let repository {
+            guard let policy = state.effectivePolicy(for: repository) else {
+                throw ValidationError("no Repository declaration in \(declarations) governs \(repository)")
+            }
+            let exceptions = state.secretExceptions.filter { $0.repositories.contains { $0.matches(repository) } }
+            return ScanPolicy(patterns: patterns, action: policy.secretsOnPush.value, exceptions: exceptions,
+                              source: "repository \(repository) (tier \(policy.tier.name))")
+        }
+        if let tier {
+            guard let declared = state.tier(named: tier) else { throw ValidationError("no Tier \(tier) in \(declarations)") }
+            return ScanPolicy(patterns: patterns, action: declared.scanning.secrets.onPush ?? EffectivePolicy.Defaults.secretsOnPush,
+                              exceptions: [], source: "tier \(tier)")
+        }
+        return ScanPolicy(patterns: patterns, action: EffectivePolicy.Defaults.secretsOnPush, exceptions: [], source: "the default policy")
+    }
+}
+
+/// What judges a scan: the patterns looked for, what the tier does with findings, and the exceptions that accept some.
+struct ScanPolicy {
+    var patterns: [SecretPattern]
+    var action: ScanAction
+    var exceptions: [SecretException]
+    /// `repository payments/api (tier confidential)`
+    var source: String
+}
+
+/// Progress on a terminal: bytes read of the image's layers, redrawn on one line of standard error.
+final class ScanProgress: @unchecked Sendable {
+    private let enabled: Bool
+    private var lastDrawn = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(done: Int64, total: Int64) {
+        guard enabled, Date().timeIntervalSince(lastDrawn) > 0.2 else { return }
+        lastDrawn = Date()
+        let percent = total > 0 ? Int(done * 100 / total) : 100
+        FileHandle.standardError.write(Data("\rscanning: \(ByteSize.readable(done)) of \(ByteSize.readable(total)) (\(percent)%)".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import OCI
+import Storage
+
+extension VerdictComputer {
+    /// The verdict under everything the repository requires before release: its signatures, then the secret scan of its
+    /// layers as far as it is known now (`scans` nil: nothing is ever scanned, so a blocking tier never releases).
+    func verdict(for record: ManifestRecord, rules: RepositoryRules, scans: LayerScans?) async throws -> Verdict {
+        var verdict: Verdict
+        if let signing = rules.signing {
+            verdict = try await self.verdict(for: record, requirement: signing)
+            if verdict.status == .exempt { return verdict }
+        } else {
+            verdict = Verdict(repository: record.repository, digest: record.digest, tier: rules.tier, status: .released,
+                              reasons: [], signatures: [], releasedUntil: nil, children: [], signs: [])
+        }
+        guard let secrets = rules.secrets else { return verdict }
+        let parsed = try? ParsedManifest.parse(record.content, contentType: record.mediaType)
+        if let parsed, MediaType.isIndex(parsed.mediaType) { verdict.children = parsed.manifests.map(\.digest) }
+        let layers = parsed?.filesystemLayers ?? []
+        var reports: [Digest: ScannedLayer] = [:]
+        for layer in layers {
+            if let known = await scans?.known(layer) { reports[layer.digest] = known }
+        }
+        let scan = secrets.evaluate(layers, reports: reports, now: now)
+        verdict.scan = scan
+        if let withheld = secrets.withholding(scan) {
+            if verdict.status == .released { verdict.reasons = [] }
+            verdict.status = .quarantined
+            verdict.releasedUntil = nil
+            verdict.reasons.append(withheld)
+        } else {
+            verdict.reasons.append(secrets.summary(scan))
+        }
+        return verdict
+    }
+}
