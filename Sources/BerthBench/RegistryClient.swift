@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import NIOCore
+import TestSupport
 
 /// A failure the benchmark reports and exits non-zero on.
 struct BenchError: Error, CustomStringConvertible {
@@ -168,10 +169,9 @@ struct ImageParts: Sendable {
     let config: ByteBuffer
     let configDigest: String
 
+    /// The layer is a real tar archive (one file of `layerSize` random bytes), which a tier's secret scan reads as clean.
     init(layerSize: Int = 1024) {
-        var rng = SystemRandomNumberGenerator()
-        var layerBytes = [UInt8](repeating: 0, count: layerSize)
-        for i in layerBytes.indices { layerBytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let layerBytes = randomLayer(layerSize)
         layerDigest = sha256Digest(layerBytes)
         layer = ByteBuffer(bytes: layerBytes)
         let configJSON =

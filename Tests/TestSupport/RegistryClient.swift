@@ -186,7 +186,7 @@ public struct RegistryClient: Sendable {
 
     /// Pushes an image manifest (with a config and one layer) and returns its bytes and digest.
     @discardableResult
-    public func pushImage(_ repository: String, tag: String, layer: [UInt8] = randomBytes(512), annotations: [String: String] = [:]) async throws -> (bytes: [UInt8], digest: Digest) {
+    public func pushImage(_ repository: String, tag: String, layer: [UInt8] = randomLayer(), annotations: [String: String] = [:]) async throws -> (bytes: [UInt8], digest: Digest) {
         let config = Array(#"{"architecture":"amd64","os":"linux"}"#.utf8)
         let configDigest = try await pushBlob(repository, config)
         let layerDigest = try await pushBlob(repository, layer)
@@ -244,7 +244,7 @@ public func imageManifest(config: (Digest, Int), layers: [(Digest, Int)], subjec
         "schemaVersion": 2,
         "mediaType": MediaType.ociManifest,
         "config": ["mediaType": configMediaType, "digest": config.0.description, "size": config.1],
-        "layers": layers.map { ["mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": $0.0.description, "size": $0.1] },
+        "layers": layers.map { ["mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": $0.0.description, "size": $0.1] },
     ]
     if let subject { object["subject"] = ["mediaType": MediaType.ociManifest, "digest": subject.0.description, "size": subject.1] }
     if let artifactType { object["artifactType"] = artifactType }

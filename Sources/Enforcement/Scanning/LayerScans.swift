@@ -45,7 +45,7 @@ public final class LayerScans: Sendable {
         self.blobs = blobs
         self.store = store
         self.slots = ScanSlots(limit: workers)
-        self.scansCounter = Counter(label: "berth_layer_scans_total", factory: metrics)
+        self.scansCounter = Counter(label: "berth_layer_scans_total", factory: metrics)  // layers read, not blobs sniffed
         self.clock = clock
     }
 
@@ -139,7 +139,7 @@ public final class LayerScans: Sendable {
             return state.listener
         }
         guard let scanned else { return nil }
-        scansCounter.increment()
+        if scanned.report.outcome != .notALayer { scansCounter.increment() }
         if let encoded = try? JSONEncoder().encode(scanned) {
             try? await store.recordLayerScan(StoredLayerScan(digest: digest, scanner: scanned.scanner, report: Array(encoded),
                                                              scannedAt: scanned.scannedAt))
