@@ -79,7 +79,8 @@ import Declarations
         let state = result.state
         #expect(canonical.count == state.tiers.count + state.repositories.count + state.roles.count
             + state.roleBindings.count + state.users.count + state.teams.count + state.robotAccounts.count
-            + state.signers.count + state.vulnerabilityExceptions.count)
+            + state.signers.count + state.vulnerabilityExceptions.count + state.secretRules.count
+            + state.secretExceptions.count)
         let again = try DesiredState(canonical: canonical).canonicalObjects()
         #expect(again == canonical)
         // Order does not matter on the way in.
@@ -96,7 +97,7 @@ import Declarations
         let canonical = Self.examples.state.canonicalObjects()
         #expect(canonical == canonical.sorted())
         let kinds = canonical.map(\.kind)
-        #expect(kinds.first == .tier && kinds.last == .vulnerabilityException)
+        #expect(kinds.first == .tier && kinds.last == .secretException)
         let tiers = canonical.filter { $0.kind == .tier }.map(\.name)
         #expect(tiers == ["confidential", "internal", "public"])
     }
