@@ -77,10 +77,12 @@ import Declarations
         #expect(!result.hasErrors, "\(rendered(result))")
         let canonical = result.state.canonicalObjects()
         let state = result.state
-        #expect(canonical.count == state.tiers.count + state.repositories.count + state.roles.count
-            + state.roleBindings.count + state.users.count + state.teams.count + state.robotAccounts.count
-            + state.signers.count + state.vulnerabilityExceptions.count + state.secretRules.count
-            + state.secretExceptions.count)
+        let declared: [Int] = [
+            state.tiers.count, state.repositories.count, state.roles.count, state.roleBindings.count, state.users.count,
+            state.teams.count, state.robotAccounts.count, state.signers.count, state.vulnerabilityExceptions.count,
+            state.secretRules.count, state.secretExceptions.count,
+        ]
+        #expect(canonical.count == declared.reduce(0, +))
         let again = try DesiredState(canonical: canonical).canonicalObjects()
         #expect(again == canonical)
         // Order does not matter on the way in.

@@ -111,23 +111,25 @@ spec:
         }
     }
 
-    @Test(arguments: [
-        (["rule": "r", "repositories": ["a"], "expires": "2027-01-01", "reason": "x", "paths": []] as ConfigValue,
+    static let exceptionErrors: [(ConfigValue, String)] = [
+        (["rule": "r", "repositories": ["a"], "expires": "2027-01-01", "reason": "x", "paths": []],
          "SecretException 'e': spec.paths: expected a non-empty list"),
         (["rule": "r", "repositories": ["a"], "expires": "2027-01-01", "reason": "x", "paths": ["/etc/**"]],
          "SecretException 'e': spec.paths[0]: invalid path glob \"/etc/**\": it starts with '/'; paths inside a layer are relative (write 'etc/**', not '/etc/**')"),
         (["rule": "r", "repositories": ["a"], "expires": "2027-13-01", "reason": "x"],
          "SecretException 'e': spec.expires: invalid date \"2027-13-01\""),
         (["repositories": ["a"], "expires": "2027-01-01", "reason": "x"], "SecretException 'e': spec.rule: missing required field"),
-    ])
+    ]
+
+    @Test(arguments: exceptionErrors)
     func canonicalExceptionErrors(spec: ConfigValue, message: String) {
         #expect {
             try DesiredState(canonical: [CanonicalObject(kind: .secretException, name: "e", spec: spec)])
         } throws: { error in "\(error)" == message }
     }
 
-    @Test(arguments: [
-        (["regex": "(", "keywords": ["abc"]] as ConfigValue, "SecretRule 'r': spec.regex: invalid regular expression: expected ')'"),
+    static let ruleErrors: [(ConfigValue, String)] = [
+        (["regex": "(", "keywords": ["abc"]], "SecretRule 'r': spec.regex: invalid regular expression: expected ')'"),
         (["regex": "a", "keywords": ["ab"]], "SecretRule 'r': spec.keywords[0]: is shorter than 3 characters"),
         (["regex": "a", "keywords": []], "SecretRule 'r': spec.keywords: expected a non-empty list"),
         (["regex": "a", "keywords": ["abc"], "entropy": "9.0"],
@@ -135,7 +137,9 @@ spec:
         (["regex": "a", "keywords": ["abc"], "entropy": 3], "SecretRule 'r': spec.entropy: expected a string, found an integer"),
         (["regex": "a", "keywords": ["abc"], "pattern": "x"],
          "SecretRule 'r': spec.pattern: unknown field; expected one of: description, regex, keywords, entropy, paths"),
-    ])
+    ]
+
+    @Test(arguments: ruleErrors)
     func canonicalRuleErrors(spec: ConfigValue, message: String) {
         #expect {
             try DesiredState(canonical: [CanonicalObject(kind: .secretRule, name: "r", spec: spec)])

@@ -72,7 +72,7 @@ import Reconciler
 
     @Test func secretExceptionUpdateShowsEachChangedField() throws {
         let renewed = Fixture.secretException.with([
-            "rule": "acme-token", "repositories": ["payments/*"], "paths": ["app/testdata/**", "app/fixtures/**"],
+            "rule": "acme-token", "repositories": ["payments/*"], "paths": ["app/fixtures/**", "app/testdata/**"],
             "expires": "2027-06-30", "reason": "test fixtures",
         ])
         let plan = makePlan(desired: Fixture.all.replacing(renewed), live: Fixture.all)
@@ -81,7 +81,7 @@ import Reconciler
         #expect(change.id == "SecretException/test-keys")
         #expect(change.fields == [
             FieldChange(path: "expires", before: "2027-01-31", after: "2027-06-30"),
-            FieldChange(path: "paths", before: ["app/testdata/**"], after: ["app/testdata/**", "app/fixtures/**"]),
+            FieldChange(path: "paths", before: ["app/testdata/**"], after: ["app/fixtures/**", "app/testdata/**"]),
         ])
         #expect(change.reasons == ["fields changed in git: expires, paths"])
     }
