@@ -173,6 +173,13 @@ spec:
         #expect(!e.covers(rule: "private-key", path: "app/testdata/k.pem", in: "payments/api", on: end))
     }
 
+    @Test func theFormWithoutARepositoryLeavesRepositoriesToTheCaller() {
+        let e = Self.exception
+        #expect(e.covers(rule: "private-key", path: "app/testdata/k.pem", on: Self.beforeExpiry))
+        #expect(!e.covers(rule: "private-key", path: "app/k.pem", on: Self.beforeExpiry))
+        #expect(!e.covers(rule: "private-key", path: "app/testdata/k.pem", on: CalendarDate("2027-02-01")!.startOfDayUTC))
+    }
+
     @Test func withoutPathsEveryPathIsCovered() {
         var e = Self.exception
         e.paths = nil

@@ -31,8 +31,12 @@ public struct SecretException: Sendable, Hashable {
     /// Whether this exception accepts a finding of `rule` in the file at `path` (inside a layer) of the concrete
     /// repository `repository`, at `date`: through the whole of the `expires` day (UTC), as a VulnerabilityException.
     public func covers(rule: String, path: String, in repository: String, on date: Date) -> Bool {
-        guard rule == self.rule, date < expires.endOfDayUTC,
-              repositories.contains(where: { $0.matches(repository) }) else { return false }
+        repositories.contains { $0.matches(repository) } && covers(rule: rule, path: path, on: date)
+    }
+
+    /// ``covers(rule:path:in:on:)`` for a caller that already kept only the exceptions whose repositories match.
+    public func covers(rule: String, path: String, on date: Date) -> Bool {
+        guard rule == self.rule, date < expires.endOfDayUTC else { return false }
         guard let paths else { return true }
         return paths.contains { PathGlob.matches($0, path: path) }
     }
