@@ -77,9 +77,12 @@ import Declarations
         #expect(!result.hasErrors, "\(rendered(result))")
         let canonical = result.state.canonicalObjects()
         let state = result.state
-        #expect(canonical.count == state.tiers.count + state.repositories.count + state.roles.count
-            + state.roleBindings.count + state.users.count + state.teams.count + state.robotAccounts.count
-            + state.signers.count + state.vulnerabilityExceptions.count)
+        let declared: [Int] = [
+            state.tiers.count, state.repositories.count, state.roles.count, state.roleBindings.count, state.users.count,
+            state.teams.count, state.robotAccounts.count, state.signers.count, state.vulnerabilityExceptions.count,
+            state.secretRules.count, state.secretExceptions.count,
+        ]
+        #expect(canonical.count == declared.reduce(0, +))
         let again = try DesiredState(canonical: canonical).canonicalObjects()
         #expect(again == canonical)
         // Order does not matter on the way in.
@@ -96,7 +99,7 @@ import Declarations
         let canonical = Self.examples.state.canonicalObjects()
         #expect(canonical == canonical.sorted())
         let kinds = canonical.map(\.kind)
-        #expect(kinds.first == .tier && kinds.last == .vulnerabilityException)
+        #expect(kinds.first == .tier && kinds.last == .secretException)
         let tiers = canonical.filter { $0.kind == .tier }.map(\.name)
         #expect(tiers == ["confidential", "internal", "public"])
     }

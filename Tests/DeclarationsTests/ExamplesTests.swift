@@ -13,6 +13,7 @@ import Declarations
         #expect(!state.roleBindings.isEmpty && !state.users.isEmpty && !state.teams.isEmpty)
         #expect(state.robotAccounts.count >= 3 && state.signers.count >= 2)
         #expect(state.vulnerabilityExceptions.count == 1)
+        #expect(state.secretRules.count == 1 && state.secretExceptions.count == 1)
         #expect(result.files.allSatisfy { $0.hasPrefix(examplesDirectory + "/") })
     }
 }

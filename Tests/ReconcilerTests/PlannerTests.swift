@@ -70,6 +70,32 @@ import Reconciler
         ])
     }
 
+    @Test func secretExceptionUpdateShowsEachChangedField() throws {
+        let renewed = Fixture.secretException.with([
+            "rule": "acme-token", "repositories": ["payments/*"], "paths": ["app/fixtures/**", "app/testdata/**"],
+            "expires": "2027-06-30", "reason": "test fixtures",
+        ])
+        let plan = makePlan(desired: Fixture.all.replacing(renewed), live: Fixture.all)
+        let change = try #require(plan.changes.first)
+        #expect(plan.summary == PlanSummary(update: 1))
+        #expect(change.id == "SecretException/test-keys")
+        #expect(change.fields == [
+            FieldChange(path: "expires", before: "2027-01-31", after: "2027-06-30"),
+            FieldChange(path: "paths", before: ["app/testdata/**"], after: ["app/fixtures/**", "app/testdata/**"]),
+        ])
+        #expect(change.reasons == ["fields changed in git: expires, paths"])
+    }
+
+    @Test func secretRuleCreateListsEveryField() throws {
+        let plan = makePlan(desired: [Fixture.secretRule], live: [])
+        #expect(plan.changes[0].fields == [
+            FieldChange(path: "entropy", before: nil, after: "3.5"),
+            FieldChange(path: "keywords", before: nil, after: ["acme_"]),
+            FieldChange(path: "paths", before: nil, after: ["app/**", "etc/**"]),
+            FieldChange(path: "regex", before: nil, after: "acme_[A-Za-z0-9]{32}"),
+        ])
+    }
+
     @Test func deleteListsEveryFieldWithItsLastValue() throws {
         let plan = makePlan(desired: [], live: [Fixture.robot])
         #expect(plan.changes[0].fields == [
@@ -167,6 +193,8 @@ import Reconciler
             object(.repository, "old/repo", ["tier": "old-tier"]),
             object(.roleBinding, "old-binding", ["role": "old-role", "repositories": ["old/repo"], "subjects": [["user": "old-user"]]]),
             object(.vulnerabilityException, "old-exception", ["vulnerability": "CVE-2024-0001", "repositories": ["old/repo"], "expires": "2027-01-31", "reason": "r"]),
+            object(.secretRule, "old-rule", ["regex": "old_[a-z]{8}", "keywords": ["old_"]]),
+            object(.secretException, "old-secret-exception", ["rule": "old-rule", "repositories": ["old/repo"], "expires": "2027-01-31", "reason": "r"]),
             Fixture.internalTier.with(["retention": ["keepLast": 1]]),
             Fixture.confidentialTier.with([:]),
         ]
@@ -187,6 +215,10 @@ import Reconciler
             "create RoleBinding/admins",
             "create RoleBinding/payments-developers",
             "create VulnerabilityException/cve-2024-0001",
+            "create SecretRule/acme-token",
+            "create SecretException/test-keys",
+            "delete SecretException/old-secret-exception",
+            "delete SecretRule/old-rule",
             "delete VulnerabilityException/old-exception",
             "delete RoleBinding/old-binding",
             "delete Repository/old/repo",
@@ -197,7 +229,7 @@ import Reconciler
             "delete Tier/old-tier",
             "delete Signer/old-signer",
         ])
-        #expect(plan.summary == PlanSummary(create: 13, update: 2, delete: 9, destructive: 0))
+        #expect(plan.summary == PlanSummary(create: 15, update: 2, delete: 11, destructive: 0))
     }
 
     @Test func applyOrderCoversEveryKindOnce() {

@@ -225,6 +225,10 @@ import Reconciler
     \(H)kind: VulnerabilityException
     metadata: {name: accepted}
     spec: {vulnerability: CVE-2024-0001, repositories: ["payments/*"], expires: 2027-01-31, reason: unreachable}
+    ---
+    \(H)kind: SecretException
+    metadata: {name: fixture-keys}
+    spec: {rule: private-key, repositories: ["payments/api"], paths: ["app/testdata/**"], expires: 2027-01-31, reason: fixtures}
     """
 
     static let desired: DesiredState = {
@@ -331,6 +335,8 @@ import Reconciler
         | quota | `none` | default |
 
         Vulnerability exceptions: `accepted`
+
+        Secret exceptions: `fixture-keys`
         """))
         #expect(md.contains("""
         ##### `web/*` — tier `internal`

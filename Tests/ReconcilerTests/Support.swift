@@ -44,9 +44,17 @@ enum Fixture {
         "vulnerability": "CVE-2024-0001", "repositories": ["payments/api"], "expires": "2027-01-31", "reason": "unreachable",
     ])
 
+    static let secretRule = object(.secretRule, "acme-token", [
+        "regex": "acme_[A-Za-z0-9]{32}", "keywords": ["acme_"], "entropy": "3.5", "paths": ["app/**", "etc/**"],
+    ])
+    static let secretException = object(.secretException, "test-keys", [
+        "rule": "acme-token", "repositories": ["payments/*"], "paths": ["app/testdata/**"], "expires": "2027-01-31",
+        "reason": "test fixtures",
+    ])
+
     static let all: [CanonicalObject] = [
         signer, internalTier, confidentialTier, adminRole, developerRole, alice, bob, payments, robot,
-        paymentsGlob, paymentsAPI, catchAll, admins, developers, exception,
+        paymentsGlob, paymentsAPI, catchAll, admins, developers, exception, secretRule, secretException,
     ].sorted()
 }
 

@@ -35,6 +35,7 @@ extension DesiredState {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
+        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = []
         var seen = Set<String>()
         seen.reserveCapacity(objects.count)
         for object in objects {
@@ -53,10 +54,13 @@ extension DesiredState {
             case .robotAccount: robots.append(try reader.robotAccount())
             case .signer: signers.append(try reader.signer())
             case .vulnerabilityException: exceptions.append(try reader.vulnerabilityException())
+            case .secretRule: secretRules.append(try reader.secretRule())
+            case .secretException: secretExceptions.append(try reader.secretException())
             }
         }
         self.init(tiers: tiers, repositories: repositories, roles: roles, roleBindings: bindings, users: users,
-                  teams: teams, robotAccounts: robots, signers: signers, vulnerabilityExceptions: exceptions)
+                  teams: teams, robotAccounts: robots, signers: signers, vulnerabilityExceptions: exceptions,
+                  secretRules: secretRules, secretExceptions: secretExceptions)
     }
 }
 
@@ -189,6 +193,18 @@ private struct SpecReader {
                 result.append(pattern)
             }
             return result
+        }
+
+        /// An optional, non-empty list of path globs (``PathGlob``).
+        func pathGlobs(_ key: String) throws(CanonicalDecodingError) -> [String]? {
+            guard entries[key] != nil else { return nil }
+            let globs = try nonEmptyStrings(key)
+            for (index, glob) in globs.enumerated() {
+                if let problem = PathGlob.problem(glob) {
+                    throw reader.fail("\(at(key))[\(index)]", "invalid path glob \"\(glob)\": \(problem)")
+                }
+            }
+            return globs
         }
 
         func repositoryPatterns(_ key: String) throws(CanonicalDecodingError) -> [RepositoryPattern] {
@@ -373,6 +389,40 @@ private struct SpecReader {
             metadata: metadata, source: source,
             vulnerability: try s.parsed("vulnerability", "vulnerability id", VulnerabilityID.init)!,
             repositories: try s.repositoryPatterns("repositories"),
+            expires: try s.parsed("expires", "date", CalendarDate.init)!,
+            reason: try s.requiredString("reason"), owner: try s.string("owner"))
+    }
+
+    func secretRule() throws(CanonicalDecodingError) -> SecretRule {
+        if BuiltInSecretRules.contains(object.name) {
+            throw fail("", "is the id of a built-in secret rule, which a SecretRule cannot replace")
+        }
+        let s = try spec()
+        let regex = try s.requiredString("regex")
+        guard regex.count <= SecretRule.maxRegexLength else {
+            throw fail("regex", "is longer than \(SecretRule.maxRegexLength) characters")
+        }
+        if let problem = RegexCheck.problem(regex) { throw fail("regex", "invalid regular expression: \(problem)") }
+        let keywords = try s.nonEmptyStrings("keywords")
+        guard keywords.count <= SecretRule.maxKeywords else {
+            throw fail("keywords", "has \(keywords.count) entries, more than \(SecretRule.maxKeywords)")
+        }
+        if let index = keywords.firstIndex(where: { $0.count < SecretRule.minKeywordLength }) {
+            throw fail("keywords[\(index)]", "is shorter than \(SecretRule.minKeywordLength) characters")
+        }
+        let entropy = try s.parsed("entropy", "entropy (expected a decimal more than 0 and at most 8)") { text in
+            Double(text).flatMap { $0 > 0 && $0 <= SecretRule.maxEntropy && SecretRule.canonicalEntropy($0) == text ? $0 : nil }
+        }
+        return SecretRule(metadata: metadata, source: source, description: try s.string("description"), regex: regex,
+                          keywords: keywords, entropy: entropy, paths: try s.pathGlobs("paths"))
+    }
+
+    func secretException() throws(CanonicalDecodingError) -> SecretException {
+        let s = try spec()
+        _ = try s.required("expires")
+        return SecretException(
+            metadata: metadata, source: source, rule: try s.requiredString("rule"),
+            repositories: try s.repositoryPatterns("repositories"), paths: try s.pathGlobs("paths"),
             expires: try s.parsed("expires", "date", CalendarDate.init)!,
             reason: try s.requiredString("reason"), owner: try s.string("owner"))
     }

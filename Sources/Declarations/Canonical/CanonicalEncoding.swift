@@ -15,6 +15,8 @@ extension DesiredState {
             (robotAccounts.count, { CanonicalObject(robotAccounts[$0]) }),
             (signers.count, { CanonicalObject(signers[$0]) }),
             (vulnerabilityExceptions.count, { CanonicalObject(vulnerabilityExceptions[$0]) }),
+            (secretRules.count, { CanonicalObject(secretRules[$0]) }),
+            (secretExceptions.count, { CanonicalObject(secretExceptions[$0]) }),
         ]
         var result = ConcurrentMap.build(count: sections.reduce(0) { $0 + $1.count }) { index in
             var offset = index
@@ -185,4 +187,31 @@ extension CanonicalObject {
         s.set("owner", exception.owner.map(ConfigValue.string))
         self.init(exception.metadata, .vulnerabilityException, s)
     }
+
+    public init(_ rule: SecretRule) {
+        var s = SpecBuilder()
+        s.set("description", rule.description.map(ConfigValue.string))
+        s.set("regex", .string(rule.regex))
+        s.set("keywords", sortedStrings(rule.keywords))
+        s.set("entropy", rule.entropy.map { .string(SecretRule.canonicalEntropy($0)) })
+        s.set("paths", rule.paths.map(sortedStrings))
+        self.init(rule.metadata, .secretRule, s)
+    }
+
+    public init(_ exception: SecretException) {
+        var s = SpecBuilder()
+        s.set("rule", .string(exception.rule))
+        s.set("repositories", sortedStrings(exception.repositories.map(\.text)))
+        s.set("paths", exception.paths.map(sortedStrings))
+        s.set("expires", .string(exception.expires.description))
+        s.set("reason", .string(exception.reason))
+        s.set("owner", exception.owner.map(ConfigValue.string))
+        self.init(exception.metadata, .secretException, s)
+    }
+}
+
+extension SecretRule {
+    /// Canonical objects hold no floating point (``ConfigValue``), so `entropy` is written as the shortest decimal
+    /// that reads back to the same number: `3.5`, `4.0`.
+    static func canonicalEntropy(_ entropy: Double) -> String { entropy.description }
 }

@@ -11,6 +11,8 @@ enum DecodedDeclaration {
     case robotAccount(RobotAccount)
     case signer(Signer)
     case vulnerabilityException(VulnerabilityException)
+    case secretRule(SecretRule)
+    case secretException(SecretException)
 }
 
 /// Decodes the envelope shared by every kind (apiVersion, kind, metadata,
@@ -80,6 +82,8 @@ struct DocumentDecoder {
         case .signer: declaration = specDecoder.signer(specNode).map { .signer($0) }
         case .vulnerabilityException:
             declaration = specDecoder.vulnerabilityException(specNode).map { .vulnerabilityException($0) }
+        case .secretRule: declaration = specDecoder.secretRule(specNode).map { .secretRule($0) }
+        case .secretException: declaration = specDecoder.secretException(specNode).map { .secretException($0) }
         }
         return declaration.map { Result(declaration: $0, reference: reference) }
     }
@@ -109,6 +113,9 @@ struct DocumentDecoder {
             return nil
         } else if kind == .user && name == "admin" {
             c.error(nameNode, "metadata.name: the user name 'admin' is reserved for the bootstrap administrator, whose password berth serve takes from --admin-password-file or BERTH_ADMIN_PASSWORD; choose another name")
+            return nil
+        } else if kind == .secretRule && BuiltInSecretRules.contains(name) {
+            c.error(nameNode, "metadata.name: '\(name)' is the id of a built-in secret rule; a SecretRule adds a rule and cannot replace a built-in one, so choose another name")
             return nil
         }
         return (ObjectMetadata(name: name, labels: labels, annotations: annotations), nameNode)

@@ -44,6 +44,8 @@ struct FieldTable: Sendable {
                                          nested: ["deliverTo": deliverTo])
     static let signer = FieldTable(["publicKeys", "certificates", "description"])
     static let vulnerabilityException = FieldTable(["vulnerability", "repositories", "expires", "reason", "owner"])
+    static let secretRule = FieldTable(["description", "regex", "keywords", "entropy", "paths"])
+    static let secretException = FieldTable(["rule", "repositories", "paths", "expires", "reason", "owner"])
 
     /// The fields of a kind's spec.
     static func spec(of kind: DeclarationKind) -> FieldTable {
@@ -57,6 +59,8 @@ struct FieldTable: Sendable {
         case .robotAccount: return robotAccount
         case .signer: return signer
         case .vulnerabilityException: return vulnerabilityException
+        case .secretRule: return secretRule
+        case .secretException: return secretException
         }
     }
 }

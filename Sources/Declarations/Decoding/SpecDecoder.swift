@@ -434,31 +434,42 @@ struct SpecDecoder {
         } else {
             spec.missing("repositories", expected: "a list of repository names or globs")
         }
-        var expires: CalendarDate?
-        if let n = spec.value("expires") {
-            expires = c.date(n, path: "spec.expires")
-            if let date = expires {
-                let end = date.endOfDayUTC
-                if end <= now {
-                    c.error(n, "spec.expires: this exception expired on \(date); remove it, or renew it with a later date and a fresh review")
-                } else if end.timeIntervalSince(now) <= 14 * 86_400 {
-                    let days = Int((end.timeIntervalSince(now) / 86_400).rounded(.up))
-                    c.warning(n, "spec.expires: this exception expires in \(days) day\(days == 1 ? "" : "s") (\(date))")
-                }
-            }
-        } else {
-            spec.missing("expires", expected: "a date YYYY-MM-DD after which the exception no longer applies")
-        }
-        var reason: String?
-        if let n = spec.value("reason") {
-            reason = c.nonEmptyString(n, path: "spec.reason", expected: "a non-empty explanation of why the risk is accepted")
-        } else {
-            spec.missing("reason", expected: "a non-empty explanation of why the risk is accepted")
-        }
+        let expires = expiry(spec)
+        let reason = acceptanceReason(spec)
         let ownerName = spec.value("owner").flatMap { c.string($0, path: "spec.owner") }
         guard let vulnerability, let repositories, let expires, let reason else { return nil }
         return VulnerabilityException(metadata: metadata, source: owner.location, vulnerability: vulnerability,
                                       repositories: repositories, expires: expires, reason: reason, owner: ownerName)
+    }
+}
+
+extension SpecDecoder {
+    /// An exception's `expires`: an error once the day is over, a warning within 14 days of it.
+    func expiry(_ spec: DecodeContext.Fields) -> CalendarDate? {
+        let c = context
+        guard let n = spec.value("expires") else {
+            spec.missing("expires", expected: "a date YYYY-MM-DD after which the exception no longer applies")
+            return nil
+        }
+        guard let date = c.date(n, path: "spec.expires") else { return nil }
+        let end = date.endOfDayUTC
+        if end <= now {
+            c.error(n, "spec.expires: this exception expired on \(date); remove it, or renew it with a later date and a fresh review")
+        } else if end.timeIntervalSince(now) <= 14 * 86_400 {
+            let days = Int((end.timeIntervalSince(now) / 86_400).rounded(.up))
+            c.warning(n, "spec.expires: this exception expires in \(days) day\(days == 1 ? "" : "s") (\(date))")
+        }
+        return date
+    }
+
+    /// An exception's required, non-blank `reason`.
+    func acceptanceReason(_ spec: DecodeContext.Fields) -> String? {
+        let expected = "a non-empty explanation of why the risk is accepted"
+        guard let n = spec.value("reason") else {
+            spec.missing("reason", expected: expected)
+            return nil
+        }
+        return context.nonEmptyString(n, path: "spec.reason", expected: expected)
     }
 }
 

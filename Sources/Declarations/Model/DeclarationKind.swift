@@ -9,6 +9,10 @@ public enum DeclarationKind: String, Sendable, Hashable, CaseIterable, Comparabl
     case robotAccount = "RobotAccount"
     case signer = "Signer"
     case vulnerabilityException = "VulnerabilityException"
+    // The secret kinds come last so that the kinds before them keep their order (canonical objects sort by it);
+    // rules precede exceptions because an exception names the rule it accepts.
+    case secretRule = "SecretRule"
+    case secretException = "SecretException"
 
     public var description: String { rawValue }
 

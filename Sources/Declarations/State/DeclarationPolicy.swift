@@ -15,8 +15,8 @@ extension DesiredState {
     /// it governs: its tier merged field by field with its overrides, the
     /// same merge as ``effectivePolicy(for:)`` but for the declaration named
     /// `name` itself (which may be a glob). `repository` is the declaration's
-    /// name, and the vulnerability exceptions listed are those whose patterns
-    /// overlap it. Nil when no such declaration exists or its tier is not
+    /// name, and the vulnerability and secret exceptions listed are those whose
+    /// patterns overlap it. Nil when no such declaration exists or its tier is not
     /// declared.
     public func effectivePolicy(ofDeclaration name: String) -> EffectivePolicy? {
         guard let declaration = repositoryDeclaration(named: name),
@@ -24,6 +24,10 @@ extension DesiredState {
         let exceptions = vulnerabilityExceptions
             .filter { exception in exception.repositories.contains { $0.overlaps(declaration.pattern) } }
             .map(\.name)
-        return EffectivePolicy(repository: name, declaration: declaration, tier: tier, exceptions: exceptions)
+        let secretExceptions = secretExceptions
+            .filter { exception in exception.repositories.contains { $0.overlaps(declaration.pattern) } }
+            .map(\.name)
+        return EffectivePolicy(repository: name, declaration: declaration, tier: tier, exceptions: exceptions,
+                               secretExceptions: secretExceptions)
     }
 }

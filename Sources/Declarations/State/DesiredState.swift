@@ -13,6 +13,8 @@ public struct DesiredState: Sendable, Equatable {
     public let robotAccounts: [RobotAccount]
     public let signers: [Signer]
     public let vulnerabilityExceptions: [VulnerabilityException]
+    public let secretRules: [SecretRule]
+    public let secretExceptions: [SecretException]
 
     let repositoryIndex: RepositoryIndex
     private let tierIndex: [String: Int]
@@ -21,11 +23,13 @@ public struct DesiredState: Sendable, Equatable {
     private let teamIndex: [String: Int]
     private let robotIndex: [String: Int]
     private let signerIndex: [String: Int]
+    private let secretRuleIndex: [String: Int]
 
     public init(tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = [],
                 roleBindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = [],
                 robotAccounts: [RobotAccount] = [], signers: [Signer] = [],
-                vulnerabilityExceptions: [VulnerabilityException] = []) {
+                vulnerabilityExceptions: [VulnerabilityException] = [], secretRules: [SecretRule] = [],
+                secretExceptions: [SecretException] = []) {
         /// Sorted by name. Declarations usually arrive in order (files are read in path order), and the sort
         /// is stable: an ordered list is kept as it is rather than copied, object by object, into a new one.
         func byName<T>(_ values: [T], _ name: (T) -> String) -> [T] {
@@ -41,6 +45,8 @@ public struct DesiredState: Sendable, Equatable {
         self.robotAccounts = byName(robotAccounts) { $0.name }
         self.signers = byName(signers) { $0.name }
         self.vulnerabilityExceptions = byName(vulnerabilityExceptions) { $0.name }
+        self.secretRules = byName(secretRules) { $0.name }
+        self.secretExceptions = byName(secretExceptions) { $0.name }
 
         func index(_ names: [String]) -> [String: Int] {
             var result: [String: Int] = [:]
@@ -55,6 +61,7 @@ public struct DesiredState: Sendable, Equatable {
         teamIndex = index(self.teams.map(\.name))
         robotIndex = index(self.robotAccounts.map(\.name))
         signerIndex = index(self.signers.map(\.name))
+        secretRuleIndex = index(self.secretRules.map(\.name))
     }
 
     public static let empty = DesiredState()
@@ -64,6 +71,7 @@ public struct DesiredState: Sendable, Equatable {
             && lhs.roleBindings == rhs.roleBindings && lhs.users == rhs.users && lhs.teams == rhs.teams
             && lhs.robotAccounts == rhs.robotAccounts && lhs.signers == rhs.signers
             && lhs.vulnerabilityExceptions == rhs.vulnerabilityExceptions
+            && lhs.secretRules == rhs.secretRules && lhs.secretExceptions == rhs.secretExceptions
     }
 
     public func tier(named name: String) -> Tier? { tierIndex[name].map { tiers[$0] } }
@@ -72,6 +80,7 @@ public struct DesiredState: Sendable, Equatable {
     public func team(named name: String) -> Team? { teamIndex[name].map { teams[$0] } }
     public func robotAccount(named name: String) -> RobotAccount? { robotIndex[name].map { robotAccounts[$0] } }
     public func signer(named name: String) -> Signer? { signerIndex[name].map { signers[$0] } }
+    public func secretRule(named name: String) -> SecretRule? { secretRuleIndex[name].map { secretRules[$0] } }
 
     /// True when an object of `kind` named `name` is declared (repositories
     /// by their exact pattern text).
@@ -86,6 +95,8 @@ public struct DesiredState: Sendable, Equatable {
         case .repository: return repositories.contains { $0.name == name }
         case .roleBinding: return roleBindings.contains { $0.name == name }
         case .vulnerabilityException: return vulnerabilityExceptions.contains { $0.name == name }
+        case .secretRule: return secretRuleIndex[name] != nil
+        case .secretException: return secretExceptions.contains { $0.name == name }
         }
     }
 
@@ -105,6 +116,10 @@ public struct DesiredState: Sendable, Equatable {
         let exceptions = vulnerabilityExceptions
             .filter { exception in exception.repositories.contains { $0.matches(name) } }
             .map(\.name)
-        return EffectivePolicy(repository: name, declaration: match.repository, tier: tier, exceptions: exceptions)
+        let secretExceptions = secretExceptions
+            .filter { exception in exception.repositories.contains { $0.matches(name) } }
+            .map(\.name)
+        return EffectivePolicy(repository: name, declaration: match.repository, tier: tier, exceptions: exceptions,
+                               secretExceptions: secretExceptions)
     }
 }

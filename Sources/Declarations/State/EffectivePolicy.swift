@@ -51,6 +51,8 @@ public struct EffectivePolicy: Sendable, Hashable {
     public var quota: Setting<ByteSize?>
     /// Names of the VulnerabilityExceptions whose repositories match, sorted.
     public var vulnerabilityExceptions: [String]
+    /// Names of the SecretExceptions whose repositories match, sorted.
+    public var secretExceptions: [String]
 
     /// Defaults used when neither the tier nor the repository sets a field.
     public enum Defaults {
@@ -96,7 +98,8 @@ public struct EffectivePolicy: Sendable, Hashable {
 
 extension EffectivePolicy {
     /// Merges `tier` and `repository` field by field.
-    init(repository name: String, declaration repo: Repository, tier: Tier, exceptions: [String]) {
+    init(repository name: String, declaration repo: Repository, tier: Tier, exceptions: [String],
+         secretExceptions: [String]) {
         let repoRef = DeclarationReference(kind: .repository, name: repo.name, location: repo.source)
         let tierRef = DeclarationReference(kind: .tier, name: tier.name, location: tier.source)
 
@@ -134,7 +137,8 @@ extension EffectivePolicy {
             protect: merged(repo.retention.protect, tier.retention.protect, "spec.retention.protect", default: []),
             immutableTags: merged(repo.immutableTags, tier.immutableTags, "spec.immutableTags", default: []),
             quota: merged(repo.quota.map { Optional($0) }, tier.quota.map { Optional($0) }, "spec.quota", default: nil),
-            vulnerabilityExceptions: exceptions
+            vulnerabilityExceptions: exceptions,
+            secretExceptions: secretExceptions
         )
     }
 }

@@ -29,6 +29,7 @@ struct CrossValidator {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
+        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = []
         for result in pending.lazy.flatMap(\.declarations) {
             let ref = result.reference
             let key = Key(kind: ref.kind, name: ref.name)
@@ -49,11 +50,14 @@ struct CrossValidator {
             case .robotAccount(let x): robots.append(x)
             case .signer(let x): signers.append(x)
             case .vulnerabilityException(let x): exceptions.append(x)
+            case .secretRule(let x): secretRules.append(x)
+            case .secretException(let x): secretExceptions.append(x)
             }
         }
         return DesiredState(tiers: tiers, repositories: repositories, roles: roles, roleBindings: bindings,
                             users: users, teams: teams, robotAccounts: robots, signers: signers,
-                            vulnerabilityExceptions: exceptions)
+                            vulnerabilityExceptions: exceptions, secretRules: secretRules,
+                            secretExceptions: secretExceptions)
     }
 
     private mutating func checkReferences(_ state: DesiredState) {
@@ -71,20 +75,27 @@ struct CrossValidator {
             case .robotAccount: list = state.robotAccounts.map(\.name)
             case .signer: list = state.signers.map(\.name)
             case .vulnerabilityException: list = state.vulnerabilityExceptions.map(\.name)
+            case .secretRule: list = state.secretRules.map(\.name)
+            case .secretException: list = state.secretExceptions.map(\.name)
             }
             namesByKind[kind] = list
             return list
         }
         for reference in pending.lazy.flatMap(\.references) {
             if state.declares(reference.kind, named: reference.name) { continue }
+            // A SecretException may name a built-in rule as well as a declared SecretRule.
+            let builtIn = reference.kind == .secretRule ? BuiltInSecretRules.ids : []
+            if builtIn.contains(reference.name) { continue }
             let declared = names(reference.kind)
             var message = "\(reference.field) refers to \(reference.kind) '\(reference.name)', which is not declared"
+            if !builtIn.isEmpty { message += " and is no built-in rule" }
             if declared.isEmpty {
                 message += "; no \(reference.kind) is declared"
             } else if declared.count <= 8 {
                 message += "; declared: \(declared.joined(separator: ", "))"
             }
-            if let suggestion = Suggest.closest(to: reference.name, in: declared) {
+            if !builtIn.isEmpty { message += "; built-in: \(builtIn.joined(separator: ", "))" }
+            if let suggestion = Suggest.closest(to: reference.name, in: declared + builtIn) {
                 message += " (did you mean '\(suggestion)'?)"
             }
             diagnostics.append(Diagnostic(location: reference.location, message: message))

@@ -12,10 +12,12 @@ public enum Planner {
     /// The order creates and updates are applied in, so that every object is
     /// written after the objects it refers to: signers before the tiers
     /// that require them, tiers before repositories, roles, users, teams and
-    /// robots before bindings. Deletes run after every create and update, in
-    /// the reverse order.
+    /// robots before bindings, secret rules before the secret exceptions that
+    /// name them. Deletes run after every create and update, in the reverse
+    /// order.
     public static let applyOrder: [DeclarationKind] = [
         .signer, .tier, .role, .user, .team, .robotAccount, .repository, .roleBinding, .vulnerabilityException,
+        .secretRule, .secretException,
     ]
 
     static let rank: [DeclarationKind: Int] = Dictionary(

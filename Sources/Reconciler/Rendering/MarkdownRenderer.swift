@@ -150,6 +150,9 @@ struct MarkdownRenderer {
             if !policy.vulnerabilityExceptions.isEmpty {
                 out += "\nVulnerability exceptions: " + policy.vulnerabilityExceptions.map { "`\($0)`" }.joined(separator: ", ") + "\n"
             }
+            if !policy.secretExceptions.isEmpty {
+                out += "\nSecret exceptions: " + policy.secretExceptions.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+            }
             out += "\n"
         }
         if names.count > maxPolicies {

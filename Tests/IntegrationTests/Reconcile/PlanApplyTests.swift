@@ -7,7 +7,7 @@ import Testing
 struct PlanApplyTests {
     /// Creates in apply order (spec/plan.md, "Order").
     static let kindOrder = ["Signer", "Tier", "Role", "User", "Team", "RobotAccount", "Repository", "RoleBinding",
-                            "VulnerabilityException"]
+                            "VulnerabilityException", "SecretRule", "SecretException"]
 
     /// How many objects of each kind `examples/` declares.
     static func exampleKindCounts() throws -> [String: Int] {
