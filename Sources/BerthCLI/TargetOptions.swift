@@ -1,5 +1,6 @@
 import AdminAPI
 import ArgumentParser
+import ContentAnalysis
 import Declarations
 import Enforcement
 import Foundation
@@ -25,7 +26,9 @@ struct TargetOptions: ParsableArguments {
         case (let folder?, nil):
             let stores = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder))
             return LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                              preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: Retention.defaultUntaggedGrace))
+                              preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata,
+                                                     scans: LayerScans(limits: .standard, blobs: stores.blobs, store: stores.metadata, workers: 1),
+                                                     untaggedGrace: Retention.defaultUntaggedGrace))
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8), !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

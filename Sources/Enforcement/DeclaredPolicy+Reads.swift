@@ -44,8 +44,13 @@ extension DeclaredPolicy {
             }
             if verdict.status == .exempt || verdict.isReleased(at: now) { return nil }
             if read.tag == nil, book?.releasingParent(of: read.digest, at: now) != nil { return nil }
-            if verdict.status == .released, let until = verdict.releasedUntil, let signing = rules.signing {
-                return "its release expired at \(until.formatted(.iso8601)) (needs signatures by \(signing.summary))"
+            if verdict.status == .released, let until = verdict.releasedUntil {
+                var needs: [String] = []
+                if let signing = rules.signing { needs.append("signatures by \(signing.summary)") }
+                if let scan = verdict.scan, scan.findings.contains(where: { $0.exception != nil }) {
+                    needs.append("SecretExceptions for \(scan.findings.filter { $0.exception != nil }.map(\.summary).joined(separator: "; "))")
+                }
+                return "its release expired at \(until.formatted(.iso8601)) (needs \(needs.joined(separator: " and ")))"
             }
             return verdict.reasons.joined(separator: "; ")
         }

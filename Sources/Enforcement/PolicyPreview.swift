@@ -6,18 +6,23 @@ import Reconciler
 import Storage
 
 /// What a configuration would do to what the registry stores, computed with the code that enforces it: every manifest
-/// of a repository whose signing requirement, or whose required Signers' keys, differ between two configurations gets
-/// its verdict under both; every repository already using more than a quota the change gives it is named.
+/// of a repository whose signing requirement, whose required Signers' keys, or whose secret scanning (its action and the
+/// SecretExceptions that cover it) differ between two configurations gets its verdict under both, from the layer scans
+/// already made; every repository already using more than a quota the change gives it is named.
 public struct PolicyPreview: ConsequencePreview {
     let blobs: any BlobStore
     let metadata: any MetadataStore
     /// The untagged grace retention runs with, so a plan counts the same deletions a run would make.
     let untaggedGrace: TimeInterval
     let now: @Sendable () -> Date
+    /// The layer scans the registry made; nil knows none, so every image of a tier that blocks secrets counts as pending.
+    let scans: LayerScans?
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, untaggedGrace: TimeInterval, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, untaggedGrace: TimeInterval,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.blobs = blobs
         self.metadata = metadata
+        self.scans = scans
         self.untaggedGrace = untaggedGrace
         self.now = now
     }
@@ -72,23 +77,27 @@ public struct PolicyPreview: ConsequencePreview {
         let after = VerdictComputer(artifacts: artifacts, trust: SignerTrust(proposed), now: moment)
         var consequences: [ImageConsequence] = []
         for repository in try await metadata.repositories(after: nil, limit: nil) {
-            let old = SigningRequirement(current.effectivePolicy(for: repository.value))
-            let new = SigningRequirement(proposed.effectivePolicy(for: repository.value))
-            guard old != new || signerMaterialDiffers(old, new, current, proposed) else { continue }
+            let old = RepositoryRules(current.effectivePolicy(for: repository.value), repository: repository, declarations: current)
+            let new = RepositoryRules(proposed.effectivePolicy(for: repository.value), repository: repository, declarations: proposed)
+            let signingChanges = old.signing != new.signing || signerMaterialDiffers(old.signing, new.signing, current, proposed)
+            let secretsChange = old.secrets != new.secrets
+            guard signingChanges || secretsChange else { continue }
             let records = try await metadata.manifests(repository: repository)
             var wasReleased = RepositoryVerdicts(), willBeReleased = RepositoryVerdicts()
             for record in records {
-                if let old { wasReleased.store(try await before.verdict(for: record, requirement: old)) }
-                if let new { willBeReleased.store(try await after.verdict(for: record, requirement: new)) }
+                if old.gatesReads { wasReleased.store(try await before.verdict(for: record, rules: old, scans: scans)) }
+                if new.gatesReads { willBeReleased.store(try await after.verdict(for: record, rules: new, scans: scans)) }
             }
             var quarantined: [Digest] = [], released: [Digest] = []
             for record in records {
-                let was = old == nil || Self.released(record.digest, in: wasReleased, at: moment)
-                let will = new == nil || Self.released(record.digest, in: willBeReleased, at: moment)
+                let was = !old.gatesReads || Self.released(record.digest, in: wasReleased, at: moment)
+                let will = !new.gatesReads || Self.released(record.digest, in: willBeReleased, at: moment)
                 if was && !will { quarantined.append(record.digest) }
                 if !was && will { released.append(record.digest) }
             }
-            let reason = Self.reason(old, new, current, proposed)
+            let reason = [signingChanges ? Self.reason(old.signing, new.signing, current, proposed) : nil,
+                          secretsChange ? Self.secretsReason(old.secrets, new.secrets) : nil]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
             for (effect, digests) in [(ImageConsequence.Effect.quarantine, quarantined), (.release, released)] where !digests.isEmpty {
                 consequences.append(ImageConsequence(repository: repository.value, effect: effect, count: digests.count,
                                                      digests: digests.prefix(ImageConsequence.shownDigests).map(\.description), reason: reason))
@@ -120,6 +129,26 @@ public struct PolicyPreview: ConsequencePreview {
                 return parts.isEmpty ? nil : "Signer \(name): " + parts.joined(separator: ", ")
             }
             return changes.joined(separator: "; ")
+        }
+    }
+
+    /// What changed in a repository's secret scanning, in the words a reviewer needs.
+    private static func secretsReason(_ old: SecretScanRequirement?, _ new: SecretScanRequirement?) -> String {
+        switch (old, new) {
+        case (nil, let new?): return "tier \(new.tier) will scan pushes for secrets (onPush: \(new.action.rawValue))"
+        case (let old?, nil): return "secrets will no longer be scanned (was onPush: \(old.action.rawValue), tier \(old.tier))"
+        case (let old?, let new?):
+            var parts: [String] = []
+            if old.action != new.action { parts.append("secrets.onPush changes from \(old.action.rawValue) to \(new.action.rawValue) (tier \(new.tier))") }
+            let before = Dictionary(uniqueKeysWithValues: old.exceptions.map { ($0.name, $0) })
+            let after = Dictionary(uniqueKeysWithValues: new.exceptions.map { ($0.name, $0) })
+            for name in Set(before.keys).union(after.keys).sorted() where before[name] != after[name] {
+                let verb = before[name] == nil ? "added" : after[name] == nil ? "removed" : "changed"
+                let expiry = after[name].map { " (expires \($0.expires))" } ?? ""
+                parts.append("SecretException \(name) \(verb)\(expiry)")
+            }
+            return parts.joined(separator: "; ")
+        case (nil, nil): return ""
         }
     }
 

@@ -85,7 +85,7 @@ public struct BerthServer: Sendable {
                                 pulls: pulls, logger: logger)
         let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, untaggedGrace: configuration.untaggedGrace),
                            didApply: { declarations in
                                await access.configurationChanged(to: declarations)
                                await policy.configurationChanged(to: declarations)

@@ -51,6 +51,14 @@ struct SecretScanRequirement: Sendable, Hashable {
         return verdict
     }
 
+    /// Under `block`, when the exceptions that accept the scan's findings stop covering them: the end of the earliest
+    /// `expires` day among them. Nil when no finding rests on an exception.
+    func acceptedUntil(_ scan: ScanVerdict) -> Date? {
+        guard blocks else { return nil }
+        let used = Set(scan.findings.compactMap(\.exception))
+        return exceptions.filter { used.contains($0.name) }.map(\.expires.endOfDayUTC).min()
+    }
+
     /// What the scan found, in a sentence, when it does not withhold the image.
     func summary(_ scan: ScanVerdict) -> String {
         switch scan.status {

@@ -31,6 +31,10 @@ extension VerdictComputer {
             verdict.reasons.append(withheld)
         } else {
             verdict.reasons.append(secrets.summary(scan))
+            // A release that rests on SecretExceptions lasts until the first of them lapses; reads check the time.
+            if let lapse = secrets.acceptedUntil(scan) {
+                verdict.releasedUntil = min(verdict.releasedUntil ?? lapse, lapse)
+            }
         }
         return verdict
     }
