@@ -107,6 +107,12 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .systemLibrary(name: "CLibArchive", providers: [.apt(["libarchive-dev"])]),
+        // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
+        .target(
+            name: "ContentAnalysis",
+            dependencies: ["CLibArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
         .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
         .target(
@@ -284,6 +290,11 @@ let package = Package(
             dependencies: ["Lifecycle", "OCI", "Declarations", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "ImageSignaturesTests", dependencies: ["ImageSignatures", "OCI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ContentAnalysisTests",
+            dependencies: ["ContentAnalysis", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
