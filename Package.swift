@@ -205,6 +205,7 @@ let package = Package(
         .executableTarget(
             name: "BerthBench",
             dependencies: [
+                "ContentAnalysis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
