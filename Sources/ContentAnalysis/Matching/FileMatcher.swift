@@ -144,8 +144,10 @@ struct FileMatcher {
 
     /// Matches `patterns` on one line (or the part of a long line kept), whose first byte is at file offset `start`.
     private mutating func evaluate(_ bytes: [UInt8], start: Int64, line: Int, patterns: Set<Int>, block: UnsafeRawBufferPointer?) {
-        guard let text = String(bytes: bytes, encoding: .isoLatin1) else { return }
-        // Latin-1 maps each byte to one UTF-16 unit, so the regular expression's ranges are byte offsets.
+        // Each byte must be one UTF-16 unit, so the regular expression's ranges are byte offsets: ASCII lines (the
+        // common case) decode fast as UTF-8, others as Latin-1.
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        guard let text = isASCII ? String(decoding: bytes, as: UTF8.self) : String(bytes: bytes, encoding: .isoLatin1) else { return }
         let whole = NSRange(location: 0, length: bytes.count)
         if let open = privateKey, let end = open.pattern.blockEnd?.firstMatch(in: text, range: whole) {
             privateKey?.hash(through: start + Int64(end.range.upperBound), carry: carry, carryStart: carryStart,

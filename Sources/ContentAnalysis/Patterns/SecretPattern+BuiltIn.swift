@@ -62,9 +62,11 @@ extension SecretPattern {
             {
                 // An assignment whose name ends in a credential word. 3 bits per character, not more: an 8-character
                 // value cannot exceed log2(8) = 3, and a higher bar would quietly demand 12 characters or more. A bare
-                // value is taken whole (possessive) and refused when a call follows: `token = next_token(…)` is code.
+                // value is taken whole (possessive) and refused when a call follows: `token = next_token(…)` is code. The match
+                // starts at the keyword and only the keyword is case-insensitive: a leading identifier pattern or a
+                // global (?i) made ICU try every start position with case folding, 3× the cost of the whole scan.
                 try SecretPattern(id: "generic-password", description: "Password or secret assigned in configuration",
-                                  regex: "(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\\-]*?(?:password|passwd|pwd|secret|token|api_?key)[\"']?\\s*[:=]\\s*(?:\"([^\"\\s]{8,})\"|'([^'\\s]{8,})'|([^\\s\"'`,;(){}\\[\\]<>]{8,}+)(?!\\())",
+                                  regex: "(?i:password|passwd|pwd|secret|token|api_?key)[\"']?\\s*[:=]\\s*(?:\"([^\"\\s]{8,})\"|'([^'\\s]{8,})'|([^\\s\"'`,;(){}\\[\\]<>]{8,}+)(?!\\())",
                                   keywords: ["password", "passwd", "pwd", "secret", "token", "api_key", "apikey"],
                                   minimumEntropy: 3.0)
             },
