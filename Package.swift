@@ -107,6 +107,12 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .systemLibrary(name: "CLibArchive", providers: [.apt(["libarchive-dev"])]),
+        // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
+        .target(
+            name: "ContentAnalysis",
+            dependencies: ["CLibArchive", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
         .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
         .target(
@@ -145,7 +151,7 @@ let package = Package(
         // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
         .target(
             name: "Enforcement",
-            dependencies: ["Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["ContentAnalysis", "Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.
@@ -154,6 +160,7 @@ let package = Package(
             dependencies: [
                 "Access",
                 "AdminAPI",
+                "ContentAnalysis",
                 "Declarations",
                 "Enforcement",
                 "ImageSignatures",
@@ -177,6 +184,7 @@ let package = Package(
                 "Access",
                 "AdminAPI",
                 "CSystemCalls",
+                "ContentAnalysis",
                 "Declarations",
                 "Enforcement",
                 "Lifecycle",
@@ -199,6 +207,7 @@ let package = Package(
         .executableTarget(
             name: "BerthBench",
             dependencies: [
+                "ContentAnalysis",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -285,6 +294,11 @@ let package = Package(
             dependencies: ["Lifecycle", "OCI", "Declarations", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "ImageSignaturesTests", dependencies: ["ImageSignatures", "OCI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ContentAnalysisTests",
+            dependencies: ["ContentAnalysis", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",

@@ -1,0 +1,135 @@
+import CLibArchive
+
+/// One pass over one layer through libarchive: every entry's header, every regular file's data in the blocks libarchive
+/// decompresses into (never a whole file), the limits checked after each header and each block.
+struct LayerReading {
+    let matcher: SecretMatcher
+    let limits: ScanLimits
+    let input: ArchiveInput
+    private var report = LayerReport(outcome: .scanned)
+    private var links = LinkGraph()
+
+    /// AE_IFREG and AE_IFLNK: archive_entry.h defines them as casts, which Swift does not import.
+    private static let regularFile: mode_t = 0o100000
+    private static let symbolicLink: mode_t = 0o120000
+
+    /// Why the scan stopped early.
+    private struct Stop: Error {
+        var reason: String
+    }
+
+    init(matcher: SecretMatcher, limits: ScanLimits, input: ArchiveInput) {
+        self.matcher = matcher
+        self.limits = limits
+        self.input = input
+    }
+
+    consuming func run() -> LayerReport {
+        guard let archive = archive_read_new() else { return LayerReport(outcome: .unscannable(reason: "libarchive could not start")) }
+        defer { archive_read_free(archive) }
+        // Only what layers are: the tar family, uncompressed, gzip or zstd. Nothing else of libarchive's is reachable.
+        archive_read_support_format_tar(archive)
+        archive_read_support_filter_gzip(archive)
+        archive_read_support_filter_zstd(archive)
+        do {
+            guard input.open(archive) == ARCHIVE_OK else { throw stop(archive) }
+            try readEntries(archive)
+            if let loop = links.firstLoop(maxHops: limits.maxSymlinkHops) {
+                throw Stop(reason: "symlink loop at \(loop)")
+            }
+        } catch let stopped as Stop {
+            report.outcome = .unscannable(reason: stopped.reason)
+        } catch {
+            report.outcome = .unscannable(reason: "\(error)")
+        }
+        report.expandedBytes = archive_filter_bytes(archive, 0)
+        return report
+    }
+
+    private mutating func readEntries(_ archive: OpaquePointer) throws {
+        var entry: OpaquePointer?
+        while true {
+            let status = archive_read_next_header(archive, &entry)
+            if status == ARCHIVE_EOF { return }
+            guard status >= ARCHIVE_WARN, let entry else { throw stop(archive) }
+            report.entries += 1
+            if report.entries > limits.maxEntries { throw Stop(reason: "more than \(limits.maxEntries) entries") }
+            try checkExpansion(archive)
+            let path = try entryPath(entry)
+            if let target = archive_entry_hardlink(entry) {
+                links.addHardlink(path, target: String(cString: target))
+                continue
+            }
+            switch archive_entry_filetype(entry) {
+            case Self.symbolicLink:
+                links.addSymlink(path, target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+            case Self.regularFile:
+                let (directory, name) = LayerPath.split(path)
+                if name == ".wh..wh..opq" {
+                    report.opaqueDirectories.append(directory)
+                } else if name.hasPrefix(".wh.") {
+                    report.whiteouts.append(LayerPath.joined(directory, String(name.dropFirst(4))))
+                } else {
+                    try readFile(archive, path: path, size: archive_entry_size(entry))
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Reads a regular file's data block by block, matching it unless it lies under a documentation path or turns out
+    /// binary. Skipped data is still read here, not by libarchive's skip, so the limits see every block.
+    private mutating func readFile(_ archive: OpaquePointer, path: String, size: Int64) throws {
+        var file: FileMatcher? = DocumentationPaths.contains(path) ? nil : FileMatcher(matcher: matcher, path: path)
+        var block: UnsafeRawPointer?
+        var length = 0
+        var offset: Int64 = 0
+        var consumed: Int64 = 0
+        while true {
+            let status = archive_read_data_block(archive, &block, &length, &offset)
+            if status == ARCHIVE_EOF { break }
+            guard status >= ARCHIVE_WARN else { throw stop(archive) }
+            try checkExpansion(archive)
+            consumed = offset + Int64(length)
+            guard file != nil, let block, length > 0 else { continue }
+            file!.feed(UnsafeRawBufferPointer(start: block, count: length), more: consumed < size)
+            if file!.isBinary { file = nil }
+        }
+        guard var file else { return }
+        file.finish()
+        report.findings += file.findings
+    }
+
+    private func entryPath(_ entry: OpaquePointer) throws -> String {
+        guard let raw = archive_entry_pathname(entry) ?? archive_entry_pathname_utf8(entry) else { return "" }
+        let length = strlen(raw)
+        let path = String(decoding: UnsafeRawBufferPointer(start: raw, count: length), as: UTF8.self)
+        if length > limits.maxPathLength {
+            throw Stop(reason: "path longer than \(limits.maxPathLength) bytes: \(path.prefix(80))…")
+        }
+        return LayerPath.normalized(path)
+    }
+
+    private func checkExpansion(_ archive: OpaquePointer) throws {
+        let expanded = archive_filter_bytes(archive, 0)
+        if expanded > limits.maxExpandedBytes {
+            throw Stop(reason: "expanded past \(limits.maxExpandedBytes) bytes")
+        }
+        if expanded > ScanLimits.ratioCheckThreshold, expanded > Int64(limits.maxExpansionRatio) * input.compressedBytes {
+            throw Stop(reason: "expanded past \(limits.maxExpansionRatio)× its compressed size (decompression bomb?)")
+        }
+    }
+
+    /// The reason for a libarchive failure: the source's own error when reading it failed.
+    private func stop(_ archive: OpaquePointer) -> Stop {
+        if let error = input.sourceError { return Stop(reason: "cannot read the layer: \(error)") }
+        let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+        let compressed = archive_filter_count(archive) > 1
+        return Stop(reason: "corrupt or truncated \(compressed ? "compression" : "tar"): \(message)")
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
