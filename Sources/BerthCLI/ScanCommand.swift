@@ -43,7 +43,10 @@ struct ScanCommand: AsyncParsableCommand {
         }
         let scanner = LayerScanner(patterns: policy.patterns, limits: .standard)
         let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
-        let report = onDisk.scan(with: scanner, progress: policy.action == .off ? nil : progress.show)
+        // A policy that does not scan for secrets reads nothing, as a push under it would not.
+        let report = policy.action == .off
+            ? ImageReport(layers: [])
+            : onDisk.scan(with: scanner, progress: { done, total in progress.show(done: done, total: total) })
         progress.finish()
         let outcome = ScanOutcome(image: image, report: report, policy: policy, now: Date())
         switch format {

@@ -95,9 +95,13 @@ public struct PolicyPreview: ConsequencePreview {
                 if was && !will { quarantined.append(record.digest) }
                 if !was && will { released.append(record.digest) }
             }
-            let reason = [signingChanges ? Self.reason(old.signing, new.signing, current, proposed) : nil,
+            var reason = [signingChanges ? Self.reason(old.signing, new.signing, current, proposed) : nil,
                           secretsChange ? Self.secretsReason(old.secrets, new.secrets) : nil]
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
+            // Images never scanned (pushed before their repository scanned anything) are held until their scan ends,
+            // which starts with the apply: a reviewer should not read them as refused for good.
+            let unscanned = quarantined.filter { willBeReleased[$0]?.scan?.status == .pending }.count
+            if unscanned > 0 { reason += " (\(unscanned) not scanned yet: quarantined until their scan ends)" }
             for (effect, digests) in [(ImageConsequence.Effect.quarantine, quarantined), (.release, released)] where !digests.isEmpty {
                 consequences.append(ImageConsequence(repository: repository.value, effect: effect, count: digests.count,
                                                      digests: digests.prefix(ImageConsequence.shownDigests).map(\.description), reason: reason))

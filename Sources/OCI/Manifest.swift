@@ -62,6 +62,16 @@ public struct ParsedManifest: Sendable, Hashable {
     public var artifactType: String?
     public var annotations: [String: String]?
 
+    public init(mediaType: String, blobs: [Descriptor], manifests: [Descriptor], subject: Descriptor? = nil,
+                artifactType: String? = nil, annotations: [String: String]? = nil) {
+        self.mediaType = mediaType
+        self.blobs = blobs
+        self.manifests = manifests
+        self.subject = subject
+        self.artifactType = artifactType
+        self.annotations = annotations
+    }
+
     public enum Problem: Error, Sendable, CustomStringConvertible {
         case notJSON
         case unsupportedMediaType(String)
@@ -160,20 +170,12 @@ public struct ParsedManifest: Sendable, Hashable {
 }
 
 extension ParsedManifest {
-    public init(mediaType: String, blobs: [Descriptor], manifests: [Descriptor], subject: Descriptor? = nil,
-                artifactType: String? = nil, annotations: [String: String]? = nil) {
-        self.mediaType = mediaType
-        self.blobs = blobs
-        self.manifests = manifests
-        self.subject = subject
-        self.artifactType = artifactType
-        self.annotations = annotations
-    }
-
-    /// The filesystem layers of an image manifest, which a content scan reads: every layer after the config. An
-    /// artifact (a config type that is not an image's) has no filesystem layers; its blobs are its own formats.
+    /// The filesystem layers of an image manifest, which a content scan reads: the layers after the config, except
+    /// JSON documents. An artifact (a config type that is not an image's) has no filesystem layers; its blobs are its
+    /// own formats. cosign writes its signatures and attestations as image manifests whose layers are JSON
+    /// (`…simplesigning.v1+json`, `…dsse.envelope.v1+json`): documents, not filesystems.
     public var filesystemLayers: [Descriptor] {
         guard let config = blobs.first, MediaType.imageConfigTypes.contains(config.mediaType) else { return [] }
-        return Array(blobs.dropFirst())
+        return blobs.dropFirst().filter { !MediaType.isJSONDocument($0.mediaType) }
     }
 }

@@ -14,6 +14,12 @@ public enum MediaType {
     /// Config types of container images (OCI, Docker): a manifest with one of these has filesystem layers.
     public static let imageConfigTypes: Set<String> = ["application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json"]
 
+    /// `application/json`, or any `+json` structured type.
+    public static func isJSONDocument(_ mediaType: String) -> Bool {
+        let essence = ParsedManifest.essence(mediaType)
+        return essence == "application/json" || essence.hasSuffix("+json")
+    }
+
     public static func isIndex(_ mediaType: String) -> Bool {
         mediaType == ociIndex || mediaType == dockerManifestList
     }

@@ -72,7 +72,7 @@ struct AccessMatrixTests {
         },
         Endpoint(name: "PUT manifest", operation: .push, allowedStatus: 201) { client, repo, auth in
             let config = Array(#"{"architecture":"amd64","os":"linux"}"#.utf8)
-            let layer = randomBytes(32)
+            let layer = randomLayer(32)
             let manifest = imageManifest(config: (try await client.pushBlob(repo, config), config.count),
                                          layers: [(try await client.pushBlob(repo, layer), layer.count)])
             return try await client.request(.PUT, "/v2/\(repo)/manifests/pushed",

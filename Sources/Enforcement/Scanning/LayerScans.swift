@@ -171,17 +171,28 @@ public final class LayerScans: Sendable {
     /// The task's value, or nil once `deadline` passes. The scan goes on either way.
     private static func value(of task: Task<ScannedLayer?, Never>, until deadline: ContinuousClock.Instant) async -> ScannedLayer? {
         await withCheckedContinuation { (continuation: CheckedContinuation<ScannedLayer?, Never>) in
-            let waiting = Mutex<CheckedContinuation<ScannedLayer?, Never>?>(continuation)
+            let answer = FirstAnswer(continuation)
             let timer = Task {
                 try? await Task.sleep(until: deadline)
-                waiting.withLock { $0.take() }?.resume(returning: nil)
+                answer.resume(with: nil)
             }
             Task {
                 let value = await task.value
                 timer.cancel()
-                waiting.withLock { $0.take() }?.resume(returning: value)
+                answer.resume(with: value)
             }
         }
+    }
+}
+
+/// Resumes a continuation with whichever answer comes first; later ones are dropped.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<ScannedLayer?, Never>?>
+
+    init(_ continuation: CheckedContinuation<ScannedLayer?, Never>) { self.continuation = Mutex(continuation) }
+
+    func resume(with value: ScannedLayer?) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }
 
