@@ -42,7 +42,7 @@ struct ScanCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let scanner = LayerScanner(patterns: policy.patterns, limits: .standard)
-        let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
+        let progress = ScanProgress(enabled: isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1)
         // A policy that does not scan for secrets reads nothing, as a push under it would not.
         let report = policy.action == .off
             ? ImageReport(layers: [])
@@ -61,7 +61,10 @@ struct ScanCommand: AsyncParsableCommand {
     /// declarations.
     private func loadPolicy() throws -> ScanPolicy {
         guard let declarations else {
-            if repository != nil || tier != nil { throw ValidationError("--repository and --tier need --declarations") }
+            if repository != nil || tier != nil {
+                Output.error("berth scan: --repository and --tier need --declarations")
+                throw ExitCode(1)
+            }
             return ScanPolicy(patterns: SecretPattern.builtIn, action: EffectivePolicy.Defaults.secretsOnPush, exceptions: [], source: "the default policy")
         }
         let loaded = DeclarationLoader(keyChecks: .server).load(directory: declarations)
@@ -77,14 +80,18 @@ struct ScanCommand: AsyncParsableCommand {
         }
         if let repository {
             guard let policy = state.effectivePolicy(for: repository) else {
-                throw ValidationError("no Repository declaration in \(declarations) governs \(repository)")
+                Output.error("berth scan: no Repository declaration in \(declarations) governs \(repository)")
+                throw ExitCode(1)
             }
             let exceptions = state.secretExceptions.filter { $0.repositories.contains { $0.matches(repository) } }
             return ScanPolicy(patterns: patterns, action: policy.secretsOnPush.value, exceptions: exceptions,
                               source: "repository \(repository) (tier \(policy.tier.name))")
         }
         if let tier {
-            guard let declared = state.tier(named: tier) else { throw ValidationError("no Tier \(tier) in \(declarations)") }
+            guard let declared = state.tier(named: tier) else {
+                Output.error("berth scan: no Tier \(tier) in \(declarations)")
+                throw ExitCode(1)
+            }
             return ScanPolicy(patterns: patterns, action: declared.scanning.secrets.onPush ?? EffectivePolicy.Defaults.secretsOnPush,
                               exceptions: [], source: "tier \(tier)")
         }
@@ -101,7 +108,7 @@ struct ScanPolicy {
     var source: String
 }
 
-/// Progress on a terminal: bytes read of the image's layers, redrawn on one line of standard error.
+/// Progress when the output goes to a terminal: bytes read of the layers, redrawn on one line of standard error.
 final class ScanProgress: @unchecked Sendable {
     private let enabled: Bool
     private var lastDrawn = Date.distantPast

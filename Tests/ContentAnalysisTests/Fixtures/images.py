@@ -137,6 +137,14 @@ def zeros(size):
     return io.BufferedReader(Zeros(), 1 << 20), size
 
 
+def hex_text(size):
+    """About `size` bytes of hexadecimal text in short lines: clean, and slow enough to scan that a test can stop a
+    server in the middle of it."""
+    raw = random.Random(7).randbytes(size // 2).hex().encode()
+    data = b"\n".join(raw[i:i + 79] for i in range(0, len(raw), 79))
+    return io.BytesIO(data), len(data)
+
+
 BASE = {"etc/os-release": "ID=berth-base\n", "opt/base/settings.ini": f"[stripe]\nmode = live\nkey = {SECRETS['stripe_live_key']}\n"}
 
 # Each fixture: a list of layers; a layer is (files, compression, media type override or None). A file's value is its
@@ -164,6 +172,7 @@ FIXTURES = {
                        "etc/os-release": "ID=loop\n"}, None, None)],
     "long-path": [({"deep/" + "d" * 5000 + "/file": "x\n"}, "gzip", None)],
     "many-files": [(many_files(), "gzip", None)],
+    "large-clean": [({"opt/data/large.txt": lambda: hex_text(64 << 20)}, "gzip", None)],
     "shared-base-a": [(BASE, "gzip", None), ({"app/a.txt": "image a\n"}, "gzip", None)],
     "shared-base-b": [(BASE, "gzip", None), ({"app/b.txt": "image b\n"}, "gzip", None)],
 }
