@@ -40,6 +40,8 @@ bench: deps
 	bash bench/signing.sh
 	bash bench/retention.sh
 	bash bench/gc.sh
+	bash bench/scan.sh
+	bash bench/scan-push.sh
 
 clean:
 	rm -rf .build
