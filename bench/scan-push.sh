@@ -91,18 +91,20 @@ for i in 1 2; do /usr/bin/python3 bench/gen-layer.py "$BIG_MIB" | gzip -1 >"$TMP
 IDLE=() BUSY=()
 throughput() { "$BENCH" manifests --url "$URL" --credentials admin:bench-admin --repo "off/throughput$1" --count 2000 --concurrency 8; }
 scans_total() { curl -s -u admin:bench-admin "$URL/metrics" | awk '/^berth_layer_scans_total/ { print $2 }'; }
+throughput warm >/dev/null
 for rep in $(seq "$REPS"); do
     IDLE+=("$(field "$(throughput "idle$rep")" ops_per_sec)")
     before=$(scans_total)
     # Each big layer is scanned as soon as its upload is committed; the scans run while the manifests are pushed. A
     # second gzip member makes each run's blobs new (a layer already scanned is never read again).
     for i in 1 2; do
-        { cat "$TMP/big$i.tar.gz"; printf 'run %s' "$rep" | gzip; } >"$TMP/push.tar.gz"
+        { cat "$TMP/big$i.tar.gz"; printf 'run %s layer %s' "$rep" "$i" | gzip; } >"$TMP/push.tar.gz"
         "$BENCH" push-blob --url "$URL" --credentials admin:bench-admin --repo "block/big$rep" --file "$TMP/push.tar.gz" >/dev/null
     done
     BUSY+=("$(field "$(throughput "busy$rep")" ops_per_sec)")
     log "run $rep: manifests idle ${IDLE[-1]} ops/s, while scanning ${BUSY[-1]} ops/s (scans before $before, now $(scans_total))"
-    while [[ $(scans_total) != $((before + 2)) ]]; do sleep 0.5; done
+    for _ in $(seq 600); do [[ $(scans_total) == $((before + 2)) ]] && break; sleep 0.5; done
+    [[ $(scans_total) == $((before + 2)) ]] || die "the big layers were not scanned: $(scans_total) scans, expected $((before + 2))"
 done
 
 p50_off=$(median "${OFF_P50[@]}") p50_block=$(median "${BLOCK_P50[@]}")

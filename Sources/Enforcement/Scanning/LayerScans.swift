@@ -25,7 +25,23 @@ public final class LayerScans: Sendable {
         var scanned: [Digest: ScannedLayer] = [:]
         var running: [Digest: Task<ScannedLayer?, Never>] = [:]
         var listener: (@Sendable (Digest) async -> Void)?
+
+        /// Keeps a report in memory, within `rememberedReports`: the store holds them all, so what is dropped is only
+        /// read from there again. A blob the sniff found not to be a layer is not kept (sniffing it again reads a
+        /// few hundred bytes).
+        mutating func remember(_ digest: Digest, _ scanned: ScannedLayer) {
+            guard scanned.report.outcome != .notALayer else {
+                self.scanned[digest] = nil
+                return
+            }
+            if self.scanned.count >= LayerScans.rememberedReports {
+                for key in self.scanned.keys.prefix(LayerScans.rememberedReports / 2) { self.scanned[key] = nil }
+            }
+            self.scanned[digest] = scanned
+        }
     }
+
+    static let rememberedReports = 10_000
 
     private let scanner: Mutex<LayerScanner>
     private let limits: ScanLimits
@@ -74,7 +90,7 @@ public final class LayerScans: Sendable {
         if let scanned = state.withLock({ $0.scanned[layer.digest] }), usable(scanned) { return scanned }
         guard let stored = try? await store.layerScan(of: layer.digest, scanner: current ? fingerprint : nil),
               let scanned = try? JSONDecoder().decode(ScannedLayer.self, from: Data(stored.report)), usable(scanned) else { return nil }
-        state.withLock { $0.scanned[layer.digest] = scanned }
+        state.withLock { $0.remember(layer.digest, scanned) }
         return scanned
     }
 
@@ -135,7 +151,7 @@ public final class LayerScans: Sendable {
         let scanned = report.map { ScannedLayer(report: $0, scannedAt: clock(), scanner: scanner.fingerprint) }
         let listener = state.withLock { state in
             state.running[digest] = nil
-            if let scanned { state.scanned[digest] = scanned }
+            if let scanned { state.remember(digest, scanned) }
             return state.listener
         }
         guard let scanned else { return nil }

@@ -23,6 +23,9 @@ struct SecretScanRequirement: Sendable, Hashable {
 
     var blocks: Bool { action == .block }
 
+    /// How many findings a refusal names: enough to act on, short enough for a client's error line.
+    static let listedFindings = 10
+
     /// The scan verdict of an image with `layers`, from the reports known now.
     func evaluate(_ layers: [Descriptor], reports: [Digest: ScannedLayer], now: Date) -> ScanVerdict {
         var verdict = ScanVerdict(status: .scanned, reason: nil, findings: [], layers: [])
@@ -82,7 +85,9 @@ struct SecretScanRequirement: Sendable, Hashable {
         case .scanned:
             let found = scan.unexcepted
             guard !found.isEmpty else { return nil }
-            return "secrets found (tier \(tier) blocks them): " + found.map(\.summary).joined(separator: "; ")
+            let shown = found.prefix(Self.listedFindings).map(\.summary).joined(separator: "; ")
+            let more = found.count > Self.listedFindings ? "; and \(found.count - Self.listedFindings) more (berth verdict lists them all)" : ""
+            return "secrets found (tier \(tier) blocks them): " + shown + more
         }
     }
 }
