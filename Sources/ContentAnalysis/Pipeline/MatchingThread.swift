@@ -13,7 +13,6 @@ final class MatchingThread: @unchecked Sendable {
             findings = Self.match(matcher: matcher, filled: filled, emptied: emptied)
             done.signal()
         }
-        thread.name = "berth-secret-matching"
         thread.start()
     }
 
