@@ -32,10 +32,22 @@ struct NewlineCounter {
     private var countedThrough = 0
     private var counted = 0
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let lowBits: UInt64 = 0x7f7f_7f7f_7f7f_7f7f
+
     /// Line feeds in `base[0..<offset]`; offsets must not decrease between calls.
     mutating func count(_ base: UnsafePointer<UInt8>, through offset: Int) -> Int {
         var index = countedThrough
         var total = counted
+        // Eight bytes at a time: a byte of `word ^ feeds` is zero exactly where a line feed was, and the sum with the
+        // low bits set leaves a zero byte's high bit clear (no carry crosses bytes, so there are no false positives).
+        let raw = UnsafeRawPointer(base)
+        while index &+ 8 <= offset {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (Self.ones &* 0x0a)
+            let nonzero = ((word & Self.lowBits) &+ Self.lowBits) | word
+            total &+= (~nonzero & ~Self.lowBits).nonzeroBitCount
+            index &+= 8
+        }
         while index < offset {
             total &+= base[index] == 0x0a ? 1 : 0
             index &+= 1

@@ -10,17 +10,16 @@ import Foundation
 /// line number needs it and the block is gone by then.
 struct FileMatcher {
     static let carryLimit = 8 << 10
-    static let sniffLength = 8 << 10
 
     let matcher: SecretMatcher
     let path: String
     private let active: [Bool]
     private(set) var findings: [SecretFinding] = []
-    /// A NUL byte in the first `sniffLength` bytes: the file is binary, and nothing of it is reported.
-    private(set) var isBinary = false
+    /// A NUL byte in the first `BinarySniff.length` bytes: the file is binary, and nothing of it is reported.
+    var isBinary: Bool { sniff.isBinary }
 
+    private var sniff = BinarySniff()
     private var state: Int32 = 0
-    private var sniffed = 0
     /// The file offset of the current block's first byte.
     private var blockStart: Int64 = 0
     /// The open line's bytes before `blockStart`, and the file offset of `carry[0]`.
@@ -47,14 +46,7 @@ struct FileMatcher {
     mutating func feed(_ block: UnsafeRawBufferPointer, more: Bool) {
         guard !isBinary, let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self), block.count > 0 else { return }
         let count = block.count
-        if sniffed < Self.sniffLength {
-            let length = min(count, Self.sniffLength - sniffed)
-            if memchr(base, 0, length) != nil {
-                isBinary = true
-                return
-            }
-            sniffed += length
-        }
+        if sniff.look(at: base, count: count) { return }
         hits.removeAll(keepingCapacity: true)
         matcher.automaton.scan(block, state: &state, hits: &hits)
 

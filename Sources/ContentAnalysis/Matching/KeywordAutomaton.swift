@@ -3,11 +3,20 @@
 ///
 /// Hand-written because the pass must run over every byte of every text file at decompression speed, and no kept
 /// library does it: Hyperscan (Debian's libhyperscan) is not installed, and NSRegularExpression per block is orders of
-/// magnitude slower. The table is flat (`states × 256` Int32); a negative entry `~next` marks a transition into a
-/// state where at least one keyword ends, so the hot loop has a single, rarely taken branch.
+/// magnitude slower. The table is flat (`states × 256` Int32) and holds states pre-shifted (`state << 8`), so the next
+/// index is one OR away; a negative entry `~(next << 8)` marks a transition into a state where at least one keyword
+/// ends, so the hot loop has a single, rarely taken branch.
+///
+/// Each byte's load depends on the one before, so a single pass is bound by load latency, not bandwidth. A long block
+/// is therefore run as two interleaved passes over its halves; the second starts `longestKeyword` bytes early from
+/// the root, which is enough for its state to agree with the first pass's by the middle (a state is the longest
+/// suffix of the input that is a keyword prefix, never longer than a keyword).
 struct KeywordAutomaton: Sendable {
-    /// `transitions[state << 8 | byte]`: the next state, or its complement when that state ends a keyword.
+    /// `transitions[state << 8 | byte]`: the next state shifted left by 8, or its complement when that state ends a
+    /// keyword.
     private let transitions: [Int32]
+    /// Bytes of the longest keyword: how far back a pass must start to know the state at a given byte.
+    private let longestKeyword: Int
     /// For each state, the indices of the patterns whose keywords end there (through the failure links too).
     let patternsEndingAt: [[Int]]
 
@@ -70,34 +79,72 @@ struct KeywordAutomaton: Sendable {
                 table[state << 8 | Int(byte)] = table[state << 8 | Int(byte | 0x20)]
             }
         }
-        for index in table.indices where !outputs[Int(table[index])].isEmpty {
-            table[index] = ~table[index]
+        for index in table.indices {
+            let next = table[index]
+            table[index] = outputs[Int(next)].isEmpty ? next << 8 : ~(next << 8)
         }
         transitions = table
+        longestKeyword = keywords.joined().map(\.utf8.count).max() ?? 0
         patternsEndingAt = outputs.map { $0.sorted() }
     }
 
     /// Runs the automaton over `bytes` from `state` (carried between blocks, so keywords may straddle them), appending
-    /// every keyword end to `hits`.
+    /// every keyword end to `hits`, in order.
     func scan(_ bytes: UnsafeRawBufferPointer, state: inout Int32, hits: inout [Hit]) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let count = bytes.count
-        var current = Int(state)
         transitions.withUnsafeBufferPointer { table in
             guard let table = table.baseAddress else { return }
-            var index = 0
-            while index < count {
-                let next = table[current &<< 8 | Int(base[index])]
+            let middle = count / 2
+            guard middle > longestKeyword else {
+                state = Int32(Self.pass(table, base, 0..<count, from: Int(state) << 8, hitsFrom: 0, into: &hits) >> 8)
+                return
+            }
+            // The second half's pass, from the root `longestKeyword` bytes early, keeps only its hits from the middle.
+            var first = Int(state) << 8, second = 0
+            var secondHits: [Hit] = []
+            var index = 0, other = middle - longestKeyword
+            while index < middle {
+                let next = table[first | Int(base[index])]
+                let otherNext = table[second | Int(base[other])]
                 if next < 0 {
-                    current = Int(~next)
-                    hits.append(Hit(position: index, state: Int32(current)))
+                    first = Int(~next)
+                    hits.append(Hit(position: index, state: Int32(first >> 8)))
                 } else {
-                    current = Int(next)
+                    first = Int(next)
+                }
+                if otherNext < 0 {
+                    second = Int(~otherNext)
+                    if other >= middle { secondHits.append(Hit(position: other, state: Int32(second >> 8))) }
+                } else {
+                    second = Int(otherNext)
                 }
                 index &+= 1
+                other &+= 1
             }
+            second = Self.pass(table, base, other..<count, from: second, hitsFrom: middle, into: &secondHits)
+            hits += secondHits
+            state = Int32(second >> 8)
         }
-        state = Int32(current)
+    }
+
+    /// One pass over `base[range]` from the pre-shifted state `current`, appending the hits at or after `hitsFrom`;
+    /// returns the pre-shifted state at the end.
+    private static func pass(_ table: UnsafePointer<Int32>, _ base: UnsafePointer<UInt8>, _ range: Range<Int>,
+                             from current: Int, hitsFrom: Int, into hits: inout [Hit]) -> Int {
+        var current = current
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let next = table[current | Int(base[index])]
+            if next < 0 {
+                current = Int(~next)
+                if index >= hitsFrom { hits.append(Hit(position: index, state: Int32(current >> 8))) }
+            } else {
+                current = Int(next)
+            }
+            index &+= 1
+        }
+        return current
     }
 
     private static func lowercase(_ byte: UInt8) -> UInt8 {

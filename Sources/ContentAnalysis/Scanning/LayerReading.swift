@@ -1,7 +1,8 @@
 import CLibArchive
 
 /// One pass over one layer through libarchive: every entry's header, every regular file's data in the blocks libarchive
-/// decompresses into (never a whole file), the limits checked after each header and each block.
+/// decompresses into (never a whole file), the limits checked after each header and each block. Files are matched on
+/// another thread, through a `MatchPipeline`, while the next bytes decompress on this one.
 struct LayerReading {
     let matcher: SecretMatcher
     let limits: ScanLimits
@@ -31,9 +32,10 @@ struct LayerReading {
         archive_read_support_format_tar(archive)
         archive_read_support_filter_gzip(archive)
         archive_read_support_filter_zstd(archive)
+        let pipeline = MatchPipeline(matcher: matcher)
         do {
             guard input.open(archive) == ARCHIVE_OK else { throw stop(archive) }
-            try readEntries(archive)
+            try readEntries(archive, pipeline: pipeline)
             if let loop = links.firstLoop(maxHops: limits.maxSymlinkHops) {
                 throw Stop(reason: "symlink loop at \(loop)")
             }
@@ -42,11 +44,12 @@ struct LayerReading {
         } catch {
             report.outcome = .unscannable(reason: "\(error)")
         }
+        report.findings = pipeline.finish()
         report.expandedBytes = archive_filter_bytes(archive, 0)
         return report
     }
 
-    private mutating func readEntries(_ archive: OpaquePointer) throws {
+    private mutating func readEntries(_ archive: OpaquePointer, pipeline: MatchPipeline) throws {
         var entry: OpaquePointer?
         while true {
             let status = archive_read_next_header(archive, &entry)
@@ -70,7 +73,7 @@ struct LayerReading {
                 } else if name.hasPrefix(".wh.") {
                     report.whiteouts.append(LayerPath.joined(directory, String(name.dropFirst(4))))
                 } else {
-                    try readFile(archive, path: path, size: archive_entry_size(entry))
+                    try readFile(archive, path: path, size: archive_entry_size(entry), pipeline: pipeline)
                 }
             default:
                 break
@@ -78,27 +81,27 @@ struct LayerReading {
         }
     }
 
-    /// Reads a regular file's data block by block, matching it unless it lies under a documentation path or turns out
-    /// binary. Skipped data is still read here, not by libarchive's skip, so the limits see every block.
-    private mutating func readFile(_ archive: OpaquePointer, path: String, size: Int64) throws {
-        var file: FileMatcher? = DocumentationPaths.contains(path) ? nil : FileMatcher(matcher: matcher, path: path)
+    /// Reads a regular file's data block by block, sending it to be matched unless it lies under a documentation path
+    /// or turns out binary. Skipped data is still read here, not by libarchive's skip, so the limits see every block.
+    private func readFile(_ archive: OpaquePointer, path: String, size: Int64, pipeline: MatchPipeline) throws {
+        let matched = !DocumentationPaths.contains(path)
+        var matching = matched
+        var sniff = BinarySniff()
+        if matched { pipeline.begin(path: path) }
         var block: UnsafeRawPointer?
         var length = 0
         var offset: Int64 = 0
-        var consumed: Int64 = 0
         while true {
             let status = archive_read_data_block(archive, &block, &length, &offset)
             if status == ARCHIVE_EOF { break }
             guard status >= ARCHIVE_WARN else { throw stop(archive) }
             try checkExpansion(archive)
-            consumed = offset + Int64(length)
-            guard file != nil, let block, length > 0 else { continue }
-            file!.feed(UnsafeRawBufferPointer(start: block, count: length), more: consumed < size)
-            if file!.isBinary { file = nil }
+            guard matching, let block, length > 0 else { continue }
+            pipeline.feed(UnsafeRawBufferPointer(start: block, count: length), more: offset + Int64(length) < size)
+            // The matching thread sniffs the same bytes and drops the file; the rest of it need not be copied.
+            if sniff.look(at: block.assumingMemoryBound(to: UInt8.self), count: length) { matching = false }
         }
-        guard var file else { return }
-        file.finish()
-        report.findings += file.findings
+        if matched { pipeline.end() }
     }
 
     private func entryPath(_ entry: OpaquePointer) throws -> String {

@@ -22,7 +22,8 @@ public struct LayerScanner: Sendable {
 
     /// Reads the blob once, front to back. Never throws: every problem is an `unscannable` outcome with its reason.
     /// `mediaType` nil means "sniff": gzip, zstd or tar magic is a layer; anything else is `notALayer`, having read
-    /// only its first 262 bytes. `progress` gets the compressed bytes read so far.
+    /// only its first 262 bytes. `progress` gets the compressed bytes read so far. Blocks the calling thread, which
+    /// reads and decompresses, while a thread of the scan's own matches: a scan keeps two cores busy.
     public func scan<Source: LayerSource>(mediaType: String?, source: inout Source,
                                           progress: ((Int64) -> Void)? = nil) -> LayerReport {
         if let mediaType {
