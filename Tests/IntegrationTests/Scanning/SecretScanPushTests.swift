@@ -50,6 +50,7 @@ struct SecretScanPushTests {
         try Data(Self.declarations.utf8).write(to: declarations.appendingPathComponent("tiers.yaml"))
         try await withServe(data: tmp.url.appendingPathComponent("data"), logs: tmp.url,
                             ["--declarations", declarations.path, "--interval", "1h"] + extraArguments) { server in
+            try await waitUntilDeclarationsApplied(server)
             let work = tmp.url.appendingPathComponent("skopeo")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             try await body(server, try Skopeo(workDirectory: work, server: server))
