@@ -8,12 +8,15 @@ extension AdminWire {
         /// Why it is unscannable; null otherwise.
         public var reason: String?
         public var findings: [SecretFinding]
+        /// Findings past each layer's first 1,000, counted only.
+        public var omittedFindings: Int
         public var layers: [ScannedLayer]
 
-        public init(status: String, reason: String?, findings: [SecretFinding], layers: [ScannedLayer]) {
+        public init(status: String, reason: String?, findings: [SecretFinding], omittedFindings: Int, layers: [ScannedLayer]) {
             self.status = status
             self.reason = reason
             self.findings = findings
+            self.omittedFindings = omittedFindings
             self.layers = layers
         }
     }
@@ -71,6 +74,7 @@ extension AdminWire.Scan {
             out += finding.exception.map { ", accepted by SecretException \($0)" } ?? ""
             out += "\n"
         }
+        if omittedFindings > 0 { out += "  and \(omittedFindings) more secrets, past each layer's first 1,000\n" }
         for (index, layer) in layers.enumerated() {
             out += "  layer \(index + 1) \(layer.digest): \(layer.outcome)\(layer.reason.map { " (\($0))" } ?? "")"
             out += layer.scannedAt.map { ", scanned \($0)" } ?? ""

@@ -28,6 +28,8 @@ struct ScanOutcome {
     let image: String
     let policy: ScanPolicy
     var findings: [Finding] = []
+    /// Findings past each layer's first 1,000, counted only: never excepted.
+    var omitted = 0
     var layers: [Layer] = []
 
     init(image: String, report: ImageReport, policy: ScanPolicy, now: Date) {
@@ -38,6 +40,7 @@ struct ScanOutcome {
             if case .unscannable(let why) = layer.report.outcome { (outcome, reason) = ("unscannable", why) }
             layers.append(Layer(digest: layer.digest, mediaType: layer.mediaType, outcome: outcome, reason: reason))
             guard policy.action != .off else { continue }
+            omitted += layer.report.omittedFindings
             for finding in layer.report.findings {
                 let exception = policy.exceptions.first { $0.covers(rule: finding.rule, path: finding.path, on: now) }
                 findings.append(Finding(rule: finding.rule, layer: layer.index + 1, layerDigest: layer.digest, path: finding.path, line: finding.line,
@@ -53,14 +56,14 @@ struct ScanOutcome {
     var exitStatus: Int32? {
         guard policy.action == .block else { return nil }
         if !unscannable.isEmpty { return 3 }
-        if !blocking.isEmpty { return 2 }
+        if !blocking.isEmpty || omitted > 0 { return 2 }
         return nil
     }
 
     var verdict: String {
         switch exitStatus {
         case 3?: "refused: a layer cannot be scanned, and \(policy.source) blocks what it cannot scan"
-        case 2?: "refused: \(blocking.count) secret\(blocking.count == 1 ? "" : "s") found, and \(policy.source) blocks them"
+        case 2?: "refused: \(blocking.count + omitted) secret\(blocking.count + omitted == 1 ? "" : "s") found, and \(policy.source) blocks them"
         default:
             policy.action == .off ? "accepted: \(policy.source) does not scan for secrets"
                 : findings.isEmpty ? "accepted: no secrets found" : "accepted: \(findings.count) finding(s), none blocking under \(policy.source)"
@@ -74,6 +77,7 @@ struct ScanOutcome {
             out += finding.exception.map { ", accepted by SecretException \($0)" } ?? ""
             out += "\n"
         }
+        if omitted > 0 { out += "  and \(omitted) more, past each layer's first 1,000\n" }
         for layer in unscannable { out += "  layer \(layer.digest) unscannable: \(layer.reason ?? "unknown")\n" }
         return out
     }
@@ -85,11 +89,12 @@ struct ScanOutcome {
             var accepted: Bool
             var verdict: String
             var findings: [Finding]
+            var omittedFindings: Int
             var layers: [Layer]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Document(image: image, policy: policy.source, accepted: exitStatus == nil, verdict: verdict,
-                                           findings: findings, layers: layers))
+                                           findings: findings, omittedFindings: omitted, layers: layers))
     }
 }

@@ -101,3 +101,13 @@ struct BytesSource: LayerSource {
         return count
     }
 }
+
+extension HostileLayerTests {
+    @Test func aLayerOfThousandsOfSecretsKeepsTheFirstThousandAndCountsTheRest() throws {
+        let (report, _) = try Scans.layer("many-secrets")
+        #expect(report.outcome == .scanned)
+        #expect(report.findings.count == 1_000 && report.omittedFindings == 500, "\(report.findings.count) kept, \(report.omittedFindings) counted")
+        #expect(report.findings.allSatisfy { $0.rule == "npm-token" && $0.path == "srv/tokens.txt" })
+        #expect(report.findings.map(\.line) == Array(1...1_000), "the first thousand, in order")
+    }
+}

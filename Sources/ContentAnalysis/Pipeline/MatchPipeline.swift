@@ -29,7 +29,7 @@ final class MatchPipeline {
 
     /// Hands over the last batch, waits for the matching thread to finish and returns the findings of every file that
     /// ended. A file begun and not ended reports nothing.
-    func finish() -> [SecretFinding] {
+    func finish() -> MatchingThread.Findings {
         if !batch.isEmpty { filled.put(batch) }
         filled.close()
         return matching.wait()

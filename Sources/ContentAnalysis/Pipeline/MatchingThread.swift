@@ -6,7 +6,20 @@ import Foundation
 final class MatchingThread: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// Written by the thread before it signals `done`, read only after waiting for it.
-    private var findings: [SecretFinding] = []
+    private var findings = Findings()
+
+    /// A layer's findings, at most `kept` of them: a hostile layer of a million fake tokens costs a count, not memory.
+    struct Findings {
+        static let kept = 1_000
+        var list: [SecretFinding] = []
+        var omitted = 0
+
+        mutating func add(_ more: [SecretFinding]) {
+            let room = max(0, Self.kept - list.count)
+            list += more.prefix(room)
+            omitted += max(0, more.count - room)
+        }
+    }
 
     init(matcher: SecretMatcher, filled: BatchQueue, emptied: BatchQueue) {
         let thread = Thread { [self] in
@@ -17,13 +30,13 @@ final class MatchingThread: @unchecked Sendable {
     }
 
     /// Waits until `filled` is closed and drained, and returns the findings of every file that ended.
-    func wait() -> [SecretFinding] {
+    func wait() -> Findings {
         done.wait()
         return findings
     }
 
-    private static func match(matcher: SecretMatcher, filled: BatchQueue, emptied: BatchQueue) -> [SecretFinding] {
-        var findings: [SecretFinding] = []
+    private static func match(matcher: SecretMatcher, filled: BatchQueue, emptied: BatchQueue) -> Findings {
+        var findings = Findings()
         var file: FileMatcher?
         while let batch = filled.take() {
             for work in batch.work {
@@ -36,7 +49,7 @@ final class MatchingThread: @unchecked Sendable {
                 case .end:
                     if var ended = file {
                         ended.finish()
-                        findings += ended.findings
+                        findings.add(ended.findings)
                     }
                     file = nil
                 }

@@ -44,7 +44,9 @@ struct LayerReading {
         } catch {
             report.outcome = .unscannable(reason: "\(error)")
         }
-        report.findings = pipeline.finish()
+        let findings = pipeline.finish()
+        report.findings = findings.list
+        report.omittedFindings = findings.omitted
         report.expandedBytes = archive_filter_bytes(archive, 0)
         return report
     }

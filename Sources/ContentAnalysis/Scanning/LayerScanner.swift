@@ -5,7 +5,7 @@ import Foundation
 /// number of concurrent scans.
 public struct LayerScanner: Sendable {
     /// Bumped whenever a change to the engine could change a report for the same bytes.
-    static let engineVersion = "content-analysis/1"
+    static let engineVersion = "content-analysis/2"
 
     let matcher: SecretMatcher
     public let limits: ScanLimits

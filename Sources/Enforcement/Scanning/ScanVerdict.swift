@@ -40,6 +40,8 @@ public struct ScanVerdict: Sendable, Hashable {
     public var status: Status
     public var reason: String?
     public var findings: [Finding]
+    /// Findings past each layer's first 1,000, counted only (none of them excepted).
+    public var omittedFindings: Int
     public var layers: [Layer]
 
     /// Findings no exception accepts.

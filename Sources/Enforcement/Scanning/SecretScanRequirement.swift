@@ -28,7 +28,7 @@ struct SecretScanRequirement: Sendable, Hashable {
 
     /// The scan verdict of an image with `layers`, from the reports known now.
     func evaluate(_ layers: [Descriptor], reports: [Digest: ScannedLayer], now: Date) -> ScanVerdict {
-        var verdict = ScanVerdict(status: .scanned, reason: nil, findings: [], layers: [])
+        var verdict = ScanVerdict(status: .scanned, reason: nil, findings: [], omittedFindings: 0, layers: [])
         var unscannable: [String] = []
         var pending = false
         for (index, layer) in layers.enumerated() {
@@ -39,6 +39,7 @@ struct SecretScanRequirement: Sendable, Hashable {
                 pending = true
                 continue
             }
+            verdict.omittedFindings += scanned.report.omittedFindings
             if case .unscannable(let reason) = scanned.report.outcome { unscannable.append("layer \(index + 1) (\(layer.digest)): \(reason)") }
             for finding in scanned.report.findings {
                 let exception = exceptions.first { $0.covers(rule: finding.rule, path: finding.path, on: now) }
@@ -68,7 +69,7 @@ struct SecretScanRequirement: Sendable, Hashable {
         case .pending: return "its layers are still being scanned for secrets (tier \(tier) only warns)"
         case .unscannable: return "its content could not be scanned for secrets (tier \(tier) only warns): \(scan.reason ?? "unknown")"
         case .scanned:
-            let found = scan.unexcepted.count, accepted = scan.findings.count - found
+            let found = scan.unexcepted.count + scan.omittedFindings, accepted = scan.findings.count - scan.unexcepted.count
             var parts: [String] = []
             if found > 0 { parts.append("\(found) secret\(found == 1 ? "" : "s") found (tier \(tier) only warns)") }
             if accepted > 0 { parts.append("\(accepted) secret\(accepted == 1 ? "" : "s") accepted by SecretExceptions") }
@@ -84,9 +85,10 @@ struct SecretScanRequirement: Sendable, Hashable {
         case .unscannable: return "its content could not be scanned for secrets (tier \(tier) blocks what it cannot scan): \(scan.reason ?? "unknown")"
         case .scanned:
             let found = scan.unexcepted
-            guard !found.isEmpty else { return nil }
+            guard !found.isEmpty || scan.omittedFindings > 0 else { return nil }
             let shown = found.prefix(Self.listedFindings).map(\.summary).joined(separator: "; ")
-            let more = found.count > Self.listedFindings ? "; and \(found.count - Self.listedFindings) more (berth verdict lists them all)" : ""
+            let unlisted = max(0, found.count - Self.listedFindings) + scan.omittedFindings
+            let more = unlisted > 0 ? "; and \(unlisted) more (berth verdict lists them)" : ""
             return "secrets found (tier \(tier) blocks them): " + shown + more
         }
     }

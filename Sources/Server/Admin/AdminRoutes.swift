@@ -214,6 +214,7 @@ extension AdminWire.Scan {
                                               path: found.finding.path, line: found.finding.line, preview: found.finding.preview,
                                               fingerprint: found.finding.fingerprint, exception: found.exception)
                   },
+                  omittedFindings: scan.omittedFindings,
                   layers: scan.layers.map { layer in
                       let (outcome, reason): (String, String?) = switch layer.outcome {
                       case nil: ("pending", nil)

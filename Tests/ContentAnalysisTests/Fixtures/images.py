@@ -137,6 +137,12 @@ def zeros(size):
     return io.BufferedReader(Zeros(), 1 << 20), size
 
 
+def token_lines(count):
+    """`count` distinct well-formed npm tokens, one per line: a layer hostile by its number of findings."""
+    data = "".join(f"token{i} = npm_{generated(f'npm-many-{i}', ALNUM, 36)}\n" for i in range(count)).encode()
+    return io.BytesIO(data), len(data)
+
+
 def hex_text(size):
     """About `size` bytes of hexadecimal text in short lines: clean, and slow enough to scan that a test can stop a
     server in the middle of it."""
@@ -172,6 +178,7 @@ FIXTURES = {
                        "etc/os-release": "ID=loop\n"}, None, None)],
     "long-path": [({"deep/" + "d" * 5000 + "/file": "x\n"}, "gzip", None)],
     "many-files": [(many_files(), "gzip", None)],
+    "many-secrets": [({"srv/tokens.txt": lambda: token_lines(1500)}, "gzip", None)],
     "large-clean": [({"opt/data/large.txt": lambda: hex_text(64 << 20)}, "gzip", None)],
     "shared-base-a": [(BASE, "gzip", None), ({"app/a.txt": "image a\n"}, "gzip", None)],
     "shared-base-b": [(BASE, "gzip", None), ({"app/b.txt": "image b\n"}, "gzip", None)],
