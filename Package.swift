@@ -151,7 +151,7 @@ let package = Package(
         // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
         .target(
             name: "Enforcement",
-            dependencies: ["ContentAnalysis", "Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["ContentAnalysis", "CSystemCalls", "Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.

@@ -59,6 +59,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A layer with more entries than this is unscannable.")
     var scanMaxEntries: Int = ScanLimits.standard.maxEntries
 
+    @Option(help: "A layer with a path longer than this many bytes is unscannable.")
+    var scanMaxPath: Int = ScanLimits.standard.maxPathLength
+
+    @Option(help: "A symlink chain longer than this many hops counts as a loop, which makes its layer unscannable.")
+    var scanMaxSymlinkHops: Int = ScanLimits.standard.maxSymlinkHops
+
     @Flag(help: "Detect and report changes and drift, but apply nothing.")
     var reportOnly = false
 
@@ -109,12 +115,11 @@ struct Serve: AsyncParsableCommand {
             guard scanWorkers > 0 else { throw ValidationError("--scan-workers must be at least 1") }
             configuration.scanWorkers = scanWorkers
         }
-        guard let expanded = ByteSize(scanMaxExpanded), scanMaxRatio > 0, scanMaxEntries > 0 else {
-            throw ValidationError("--scan-max-expanded \(scanMaxExpanded), --scan-max-ratio and --scan-max-entries: expected a size such as 8GiB and positive numbers")
+        guard let expanded = ByteSize(scanMaxExpanded), scanMaxRatio > 0, scanMaxEntries > 0, scanMaxPath > 0, scanMaxSymlinkHops > 0 else {
+            throw ValidationError("--scan-max-expanded \(scanMaxExpanded), --scan-max-ratio, --scan-max-entries, --scan-max-path and --scan-max-symlink-hops: expected a size such as 8GiB and positive numbers")
         }
-        configuration.scanLimits.maxExpandedBytes = expanded.bytes
-        configuration.scanLimits.maxExpansionRatio = scanMaxRatio
-        configuration.scanLimits.maxEntries = scanMaxEntries
+        configuration.scanLimits = ScanLimits(maxExpandedBytes: expanded.bytes, maxExpansionRatio: scanMaxRatio, maxEntries: scanMaxEntries,
+                                              maxPathLength: scanMaxPath, maxSymlinkHops: scanMaxSymlinkHops)
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host

@@ -21,6 +21,10 @@ long berth_raise_open_file_limit(void);
 int berth_spawn(int *pid, const char *path, char *const argv[], char *const envp[], const char *directory,
                 int input, int output, int error);
 
+/// Lowers the calling thread's CPU priority to `nice` (Linux keeps a nice value per thread; threads it creates inherit
+/// it). Returns 0, or -1 with errno set; a no-op returning 0 elsewhere.
+int berth_lower_thread_priority(int nice);
+
 /// pipe(2) with both ends closed on exec. Returns 0, or -1 with errno set.
 int berth_pipe(int ends[2]);
 

@@ -1,3 +1,4 @@
+import CSystemCalls
 import ContentAnalysis
 import CoreMetrics
 import Foundation
@@ -164,18 +165,25 @@ public final class LayerScans: Sendable {
         return scanned
     }
 
-    /// Reads the blob on a thread of its own (libarchive blocks). Nil when the blob is gone.
+    /// Reads the blob on a thread of its own (libarchive blocks), at a lower CPU priority: a scan uses two threads
+    /// (decompressing and matching), and when the machine is busy, requests come first. Nil when the blob is gone.
     private func read(_ digest: Digest, mediaType: String?, with scanner: LayerScanner) async -> LayerReport? {
         guard let file = try? await blobs.openFile(digest), let descriptor = file.take() else { return nil }
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            let thread = Thread {
+                berth_lower_thread_priority(Self.scanNiceness)
                 var source = FileDescriptorSource(descriptor: descriptor)
                 let report = scanner.scan(mediaType: mediaType, source: &source)
                 close(descriptor)
                 continuation.resume(returning: report)
             }
+            thread.name = "berth-scan"
+            thread.start()
         }
     }
+
+    /// The nice value of scanning threads: CFS then gives a request thread about ten times a scan's share of a core.
+    static let scanNiceness: Int32 = 10
 
     /// A layer whose media type no scan can read (encrypted, unknown): unscannable without reading a byte.
     private func refused(_ layer: Descriptor) -> ScannedLayer {

@@ -116,6 +116,16 @@ struct SecretScanPushTests {
         }
     }
 
+    @Test("the limits are berth serve's flags: past --scan-max-entries a layer is unscannable")
+    func limitsAreConfigurable() async throws {
+        try await withTemporaryDirectory("secrets-limits") { tmp in
+            try await withScanningServer(tmp, extraArguments: ["--scan-max-entries", "5000"]) { server, skopeo in
+                let refused = try await push("many-files", to: "strict/many", server, skopeo, tmp)
+                #expect(!refused.succeeded && refused.stderrString.contains("more than 5000 entries"), "\(refused.summary)")
+            }
+        }
+    }
+
     @Test("a warning tier takes the push, records the findings in the verdict and a security event; an unscanned tier reads nothing")
     func warningAndUnscannedTiers() async throws {
         try await withTemporaryDirectory("secrets-warn") { tmp in
