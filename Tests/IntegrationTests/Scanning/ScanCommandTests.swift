@@ -34,6 +34,22 @@ struct ScanCommandTests {
         }
     }
 
+    @Test("on a terminal, a long scan shows its progress on standard error; piped, it prints none")
+    func progressOnATerminal() async throws {
+        try await withTemporaryDirectory("scan-progress") { tmp in
+            let layout = tmp.url.appendingPathComponent("large-clean")
+            try buildImageFixture("large-clean", as: .oci, at: layout)
+            // script(1) runs the command on a pseudo-terminal and copies what it shows.
+            let script = URL(fileURLWithPath: try requiredTool("script", package: "bsdutils"))
+            let command = [TestEnvironment.berthBinary.path, "scan", "oci:\(layout.path)"].map(shellQuote).joined(separator: " ")
+            let onTerminal = try await runCommand(script, ["-qec", command, "/dev/null"], timeout: .seconds(120))
+            #expect(onTerminal.status == 0, "\(onTerminal.summary)")
+            #expect(onTerminal.stdoutString.contains("scanning: ") && onTerminal.stdoutString.contains("%)"), "\(onTerminal.stdoutString)")
+            let piped = try await scan(["oci:\(layout.path)"])
+            #expect(piped.status == 0 && !piped.stderrString.contains("scanning: ") && !piped.stdoutString.contains("scanning: "), "\(piped.summary)")
+        }
+    }
+
     @Test("a docker-archive gives the same findings as the OCI layout; JSON and SARIF carry them")
     func formats() async throws {
         try await withTemporaryDirectory("scan-formats") { tmp in

@@ -152,6 +152,15 @@ struct SecretScanPushTests {
                     let events = try await client.request(.GET, "/admin/v1/security-events")
                     #expect(events.text.contains("secrets-found") && events.text.contains("accept (tier warns) push of lenient/app"), "\(events.text)")
                 }
+                let tokenFile = tmp.url.appendingPathComponent("admin.secret")
+                try Data(TestEnvironment.adminPassword.utf8).write(to: tokenFile)
+                let shown = try await runCommand(TestEnvironment.berthBinary, ["verdict", "lenient/app:v1", "--registry", server.baseURL.absoluteString,
+                                                                               "--token-file", tokenFile.path])
+                #expect(shown.status == 0, "released under a tier that warns: \(shown.summary)")
+                for expected in ["scan:     scanned", "reason:   scanned for secrets: 4 secrets found (tier lenient only warns)",
+                                 "secret private-key at root/.ssh/id_rsa:1 (layer 1, \"----…\")", "layer 2 sha256:"] {
+                    #expect(shown.stdoutString.contains(expected), "berth verdict lacks \(expected): \(shown.stdoutString)")
+                }
             }
         }
     }
