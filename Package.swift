@@ -107,6 +107,9 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Vulnerability matching: ecosystem version orderings and the OSV record model (spec/vulnerabilities.md, later).
+        .target(name: "Vulnerabilities", dependencies: []),
+        .testTarget(name: "VulnerabilitiesTests", dependencies: ["Vulnerabilities", "TestSupport"]),
         .systemLibrary(name: "CLibArchive", providers: [.apt(["libarchive-dev"])]),
         // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
         .target(
