@@ -113,6 +113,9 @@ let package = Package(
             name: "ContentAnalysis",
             dependencies: ["CLibArchive", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Vulnerability matching: ecosystem version orderings and the OSV record model (spec/vulnerabilities.md, later).
+        .target(name: "Vulnerabilities", dependencies: []),
+        .testTarget(name: "VulnerabilitiesTests", dependencies: ["Vulnerabilities"]),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
         .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
         .target(
