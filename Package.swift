@@ -107,7 +107,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // Vulnerability matching: ecosystem version orderings and the OSV record model (spec/vulnerabilities.md, later).
+        // Vulnerability matching, pure: ecosystem version orderings and the OSV record model (issue #15 wires it in).
         .target(name: "Vulnerabilities", dependencies: []),
         .testTarget(name: "VulnerabilitiesTests", dependencies: ["Vulnerabilities", "TestSupport"]),
         .systemLibrary(name: "CLibArchive", providers: [.apt(["libarchive-dev"])]),

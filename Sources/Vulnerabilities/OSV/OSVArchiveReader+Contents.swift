@@ -1,0 +1,12 @@
+extension OSVArchiveReader {
+    /// What a folder held: the records that decoded, and the files that did not.
+    public struct Contents: Sendable, Hashable {
+        public var records: [OSVRecord]
+        public var failures: [FileFailure]
+
+        public init(records: [OSVRecord], failures: [FileFailure]) {
+            self.records = records
+            self.failures = failures
+        }
+    }
+}
