@@ -3,8 +3,8 @@ SWIFT ?= swift
 DATA ?= ./berth-data
 LISTEN ?= 127.0.0.1:5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt and cryptography. Benchmark: the reference registry, wrk and GNU time.
-APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography zstd
+# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging. Benchmark: the reference registry, wrk and GNU time.
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging zstd
 
 .PHONY: deps build release run test bench clean
 
