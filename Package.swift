@@ -191,6 +191,7 @@ let package = Package(
                 "Declarations",
                 "Enforcement",
                 "Lifecycle",
+                "OCI",
                 "Reconciler",
                 "Server",
                 "Storage",

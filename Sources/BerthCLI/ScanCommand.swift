@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContentAnalysis
 import Declarations
+import Enforcement
 import Foundation
 
 /// Scans an image on disk for secrets with the registry's engine, before it is pushed: the CI pre-flight.
@@ -44,11 +45,17 @@ struct ScanCommand: AsyncParsableCommand {
         let scanner = LayerScanner(patterns: policy.patterns, limits: .standard)
         let progress = ScanProgress(enabled: isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1)
         // A policy that does not scan for secrets reads nothing, as a push under it would not.
-        let report = policy.action == .off
+        let report = policy.requirement == nil
             ? ImageReport(layers: [])
             : onDisk.scan(with: scanner, progress: { done, total in progress.show(done: done, total: total) })
         progress.finish()
-        let outcome = ScanOutcome(image: image, report: report, policy: policy, now: Date())
+        let outcome: ScanOutcome
+        do {
+            outcome = try ScanOutcome(image: image, report: report, policy: policy, scanner: scanner.fingerprint, now: Date())
+        } catch {
+            Output.error("berth scan: \(error)")
+            throw ExitCode(1)
+        }
         switch format {
         case .text: print(outcome.text, terminator: "")
         case .json: print(String(decoding: try outcome.json(), as: UTF8.self))
@@ -65,7 +72,7 @@ struct ScanCommand: AsyncParsableCommand {
                 Output.error("berth scan: --repository and --tier need --declarations")
                 throw ExitCode(1)
             }
-            return ScanPolicy(patterns: SecretPattern.builtIn, action: EffectivePolicy.Defaults.secretsOnPush, exceptions: [], source: "the default policy")
+            return ScanPolicy.default(patterns: SecretPattern.builtIn)
         }
         let loaded = DeclarationLoader(keyChecks: .server).load(directory: declarations)
         guard !loaded.hasErrors else {
@@ -73,18 +80,13 @@ struct ScanCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let state = loaded.state
-        var patterns = SecretPattern.builtIn
-        for rule in state.secretRules {
-            patterns.append(try SecretPattern(id: rule.name, description: rule.description ?? rule.name, regex: rule.regex,
-                                              keywords: rule.keywords, minimumEntropy: rule.entropy, paths: rule.paths))
-        }
+        let patterns = state.secretPatterns
         if let repository {
             guard let policy = state.effectivePolicy(for: repository) else {
                 Output.error("berth scan: no Repository declaration in \(declarations) governs \(repository)")
                 throw ExitCode(1)
             }
-            let exceptions = state.secretExceptions.filter { $0.repositories.contains { $0.matches(repository) } }
-            return ScanPolicy(patterns: patterns, action: policy.secretsOnPush.value, exceptions: exceptions,
+            return ScanPolicy(patterns: patterns, requirement: SecretScanRequirement(policy, repository: repository, declarations: state),
                               source: "repository \(repository) (tier \(policy.tier.name))")
         }
         if let tier {
@@ -92,20 +94,27 @@ struct ScanCommand: AsyncParsableCommand {
                 Output.error("berth scan: no Tier \(tier) in \(declarations)")
                 throw ExitCode(1)
             }
-            return ScanPolicy(patterns: patterns, action: declared.scanning.secrets.onPush ?? EffectivePolicy.Defaults.secretsOnPush,
-                              exceptions: [], source: "tier \(tier)")
+            return ScanPolicy(patterns: patterns,
+                              requirement: SecretScanRequirement(tier: tier, action: declared.scanning.secrets.onPush ?? EffectivePolicy.Defaults.secretsOnPush),
+                              source: "tier \(tier)")
         }
-        return ScanPolicy(patterns: patterns, action: EffectivePolicy.Defaults.secretsOnPush, exceptions: [], source: "the default policy")
+        return ScanPolicy.default(patterns: patterns)
     }
 }
 
-/// What judges a scan: the patterns looked for, what the tier does with findings, and the exceptions that accept some.
+/// What judges a scan: the patterns looked for, and the registry's own judgement of what they find (the tier's action
+/// and the exceptions that accept some); no requirement when the policy does not scan for secrets.
 struct ScanPolicy {
     var patterns: [SecretPattern]
-    var action: ScanAction
-    var exceptions: [SecretException]
+    var requirement: SecretScanRequirement?
     /// `repository payments/api (tier confidential)`
     var source: String
+
+    /// A repository no declaration governs yet is judged as a tier that does not say: it blocks.
+    static func `default`(patterns: [SecretPattern]) -> ScanPolicy {
+        ScanPolicy(patterns: patterns, requirement: SecretScanRequirement(tier: "default", action: EffectivePolicy.Defaults.secretsOnPush),
+                   source: "the default policy")
+    }
 }
 
 /// Progress when the output goes to a terminal: bytes read of the layers, redrawn on one line of standard error.

@@ -47,7 +47,7 @@ extension ScanOutcome {
             var justification: String
         }
 
-        let level = policy.action == .block ? "error" : "warning"
+        let level = policy.requirement?.blocks == true ? "error" : "warning"
         var results = findings.map { finding in
             Result(ruleId: finding.rule, level: level,
                    message: Text(text: "\(finding.rule) in layer \(finding.layer) (\(finding.layerDigest)): \"\(finding.preview)\""),

@@ -1,5 +1,7 @@
+import ArgumentParser
 import ContentAnalysis
-import Declarations
+import Enforcement
+import OCI
 import Foundation
 
 /// `berth scan`'s judgement of an image on disk: each finding with the exception that accepts it, what cannot be
@@ -31,44 +33,54 @@ struct ScanOutcome {
     /// Findings past each layer's first 1,000, counted only: never excepted.
     var omitted = 0
     var layers: [Layer] = []
+    /// The registry's judgement of the scan; nil when the policy does not scan for secrets.
+    let scan: ScanVerdict?
 
-    init(image: String, report: ImageReport, policy: ScanPolicy, now: Date) {
+    /// Judges `report` as a push would be judged, with `SecretScanRequirement`, the registry's own code.
+    init(image: String, report: ImageReport, policy: ScanPolicy, scanner: String, now: Date) throws {
         self.image = image
         self.policy = policy
+        var descriptors: [Descriptor] = []
+        var reports: [Digest: ScannedLayer] = [:]
         for layer in report.layers {
             var outcome = "scanned", reason: String?
             if case .unscannable(let why) = layer.report.outcome { (outcome, reason) = ("unscannable", why) }
             layers.append(Layer(digest: layer.digest, mediaType: layer.mediaType, outcome: outcome, reason: reason))
-            guard policy.action != .off else { continue }
-            omitted += layer.report.omittedFindings
-            for finding in layer.report.findings {
-                let exception = policy.exceptions.first { $0.covers(rule: finding.rule, path: finding.path, on: now) }
-                findings.append(Finding(rule: finding.rule, layer: layer.index + 1, layerDigest: layer.digest, path: finding.path, line: finding.line,
-                                        preview: finding.preview, fingerprint: finding.fingerprint, exception: exception?.name))
+            guard let digest = Digest(layer.digest) else {
+                throw ValidationError("layer \(layer.index + 1) of \(image) has no valid digest: \(layer.digest)")
             }
+            descriptors.append(Descriptor(mediaType: layer.mediaType, digest: digest, size: 0))
+            reports[digest] = ScannedLayer(report: layer.report, scannedAt: now, scanner: scanner)
         }
+        scan = policy.requirement?.evaluate(descriptors, reports: reports, now: now)
+        findings = scan?.findings.map { found in
+            Finding(rule: found.finding.rule, layer: found.layerIndex + 1, layerDigest: found.layer.description, path: found.finding.path,
+                    line: found.finding.line, preview: found.finding.preview, fingerprint: found.finding.fingerprint, exception: found.exception)
+        } ?? []
+        omitted = scan?.omittedFindings ?? 0
     }
 
-    var blocking: [Finding] { policy.action == .block ? findings.filter { $0.exception == nil } : [] }
     var unscannable: [Layer] { layers.filter { $0.outcome == "unscannable" } }
 
     /// Nil for 0: the push would be accepted.
     var exitStatus: Int32? {
-        guard policy.action == .block else { return nil }
-        if !unscannable.isEmpty { return 3 }
-        if !blocking.isEmpty || omitted > 0 { return 2 }
-        return nil
+        guard let scan, policy.requirement?.withholding(scan) != nil else { return nil }
+        return scan.status == .unscannable ? 3 : 2
     }
 
     var verdict: String {
         switch exitStatus {
         case 3?: "refused: a layer cannot be scanned, and \(policy.source) blocks what it cannot scan"
-        case 2?: "refused: \(blocking.count + omitted) secret\(blocking.count + omitted == 1 ? "" : "s") found, and \(policy.source) blocks them"
+        case 2?:
+            "refused: \(blocked) secret\(blocked == 1 ? "" : "s") found, and \(policy.source) blocks them"
         default:
-            policy.action == .off ? "accepted: \(policy.source) does not scan for secrets"
+            policy.requirement == nil ? "accepted: \(policy.source) does not scan for secrets"
                 : findings.isEmpty ? "accepted: no secrets found" : "accepted: \(findings.count) finding(s), none blocking under \(policy.source)"
         }
     }
+
+    /// Secrets no exception accepts, counted ones included.
+    private var blocked: Int { (scan?.unexcepted.count ?? 0) + omitted }
 
     var text: String {
         var out = "\(image): \(verdict)\n"

@@ -176,7 +176,7 @@ struct RepositoryRules: Sendable {
         tier = policy?.tier.name
         immutability = TagImmutability(policy)
         signing = SigningRequirement(policy)
-        secrets = SecretScanRequirement(policy, repository: repository, declarations: declarations)
+        secrets = SecretScanRequirement(policy, repository: repository.value, declarations: declarations)
         quota = Quota(policy)
     }
 

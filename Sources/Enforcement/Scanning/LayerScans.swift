@@ -89,9 +89,17 @@ public final class LayerScans: Sendable {
         func usable(_ scanned: ScannedLayer) -> Bool { scanned.report.outcome != .notALayer && (!current || scanned.scanner == fingerprint) }
         guard LayerScanner.isLayerMediaType(layer.mediaType) else { return refused(layer) }
         if let scanned = state.withLock({ $0.scanned[layer.digest] }), usable(scanned) { return scanned }
-        guard let stored = try? await store.layerScan(of: layer.digest, scanner: current ? fingerprint : nil),
-              let scanned = try? JSONDecoder().decode(ScannedLayer.self, from: Data(stored.report)), usable(scanned) else { return nil }
+        guard let scanned = await kept(layer.digest, by: current ? fingerprint : nil, asLayer: true) else { return nil }
         state.withLock { $0.remember(layer.digest, scanned) }
+        return scanned
+    }
+
+    /// The store's scan of `digest` by `scanner` (nil: the newest by any), if it answers the question asked: any report
+    /// for a sniff, a layer's report when `asLayer`.
+    private func kept(_ digest: Digest, by scanner: String?, asLayer: Bool) async -> ScannedLayer? {
+        guard let stored = try? await store.layerScan(of: digest, scanner: scanner),
+              let scanned = try? JSONDecoder().decode(ScannedLayer.self, from: Data(stored.report)),
+              !asLayer || scanned.report.outcome != .notALayer else { return nil }
         return scanned
     }
 
@@ -145,21 +153,28 @@ public final class LayerScans: Sendable {
     }
 
     private func scan(_ digest: Digest, mediaType: String?) async -> ScannedLayer? {
-        await slots.acquire()
         let scanner = self.scanner.withLock { $0 }
-        let report = await read(digest, mediaType: mediaType, with: scanner)
-        await slots.release()
-        let scanned = report.map { ScannedLayer(report: $0, scannedAt: clock(), scanner: scanner.fingerprint) }
+        // A blob uploaded again (to another repository, after a restart) was read before: the store has its report.
+        let kept = await kept(digest, by: scanner.fingerprint, asLayer: mediaType != nil)
+        var scanned = kept
+        if kept == nil {
+            await slots.acquire()
+            let report = await read(digest, mediaType: mediaType, with: scanner)
+            await slots.release()
+            scanned = report.map { ScannedLayer(report: $0, scannedAt: clock(), scanner: scanner.fingerprint) }
+        }
         let listener = state.withLock { state in
             state.running[digest] = nil
             if let scanned { state.remember(digest, scanned) }
             return state.listener
         }
         guard let scanned else { return nil }
-        if scanned.report.outcome != .notALayer { scansCounter.increment() }
-        if let encoded = try? JSONEncoder().encode(scanned) {
-            try? await store.recordLayerScan(StoredLayerScan(digest: digest, scanner: scanned.scanner, report: Array(encoded),
-                                                             scannedAt: scanned.scannedAt))
+        if kept == nil {
+            if scanned.report.outcome != .notALayer { scansCounter.increment() }
+            if let encoded = try? JSONEncoder().encode(scanned) {
+                try? await store.recordLayerScan(StoredLayerScan(digest: digest, scanner: scanned.scanner, report: Array(encoded),
+                                                                 scannedAt: scanned.scannedAt))
+            }
         }
         if scanned.report.outcome != .notALayer { await listener?(digest) }
         return scanned

@@ -35,6 +35,14 @@ public struct ScanVerdict: Sendable, Hashable {
         public var summary: String {
             "\(finding.rule) at \(finding.path):\(finding.line) (layer \(layerIndex + 1), \(layer), \"\(finding.preview)\")"
         }
+
+        /// The first `shown` findings' summaries, then how many more there are (with `omitted`, those counted only):
+        /// enough to act on, short enough for a client's error line or a security event.
+        public static func listed(_ findings: [Finding], omitted: Int = 0, shown: Int = 10) -> String {
+            let unlisted = max(0, findings.count - shown) + omitted
+            return findings.prefix(shown).map(\.summary).joined(separator: "; ")
+                + (unlisted > 0 ? "; and \(unlisted) more (berth verdict lists them)" : "")
+        }
     }
 
     public var status: Status

@@ -4,30 +4,35 @@ import Foundation
 import OCI
 
 /// `scanning.secrets.onPush` as one repository's effective policy sets it, with the SecretExceptions that cover the
-/// repository. Nil when secrets are not scanned there.
-struct SecretScanRequirement: Sendable, Hashable {
-    let tier: String
-    let action: ScanAction
-    let repository: RepositoryName
+/// repository: the one judgement of a scan, used by the registry at push and by `berth scan` before it. Nil when
+/// secrets are not scanned there.
+public struct SecretScanRequirement: Sendable, Hashable {
+    public let tier: String
+    public let action: ScanAction
     let exceptions: [SecretException]
 
-    init?(_ policy: EffectivePolicy?, repository: RepositoryName, declarations: DesiredState) {
+    public init?(_ policy: EffectivePolicy?, repository: String, declarations: DesiredState) {
         guard let policy, policy.secretsOnPush.value != .off else { return nil }
         tier = policy.tier.name
         action = policy.secretsOnPush.value
-        self.repository = repository
         exceptions = declarations.secretExceptions.filter { exception in
-            exception.repositories.contains { $0.matches(repository.value) }
+            exception.repositories.contains { $0.matches(repository) }
         }
     }
 
-    var blocks: Bool { action == .block }
+    /// A tier's setting with no repository, so no exceptions. Nil for `off`.
+    public init?(tier: String, action: ScanAction) {
+        guard action != .off else { return nil }
+        self.tier = tier
+        self.action = action
+        exceptions = []
+    }
 
-    /// How many findings a refusal names: enough to act on, short enough for a client's error line.
-    static let listedFindings = 10
+    public var blocks: Bool { action == .block }
+
 
     /// The scan verdict of an image with `layers`, from the reports known now.
-    func evaluate(_ layers: [Descriptor], reports: [Digest: ScannedLayer], now: Date) -> ScanVerdict {
+    public func evaluate(_ layers: [Descriptor], reports: [Digest: ScannedLayer], now: Date) -> ScanVerdict {
         var verdict = ScanVerdict(status: .scanned, reason: nil, findings: [], omittedFindings: 0, layers: [])
         var unscannable: [String] = []
         var pending = false
@@ -78,7 +83,7 @@ struct SecretScanRequirement: Sendable, Hashable {
     }
 
     /// Why the scan withholds the image under `block`, or nil when it does not.
-    func withholding(_ scan: ScanVerdict) -> String? {
+    public func withholding(_ scan: ScanVerdict) -> String? {
         guard blocks else { return nil }
         switch scan.status {
         case .pending: return "its layers are still being scanned for secrets (tier \(tier) blocks until they are)"
@@ -86,10 +91,7 @@ struct SecretScanRequirement: Sendable, Hashable {
         case .scanned:
             let found = scan.unexcepted
             guard !found.isEmpty || scan.omittedFindings > 0 else { return nil }
-            let shown = found.prefix(Self.listedFindings).map(\.summary).joined(separator: "; ")
-            let unlisted = max(0, found.count - Self.listedFindings) + scan.omittedFindings
-            let more = unlisted > 0 ? "; and \(unlisted) more (berth verdict lists them)" : ""
-            return "secrets found (tier \(tier) blocks them): " + shown + more
+            return "secrets found (tier \(tier) blocks them): " + ScanVerdict.Finding.listed(found, omitted: scan.omittedFindings)
         }
     }
 }

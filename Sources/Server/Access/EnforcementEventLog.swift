@@ -25,6 +25,6 @@ struct EnforcementEventLog: EnforcementEvents {
     func secretsFound(repository: RepositoryName, digest: Digest, findings: [ScanVerdict.Finding], refused: Bool, by caller: RegistryCaller?) async {
         await log.record(SecurityEvent(kind: .secretsFound, subject: caller?.identity ?? "scanner", address: caller?.address ?? "-",
                                        action: "\(refused ? "refuse" : "accept (tier warns)") push of \(repository)@\(digest)",
-                                       reason: findings.map(\.summary).joined(separator: "; ")))
+                                       reason: ScanVerdict.Finding.listed(findings)))
     }
 }

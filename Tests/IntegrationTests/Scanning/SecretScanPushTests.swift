@@ -183,6 +183,43 @@ struct SecretScanPushTests {
         }
     }
 
+    @Test("after a restart, a layer read before is not read again")
+    func aRestartReadsNothingTwice() async throws {
+        try await withTemporaryDirectory("secrets-restart") { tmp in
+            let layerScans = { (server: BerthProcess) async throws -> String? in
+                let metrics = try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                    try await client.request(.GET, "/metrics").text
+                }
+                return metrics.split(separator: "\n").first { $0.hasPrefix("berth_layer_scans_total") }.map(String.init)
+            }
+            // b's own layer, uploaded on its own: scanned at its commit, named by no manifest yet.
+            let top = tmp.url.appendingPathComponent("top.layer")
+            try buildLayerFixture("shared-base-b", index: 1, at: top)
+            let upload = { (server: BerthProcess, repository: String) async throws in
+                try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+                    _ = try await client.pushBlob(repository, Array(try Data(contentsOf: top)))
+                }
+            }
+            try await withScanningServer(tmp) { (server: BerthProcess, skopeo: Skopeo) async throws in
+                #expect(try await push("shared-base-a", to: "lenient/a", server, skopeo, tmp).succeeded)
+                try await upload(server, "lenient/c")
+                try await waitUntil("the uploaded layer is scanned", server: server) { () async throws -> Poll<Void> in
+                    let line = try await layerScans(server)
+                    return line == "berth_layer_scans_total 3" ? .done(()) : .notYet(line ?? "no metric")
+                }
+            }
+            // The same data folder. Uploaded again into another repository (a commit, which starts a scan), the layer
+            // is not read again; pushing b reads nothing either: its base and its layer were both read before.
+            try await withScanningServer(tmp) { (server: BerthProcess, skopeo: Skopeo) async throws in
+                try await upload(server, "lenient/d")
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await layerScans(server) == "berth_layer_scans_total 0", "the upload was read again")
+                #expect(try await push("shared-base-b", to: "lenient/b", server, skopeo, tmp).succeeded)
+                #expect(try await layerScans(server) == "berth_layer_scans_total 0", "a layer was read again")
+            }
+        }
+    }
+
     @Test("no planted secret is in the data folder or the server's logs after scans that found them")
     func secretsAreNeverStoredOrLogged() async throws {
         try await withTemporaryDirectory("secrets-kept") { tmp in
