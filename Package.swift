@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Lifecycle", "Reconciler", "Storage",
+                "Lifecycle", "Reconciler", "Storage", "Vulnerabilities",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -154,7 +154,8 @@ let package = Package(
         // The registry's manifest policy as the declarations make it, behind the registry's `ManifestPolicy` seam.
         .target(
             name: "Enforcement",
-            dependencies: ["ContentAnalysis", "CSystemCalls", "Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["ContentAnalysis", "CSystemCalls", "Declarations", "ImageSignatures", "Lifecycle", "OCI", "Reconciler", "Registry", "Storage",
+                           "Vulnerabilities", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.
@@ -172,6 +173,7 @@ let package = Package(
                 "Registry",
                 "Sealing",
                 "Storage",
+                "Vulnerabilities",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -195,6 +197,7 @@ let package = Package(
                 "Reconciler",
                 "Server",
                 "Storage",
+                "Vulnerabilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

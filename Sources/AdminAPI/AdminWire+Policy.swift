@@ -71,9 +71,14 @@ extension AdminWire {
         public var signatures: [Signature]
         /// The secret scan of its layers; null where the tier does not scan for secrets.
         public var scan: Scan?
+        /// Its packages' vulnerabilities; null where the tier does not check them.
+        public var vulnerabilities: Vulnerabilities?
+        /// Withheld by a tier that blocks its vulnerabilities at pull: only the repository's admins may read it.
+        public var readableByAdminsOnly: Bool?
 
         public init(repository: String, digest: String, tier: String?, released: Bool, status: String, reasons: [String],
-                    releasedUntil: String?, signatures: [Signature], scan: Scan? = nil) {
+                    releasedUntil: String?, signatures: [Signature], scan: Scan? = nil, vulnerabilities: Vulnerabilities? = nil,
+                    readableByAdminsOnly: Bool? = nil) {
             self.repository = repository
             self.digest = digest
             self.tier = tier
@@ -83,6 +88,8 @@ extension AdminWire {
             self.releasedUntil = releasedUntil
             self.signatures = signatures
             self.scan = scan
+            self.vulnerabilities = vulnerabilities
+            self.readableByAdminsOnly = readableByAdminsOnly
         }
     }
 
@@ -128,6 +135,8 @@ extension AdminWire.Verdict {
             out += "\n      \(signature.reason)\n"
         }
         if let scan { out += scan.text }
+        if let vulnerabilities { out += vulnerabilities.text }
+        if readableByAdminsOnly == true { out += "  readable only by the repository's admins: its tier blocks its vulnerabilities at pull\n" }
         return out
     }
 }

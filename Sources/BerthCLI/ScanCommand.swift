@@ -3,6 +3,7 @@ import ContentAnalysis
 import Declarations
 import Enforcement
 import Foundation
+import Vulnerabilities
 
 /// Scans an image on disk for secrets with the registry's engine, before it is pushed: the CI pre-flight.
 struct ScanCommand: AsyncParsableCommand {
@@ -12,8 +13,13 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: """
             With --declarations, the declared SecretRules are added to the built-in ones, and --repository (or --tier) \
             says whose policy and SecretExceptions apply. Without them, any secret blocks, as the default tier does.
+            With --vulndb, the image's packages are also matched against OSV records, and findings at or above \
+            --threshold (else the policy's threshold, else critical) block, less those the policy's \
+            VulnerabilityExceptions suppress. With --sbom cyclonedx, the image's packages are written as a CycloneDX \
+            1.5 JSON SBOM instead, and nothing is judged.
             Exit status: 0 the push would be accepted (clean, only accepted or warned findings, or secrets not scanned), \
-            2 secrets that would block it, 3 a layer that cannot be scanned where that blocks, 1 error.
+            2 secrets that would block it, 3 a layer that cannot be scanned (or packages that cannot be matched) where \
+            that blocks, 4 vulnerabilities that would block it, 1 error.
             """)
 
     @Argument(help: "oci:DIR[:TAG] or docker-archive:FILE.")
@@ -31,10 +37,27 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Judge the image under this tier's policy (needs --declarations).")
     var tier: String?
 
+    @Option(help: "OSV records to match the image's packages against: a folder of JSON records or all.zip files, or one file. Repeatable.")
+    var vulndb: [String] = []
+
+    @Option(help: "With --vulndb: vulnerabilities at or above this severity block (low, medium, high, critical).")
+    var threshold: VulnerabilitySeverity?
+
+    @Option(help: "Write the image's packages as an SBOM in this format (cyclonedx) instead of judging it.")
+    var sbom: SBOMFormat?
+
     enum ScanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+    enum SBOMFormat: String, ExpressibleByArgument, CaseIterable { case cyclonedx }
 
     func run() async throws {
-        let policy = try loadPolicy()
+        var policy = try loadPolicy()
+        if threshold != nil, vulndb.isEmpty {
+            Output.error("berth scan: --threshold needs --vulndb")
+            throw ExitCode(1)
+        }
+        if !vulndb.isEmpty {
+            policy.vulnerabilities = try loadVulnerabilities(requirement: policy.vulnerabilityRequirement)
+        }
         let onDisk: ImageOnDisk
         do {
             onDisk = try ImageOnDisk.open(image)
@@ -42,13 +65,18 @@ struct ScanCommand: AsyncParsableCommand {
             Output.error("berth scan: \(error)")
             throw ExitCode(1)
         }
-        let scanner = LayerScanner(patterns: policy.patterns, limits: .standard)
+        let inventories = sbom != nil || policy.vulnerabilities != nil
+        let scanner = LayerScanner(patterns: policy.patterns, limits: .standard, inventories: inventories)
         let progress = ScanProgress(enabled: isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1)
-        // A policy that does not scan for secrets reads nothing, as a push under it would not.
-        let report = policy.requirement == nil
+        // A policy that neither scans for secrets nor checks packages reads nothing, as a push under it would not.
+        let report = policy.requirement == nil && !inventories
             ? ImageReport(layers: [])
             : onDisk.scan(with: scanner, progress: { done, total in progress.show(done: done, total: total) })
         progress.finish()
+        if sbom != nil {
+            try writeSBOM(report)
+            return
+        }
         let outcome: ScanOutcome
         do {
             outcome = try ScanOutcome(image: image, report: report, policy: policy, scanner: scanner.fingerprint, now: Date())
@@ -62,6 +90,33 @@ struct ScanCommand: AsyncParsableCommand {
         case .sarif: print(String(decoding: try outcome.sarif(patterns: policy.patterns), as: UTF8.self))
         }
         if let status = outcome.exitStatus { throw ExitCode(status) }
+    }
+
+    /// The OSV records of --vulndb, and the requirement that judges what they match: --threshold over the declared
+    /// one (keeping its exceptions), else the declared one, else critical.
+    private func loadVulnerabilities(requirement declared: VulnerabilityRequirement?) throws -> (requirement: VulnerabilityRequirement, matching: InventoryMatching) {
+        let contents: OSVSource.Contents
+        do {
+            contents = try OSVSource.read(vulndb.map { URL(fileURLWithPath: $0) })
+        } catch {
+            Output.error("berth scan: --vulndb: \(error)")
+            throw ExitCode(1)
+        }
+        for failure in contents.failures { Output.error("berth scan: skipped \(failure.fileName): \(failure.reason)") }
+        let database = VulnerabilityDatabase(advisories: contents.records.map(Advisory.init))
+        let requirement = declared.map { threshold.map($0.blocking(from:)) ?? $0 }
+            ?? VulnerabilityRequirement(tier: "command line", onPush: .block, threshold: threshold ?? EffectivePolicy.Defaults.vulnerabilityThreshold)
+        return (requirement, InventoryMatching(database: database, version: 0))
+    }
+
+    /// The image's inventory as a CycloneDX document, on standard output.
+    private func writeSBOM(_ report: ImageReport) throws {
+        guard let inventory = report.inventory else {
+            Output.error("berth scan: the image's layers could not all be inventoried")
+            throw ExitCode(1)
+        }
+        let document = CycloneDXDocument(inventory, name: image, digest: nil, time: Date())
+        print(String(decoding: try document.json(), as: UTF8.self))
     }
 
     /// The patterns, action and exceptions that apply: the default tier's (built-in patterns, block) without
@@ -87,7 +142,8 @@ struct ScanCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             return ScanPolicy(patterns: patterns, requirement: SecretScanRequirement(policy, repository: repository, declarations: state),
-                              source: "repository \(repository) (tier \(policy.tier.name))")
+                              source: "repository \(repository) (tier \(policy.tier.name))",
+                              vulnerabilityRequirement: VulnerabilityRequirement(policy, repository: repository, declarations: state))
         }
         if let tier {
             guard let declared = state.tier(named: tier) else {
@@ -96,7 +152,10 @@ struct ScanCommand: AsyncParsableCommand {
             }
             return ScanPolicy(patterns: patterns,
                               requirement: SecretScanRequirement(tier: tier, action: declared.scanning.secrets.onPush ?? EffectivePolicy.Defaults.secretsOnPush),
-                              source: "tier \(tier)")
+                              source: "tier \(tier)",
+                              vulnerabilityRequirement: VulnerabilityRequirement(
+                                  tier: tier, onPush: declared.scanning.vulnerabilities.onPush ?? EffectivePolicy.Defaults.vulnerabilityOnPush,
+                                  threshold: declared.scanning.vulnerabilities.threshold ?? EffectivePolicy.Defaults.vulnerabilityThreshold))
         }
         return ScanPolicy.default(patterns: patterns)
     }
@@ -109,6 +168,10 @@ struct ScanPolicy {
     var requirement: SecretScanRequirement?
     /// `repository payments/api (tier confidential)`
     var source: String
+    /// The declared vulnerability policy, when declarations were given.
+    var vulnerabilityRequirement: VulnerabilityRequirement? = nil
+    /// With --vulndb: what judges the packages, and the database to match them against.
+    var vulnerabilities: (requirement: VulnerabilityRequirement, matching: InventoryMatching)? = nil
 
     /// A repository no declaration governs yet is judged as a tier that does not say: it blocks.
     static func `default`(patterns: [SecretPattern]) -> ScanPolicy {
@@ -135,3 +198,5 @@ final class ScanProgress: @unchecked Sendable {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+extension VulnerabilitySeverity: @retroactive ExpressibleByArgument {}

@@ -1,7 +1,9 @@
+import AdminAPI
 import ArgumentParser
 import ContentAnalysis
 import Enforcement
 import OCI
+import Server
 import Foundation
 
 /// `berth scan`'s judgement of an image on disk: each finding with the exception that accepts it, what cannot be
@@ -35,6 +37,8 @@ struct ScanOutcome {
     var layers: [Layer] = []
     /// The registry's judgement of the scan; nil when the policy does not scan for secrets.
     let scan: ScanVerdict?
+    /// The packages' vulnerabilities, with --vulndb.
+    let vulnerabilities: VulnerabilityVerdict?
 
     /// Judges `report` as a push would be judged, with `SecretScanRequirement`, the registry's own code.
     init(image: String, report: ImageReport, policy: ScanPolicy, scanner: String, now: Date) throws {
@@ -58,17 +62,28 @@ struct ScanOutcome {
                     line: found.finding.line, preview: found.finding.preview, fingerprint: found.finding.fingerprint, exception: found.exception)
         } ?? []
         omitted = scan?.omittedFindings ?? 0
+        vulnerabilities = policy.vulnerabilities.map { $0.matching.verdict(of: descriptors, reports: reports, under: $0.requirement, at: now).0 }
+    }
+
+    /// What --vulndb found that blocks: the registry's push judgement.
+    private var vulnerabilityRefusal: String? {
+        guard let vulnerabilities, let requirement = policy.vulnerabilities?.requirement else { return nil }
+        return requirement.pushRefusal(vulnerabilities)
     }
 
     var unscannable: [Layer] { layers.filter { $0.outcome == "unscannable" } }
 
     /// Nil for 0: the push would be accepted.
     var exitStatus: Int32? {
-        guard let scan, policy.requirement?.withholding(scan) != nil else { return nil }
-        return scan.status == .unscannable ? 3 : 2
+        if let scan, policy.requirement?.withholding(scan) != nil { return scan.status == .unscannable ? 3 : 2 }
+        if vulnerabilityRefusal != nil { return vulnerabilities?.status == .unscannable ? 3 : 4 }
+        return nil
     }
 
     var verdict: String {
+        if let refusal = vulnerabilityRefusal, exitStatus == 4 || (exitStatus == 3 && vulnerabilities?.status == .unscannable && scan?.status != .unscannable) {
+            return "refused: \(refusal)"
+        }
         switch exitStatus {
         case 3?: "refused: a layer cannot be scanned, and \(policy.source) blocks what it cannot scan"
         case 2?:
@@ -91,6 +106,17 @@ struct ScanOutcome {
         }
         if omitted > 0 { out += "  and \(omitted) more, past each layer's first 1,000\n" }
         for layer in unscannable { out += "  layer \(layer.digest) unscannable: \(layer.reason ?? "unknown")\n" }
+        if let vulnerabilities, let requirement = policy.vulnerabilities?.requirement {
+            out += "  \(vulnerabilities.packageCount) packages, \(vulnerabilities.findings.count) vulnerabilities"
+            out += vulnerabilities.reason.map { " (\($0))" } ?? ""
+            out += "\n"
+            for finding in vulnerabilities.findings {
+                let mark = finding.suppressedBy == nil && requirement.reaches(finding) ? "!" : "-"
+                out += "  \(mark) \(finding.summaryLine) [layer \(finding.layerIndex + 1), \(finding.path)]"
+                out += finding.suppressedBy.map { ", suppressed by VulnerabilityException \($0.exception) until \($0.expires)" } ?? ""
+                out += "\n"
+            }
+        }
         return out
     }
 
@@ -103,10 +129,12 @@ struct ScanOutcome {
             var findings: [Finding]
             var omittedFindings: Int
             var layers: [Layer]
+            var vulnerabilities: AdminWire.Vulnerabilities?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Document(image: image, policy: policy.source, accepted: exitStatus == nil, verdict: verdict,
-                                           findings: findings, omittedFindings: omitted, layers: layers))
+                                           findings: findings, omittedFindings: omitted, layers: layers,
+                                           vulnerabilities: vulnerabilities.map { AdminWire.Vulnerabilities($0, requirement: policy.vulnerabilities?.requirement) }))
     }
 }

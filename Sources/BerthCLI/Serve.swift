@@ -65,6 +65,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A symlink chain longer than this many hops counts as a loop, which makes its layer unscannable.")
     var scanMaxSymlinkHops: Int = ScanLimits.standard.maxSymlinkHops
 
+    @Option(help: "A folder of OSV records (JSON files, or the all.zip exports osv.dev publishes) to import into the vulnerability database at start and whenever it changes.")
+    var vulndb: String?
+
+    @Option(help: "How often the --vulndb folder is checked for changes, and tiers' rescanEvery and exception expiries are, e.g. 30s.")
+    var vulndbInterval: String = "30s"
+
     @Flag(help: "Detect and report changes and drift, but apply nothing.")
     var reportOnly = false
 
@@ -120,6 +126,17 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.scanLimits = ScanLimits(maxExpandedBytes: expanded.bytes, maxExpansionRatio: scanMaxRatio, maxEntries: scanMaxEntries,
                                               maxPathLength: scanMaxPath, maxSymlinkHops: scanMaxSymlinkHops)
+        guard let vulndbSeconds = TimeSpan(vulndbInterval)?.totalSeconds, vulndbSeconds > 0 else {
+            throw ValidationError("--vulndb-interval \(vulndbInterval): expected a duration such as 30s or 5m")
+        }
+        configuration.vulnerabilityCheckInterval = .seconds(vulndbSeconds)
+        if let vulndb {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: vulndb, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--vulndb \(vulndb): not a folder")
+            }
+            configuration.vulnerabilityFolder = URL(fileURLWithPath: vulndb)
+        }
         let server = try await BerthServer(configuration: configuration, logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host

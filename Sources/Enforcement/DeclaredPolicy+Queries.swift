@@ -1,5 +1,7 @@
+import ContentAnalysis
 import Foundation
 import OCI
+import Storage
 
 extension DeclaredPolicy {
     /// The verdict of the manifest `reference` names in `repository`, as a pull would meet it now; nil when no such
@@ -14,7 +16,7 @@ extension DeclaredPolicy {
         }
         guard rules.needsVerdicts else {
             return Verdict(repository: repository, digest: record.digest, tier: policy?.tier.name, status: .released,
-                           reasons: [policy.map { "tier \($0.tier.name) requires no signatures and does not scan for secrets" }
+                           reasons: [policy.map { "tier \($0.tier.name) requires no signatures and checks neither secrets nor vulnerabilities" }
                                         ?? "no Repository declaration governs it, so nothing is required"],
                            signatures: [], releasedUntil: nil, children: [], signs: [])
         }
@@ -23,7 +25,7 @@ extension DeclaredPolicy {
             verdict = cached
         } else {
             let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: now)
-            verdict = try await computer.verdict(for: record, rules: rules, scans: scans)
+            verdict = try await computer.verdict(for: record, rules: rules, scans: scans, matching: matching)
             if rules.gatesReads {
                 verdict.status = .quarantined
                 verdict.reasons.insert("its verdict has not been stored yet, so pulls treat it as quarantined", at: 0)
@@ -42,5 +44,41 @@ extension DeclaredPolicy {
             }
         }
         return verdict
+    }
+
+    /// The vulnerability requirement of `repository` under the live declarations; nil where vulnerabilities are not checked.
+    public func vulnerabilityRequirement(for repository: RepositoryName) -> VulnerabilityRequirement? {
+        rules(for: repository).vulnerabilities
+    }
+
+    /// The inventory of an image, as its SBOM shows it.
+    public enum InventoryAnswer: Sendable {
+        case inventoried(ManifestRecord, ImageInventory)
+        /// An index: its manifests have inventories, it has none of its own.
+        case index([Digest])
+        /// Layers not inventoried yet: their scans have been started.
+        case pending([Digest])
+    }
+
+    /// The packages of the image `reference` names in `repository`, merged through its layers, from the stored scans;
+    /// nil when no such manifest is stored. Layers not scanned yet are scanned now (in the background).
+    public func inventory(repository: RepositoryName, reference: Reference) async throws -> InventoryAnswer? {
+        guard let record = try await metadata.manifest(repository: repository, reference: reference) else { return nil }
+        let parsed = try ParsedManifest.parse(record.content, contentType: record.mediaType)
+        if MediaType.isIndex(parsed.mediaType) { return .index(parsed.manifests.map(\.digest)) }
+        var layered: [LayeredReport] = []
+        var pending: [Descriptor] = []
+        for (index, layer) in parsed.filesystemLayers.enumerated() {
+            guard let scanned = await scans?.known(layer) else {
+                pending.append(layer)
+                continue
+            }
+            layered.append(LayeredReport(index: index, digest: layer.digest.description, mediaType: layer.mediaType, report: scanned.report))
+        }
+        guard pending.isEmpty, let inventory = ImageInventory(layers: layered) else {
+            await scans?.request(pending)
+            return .pending(pending.map(\.digest))
+        }
+        return .inventoried(record, inventory)
     }
 }

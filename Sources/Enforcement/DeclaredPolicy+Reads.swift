@@ -8,29 +8,34 @@ extension DeclaredPolicy {
     /// everyone else with what is missing. Never verifies anything: it reads the answer stored with the verdict.
     public func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
         let served = state.withLock { state in
-            guard state.rules(for: read.repository).gatesReads else { return true }
+            guard state.rules(for: read.repository).needsVerdicts else { return true }
             switch state.answers[ManifestKey(repository: read.repository, digest: read.digest)] {
             case .serve?: return true
+            case .serveWarned?:
+                metrics.warnedPulls.increment()
+                return true
             case .serveUntil(let until)?: return clock() < until
             case .serveByDigest?: return read.tag == nil
-            case .withhold?, nil: return false
+            case .withhold?, nil: return !state.rules(for: read.repository).gatesReads
             }
         }
         if served { return nil }
-        guard let withheld = withholding(read) else { return nil }
+        guard let (withheld, adminsOnly) = withholding(read) else { return nil }
         let reason = "\(read.repository)@\(read.digest) is not released: \(withheld)"
-        if caller.mayPush(read.repository) {
+        if adminsOnly ? caller.mayAdminister(read.repository) : caller.mayPush(read.repository) {
             await events.quarantinedRead(read, by: caller, served: true, reason: reason)
             return nil
         }
+        if adminsOnly { metrics.blockedPulls.increment() }
         metrics.refusedReads.increment()
         await events.quarantinedRead(read, by: caller, served: false, reason: reason)
         return RegistryError(.denied, status: .forbidden, reason)
     }
 
-    /// Why a manifest the fast path did not serve is withheld, or nil when a released index covers it (pulled by
-    /// digest) or its verdict changed since.
-    private func withholding(_ read: ManifestRead) -> String? {
+    /// Why a manifest the fast path did not serve is withheld, and whether only the repository's admins may still read
+    /// it (a tier blocks its vulnerabilities at pull); nil when a released index covers it (pulled by digest) or its
+    /// verdict changed since.
+    private func withholding(_ read: ManifestRead) -> (reason: String, adminsOnly: Bool)? {
         let now = clock()
         return state.withLock { state in
             let rules = state.rules(for: read.repository)
@@ -40,7 +45,8 @@ extension DeclaredPolicy {
                 var unchecked: [String] = []
                 if let signing = rules.signing { unchecked.append("its signatures have not been checked yet (needs signatures by \(signing.summary))") }
                 if rules.secrets?.blocks == true { unchecked.append("its layers have not been scanned for secrets yet") }
-                return unchecked.joined(separator: "; ")
+                if rules.vulnerabilities?.gatesReads == true { unchecked.append("its packages have not been checked for vulnerabilities yet") }
+                return (unchecked.joined(separator: "; "), false)
             }
             if verdict.status == .exempt || verdict.isReleased(at: now) { return nil }
             if read.tag == nil, book?.releasingParent(of: read.digest, at: now) != nil { return nil }
@@ -50,9 +56,16 @@ extension DeclaredPolicy {
                 if let scan = verdict.scan, scan.findings.contains(where: { $0.exception != nil }) {
                     needs.append("SecretExceptions for \(scan.findings.filter { $0.exception != nil }.map(\.summary).joined(separator: "; "))")
                 }
-                return "its release expired at \(until.formatted(.iso8601)) (needs \(needs.joined(separator: " and ")))"
+                let lapsed = verdict.vulnerabilities?.findings.filter { ($0.suppressedBy?.lapsesAt).map { $0 <= now } == true } ?? []
+                if let requirement = rules.vulnerabilities, !lapsed.isEmpty {
+                    let exceptions = Set(lapsed.compactMap { $0.suppressedBy.map { "\($0.exception) (expired \($0.expires))" } }).sorted()
+                    needs.append("the VulnerabilityExceptions \(exceptions.joined(separator: ", ")), which no longer suppress "
+                                 + VulnerabilityFinding.listed(lapsed.filter(requirement.reaches)))
+                    return ("its release expired at \(until.formatted(.iso8601)) (needs \(needs.joined(separator: " and ")))", requirement.blocksPulls)
+                }
+                return ("its release expired at \(until.formatted(.iso8601)) (needs \(needs.joined(separator: " and ")))", false)
             }
-            return verdict.reasons.joined(separator: "; ")
+            return (verdict.reasons.joined(separator: "; "), verdict.readableByAdminsOnly)
         }
     }
 }

@@ -8,7 +8,7 @@ extension DeclaredPolicy {
         let immutability = rules.immutability
         switch write {
         case .put(let repository, let digest, let tags, let manifest):
-            if let secrets = rules.secrets, let refusal = await secretScanRefusal(of: manifest, digest: digest, in: repository, under: secrets, by: caller) {
+            if rules.scansLayers, let refusal = await scanRefusal(of: manifest, digest: digest, in: repository, under: rules, by: caller) {
                 return .refuse(refusal)
             }
             var fixed: [Tag: RegistryError] = [:]
@@ -30,24 +30,41 @@ extension DeclaredPolicy {
     /// Starts the blob's scan (it sniffs whether it is a layer), so a manifest push waits only for what is left. Blobs
     /// of repositories that scan nothing are not read.
     public func blobCommitted(_ digest: Digest, in repository: RepositoryName) {
-        guard rules(for: repository).secrets != nil else { return }
+        guard rules(for: repository).scansLayers else { return }
         scans?.blobCommitted(digest)
     }
 
-    /// Waits (up to `scanWait`) for the scans of the image's layers. Under `block`, secrets no exception accepts, or a
-    /// layer that cannot be scanned, refuse the push: nothing is stored or tagged, and the blobs are left for garbage
-    /// collection. Under `warn`, what was found is reported and the push goes on. Layers still scanning when the wait
-    /// runs out let the push go on too: its verdict stays pending, so the image is stored quarantined.
-    private func secretScanRefusal(of manifest: ParsedManifest, digest: Digest, in repository: RepositoryName,
-                                   under secrets: SecretScanRequirement, by caller: RegistryCaller) async -> RegistryError? {
+    /// Waits (up to `scanWait`) for the scans of the image's layers, then judges them as the tier says. Under `block`,
+    /// secrets no exception accepts, vulnerabilities at or above the threshold no exception suppresses, or a layer that
+    /// cannot be read refuse the push: nothing is stored or tagged, and the blobs are left for garbage collection.
+    /// Under `warn`, what was found is reported and the push goes on. Layers still scanning when the wait runs out let
+    /// the push go on too: its verdict stays pending, so the image is stored quarantined.
+    private func scanRefusal(of manifest: ParsedManifest, digest: Digest, in repository: RepositoryName,
+                             under rules: RepositoryRules, by caller: RegistryCaller) async -> RegistryError? {
         let layers = manifest.filesystemLayers
         guard !layers.isEmpty, let scans else { return nil }
         let reports = await scans.reports(for: layers, waitingUpTo: scanWait)
-        let scan = secrets.evaluate(layers, reports: reports, now: clock())
-        guard scan.status != .pending else { return nil }
-        if !scan.unexcepted.isEmpty { await events.secretsFound(repository: repository, digest: digest, findings: scan.unexcepted, refused: secrets.blocks, by: caller) }
-        guard let reason = secrets.withholding(scan) else { return nil }
-        metrics.refusedPushes.increment()
+        if let secrets = rules.secrets {
+            let scan = secrets.evaluate(layers, reports: reports, now: clock())
+            if scan.status != .pending {
+                if !scan.unexcepted.isEmpty {
+                    await events.secretsFound(repository: repository, digest: digest, findings: scan.unexcepted, refused: secrets.blocks, by: caller)
+                }
+                if let reason = secrets.withholding(scan) {
+                    metrics.refusedPushes.increment()
+                    return RegistryError(.denied, status: .forbidden, "\(repository)@\(digest) refused: \(reason)")
+                }
+            }
+        }
+        guard let requirement = rules.vulnerabilities else { return nil }
+        let verdict = matching?.verdict(of: layers, reports: reports, under: requirement, at: clock()).0 ?? .unchecked
+        guard verdict.status != .pending else { return nil }
+        let found = requirement.blocking(verdict)
+        if requirement.onPush != .off, !found.isEmpty {
+            await events.vulnerabilitiesFound(repository: repository, digest: digest, findings: found, refused: requirement.blocksPushes, by: caller)
+        }
+        guard let reason = requirement.pushRefusal(verdict) else { return nil }
+        metrics.refusedVulnerablePushes.increment()
         return RegistryError(.denied, status: .forbidden, "\(repository)@\(digest) refused: \(reason)")
     }
 
@@ -85,7 +102,7 @@ extension DeclaredPolicy {
                     state.withLock { _ = $0.remove(digest, in: repository) }
                     continue
                 }
-                guard let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) else { continue }
+                guard let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans, matching: matching) else { continue }
                 let previous = state.withLock { state in
                     let previous = state.verdicts[repository]?[digest]
                     state.store(verdict)
@@ -109,7 +126,7 @@ extension DeclaredPolicy {
             for key in keys.sorted(by: { ($0.repository.value, $0.digest.description) < ($1.repository.value, $1.digest.description) }) {
                 let rules = state.withLock { $0.rules(for: key.repository) }
                 guard rules.needsVerdicts, let record = try? await metadata.manifest(repository: key.repository, reference: .digest(key.digest)),
-                      let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) else { continue }
+                      let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans, matching: matching) else { continue }
                 let previous = state.withLock { state in
                     let previous = state.verdicts[key.repository]?[key.digest]
                     state.store(verdict)
@@ -118,6 +135,11 @@ extension DeclaredPolicy {
                 if let scan = verdict.scan, scan.status == .scanned, previous?.scan?.status != .scanned, !scan.unexcepted.isEmpty {
                     await events.secretsFound(repository: key.repository, digest: key.digest, findings: scan.unexcepted,
                                               refused: rules.secrets?.blocks == true, by: nil)
+                }
+                if let requirement = rules.vulnerabilities, let found = verdict.vulnerabilities, found.status == .scanned,
+                   previous?.vulnerabilities?.status != .scanned, requirement.onPush != .off, !requirement.blocking(found).isEmpty {
+                    await events.vulnerabilitiesFound(repository: key.repository, digest: key.digest, findings: requirement.blocking(found),
+                                                      refused: requirement.blocksPushes, by: nil)
                 }
             }
             metrics.recount(state.withLock { $0.verdicts }, now: clock())

@@ -39,8 +39,12 @@ public final class DeclaredPolicy: ManifestPolicy {
         }
 
         private mutating func awaitScans(of verdict: Verdict) {
+            let key = ManifestKey(repository: verdict.repository, digest: verdict.digest)
             for layer in verdict.scan?.layers ?? [] where layer.scannedAt == nil {
-                awaitingScans[layer.digest, default: []].insert(ManifestKey(repository: verdict.repository, digest: verdict.digest))
+                awaitingScans[layer.digest, default: []].insert(key)
+            }
+            for layer in verdict.vulnerabilities?.pendingLayers ?? [] {
+                awaitingScans[layer.digest, default: []].insert(key)
             }
         }
 
@@ -92,18 +96,25 @@ public final class DeclaredPolicy: ManifestPolicy {
     let scans: LayerScans?
     /// How long a manifest push waits for its layers' scans before the manifest is stored quarantined.
     let scanWait: Duration
+    /// Matches inventories against the vulnerability database; nil checks nothing, so a tier that blocks vulnerable
+    /// images releases nothing (unknown is not safe).
+    let matching: InventoryMatching?
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, scanWait: Duration = .seconds(30),
-                events: any EnforcementEvents = IgnoredEnforcementEvents(),
+                vulnerabilities: VulnerabilityFeed? = nil, events: any EnforcementEvents = IgnoredEnforcementEvents(),
                 metrics: any MetricsFactory = NOOPMetricsHandler.instance, clock: @escaping @Sendable () -> Date = Date.init) {
         self.blobs = blobs
         self.metadata = metadata
         self.scans = scans
         self.scanWait = scanWait
+        self.matching = vulnerabilities.map(InventoryMatching.init)
         self.events = events
         self.metrics = EnforcementMetrics(factory: metrics)
         self.clock = clock
         scans?.whenScanned { [weak self] layer in await self?.layerScanned(layer) }
+        vulnerabilities?.whenImported { [weak self] recorded in
+            _ = await self?.rescanVulnerabilities(reason: "vulnerability database version \(recorded.version) imported")
+        }
     }
 
     /// Called with every new live configuration. Returns once every stored manifest in a repository that requires
@@ -129,6 +140,7 @@ public final class DeclaredPolicy: ManifestPolicy {
                 for verdict in book.verdicts.values { await requestScans(verdict) }
             }
             await reportNewRejections(in: verdicts, comparedTo: previous)
+            await reportVulnerabilityFlips(in: verdicts, comparedTo: previous, cause: "a new configuration")
             metrics.recount(verdicts, now: clock())
             for (repository, used) in (try? await metadata.usage()) ?? [:] {
                 metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
@@ -141,7 +153,7 @@ public final class DeclaredPolicy: ManifestPolicy {
     private func computeAll(in repository: RepositoryName, rules: RepositoryRules, computer: VerdictComputer) async -> RepositoryVerdicts {
         var book = RepositoryVerdicts()
         for record in (try? await metadata.manifests(repository: repository)) ?? [] {
-            if let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans) { book.store(verdict) }
+            if let verdict = try? await computer.verdict(for: record, rules: rules, scans: scans, matching: matching) { book.store(verdict) }
         }
         return book
     }
@@ -149,12 +161,14 @@ public final class DeclaredPolicy: ManifestPolicy {
     /// Starts the scans a pending verdict, already stored, waits for. A scan that finished since the verdict was
     /// computed found no one waiting, so the verdict is computed again.
     func requestScans(_ verdict: Verdict) async {
-        guard let scan = verdict.scan, scan.status == .pending, let scans else { return }
-        for layer in scan.layers where layer.scannedAt == nil {
-            if await scans.known(layer.descriptor) != nil {
+        guard let scans else { return }
+        var waiting = verdict.vulnerabilities?.pendingLayers ?? []
+        if let scan = verdict.scan, scan.status == .pending { waiting += scan.layers.filter { $0.scannedAt == nil }.map(\.descriptor) }
+        for layer in Set(waiting) {
+            if await scans.known(layer) != nil {
                 Task { await self.layerScanned(layer.digest) }
             } else {
-                await scans.request([layer.descriptor])
+                await scans.request([layer])
             }
         }
     }
@@ -170,6 +184,7 @@ struct RepositoryRules: Sendable {
     var immutability: TagImmutability
     var signing: SigningRequirement?
     var secrets: SecretScanRequirement?
+    var vulnerabilities: VulnerabilityRequirement?
     var quota: Quota?
 
     init(_ policy: EffectivePolicy?, repository: RepositoryName, declarations: DesiredState) {
@@ -177,11 +192,14 @@ struct RepositoryRules: Sendable {
         immutability = TagImmutability(policy)
         signing = SigningRequirement(policy)
         secrets = SecretScanRequirement(policy, repository: repository.value, declarations: declarations)
+        vulnerabilities = VulnerabilityRequirement(policy, repository: repository.value, declarations: declarations)
         quota = Quota(policy)
     }
 
+    /// Its layers are read: for secrets, or for the packages whose vulnerabilities are checked.
+    var scansLayers: Bool { secrets != nil || vulnerabilities != nil }
     /// Its manifests have verdicts: something must be checked before they are released, or recorded when it is.
-    var needsVerdicts: Bool { signing != nil || secrets != nil }
-    /// Reads wait for a verdict that releases: signatures are required, or secrets block.
-    var gatesReads: Bool { signing != nil || secrets?.blocks == true }
+    var needsVerdicts: Bool { signing != nil || scansLayers }
+    /// Reads wait for a verdict that releases: signatures are required, or secrets or vulnerabilities block.
+    var gatesReads: Bool { signing != nil || secrets?.blocks == true || vulnerabilities?.gatesReads == true }
 }

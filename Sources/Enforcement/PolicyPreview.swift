@@ -6,9 +6,10 @@ import Reconciler
 import Storage
 
 /// What a configuration would do to what the registry stores, computed with the code that enforces it: every manifest
-/// of a repository whose signing requirement, whose required Signers' keys, or whose secret scanning (its action and the
-/// SecretExceptions that cover it) differ between two configurations gets its verdict under both, from the layer scans
-/// already made; every repository already using more than a quota the change gives it is named.
+/// of a repository whose signing requirement, whose required Signers' keys, whose secret scanning (its action and the
+/// SecretExceptions that cover it) or whose vulnerability checks (actions, threshold, VulnerabilityExceptions) differ
+/// between two configurations gets its verdict under both, from the layer scans already made and the current
+/// vulnerability database; every repository already using more than a quota the change gives it is named.
 public struct PolicyPreview: ConsequencePreview {
     let blobs: any BlobStore
     let metadata: any MetadataStore
@@ -17,12 +18,15 @@ public struct PolicyPreview: ConsequencePreview {
     let now: @Sendable () -> Date
     /// The layer scans the registry made; nil knows none, so every image of a tier that blocks secrets counts as pending.
     let scans: LayerScans?
+    /// The vulnerability database; nil knows none, so every image of a tier that blocks vulnerabilities counts as unscannable.
+    let vulnerabilities: VulnerabilityFeed?
 
-    public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, untaggedGrace: TimeInterval,
-                now: @escaping @Sendable () -> Date = Date.init) {
+    public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, vulnerabilities: VulnerabilityFeed? = nil,
+                untaggedGrace: TimeInterval, now: @escaping @Sendable () -> Date = Date.init) {
         self.blobs = blobs
         self.metadata = metadata
         self.scans = scans
+        self.vulnerabilities = vulnerabilities
         self.untaggedGrace = untaggedGrace
         self.now = now
     }
@@ -75,18 +79,21 @@ public struct PolicyPreview: ConsequencePreview {
         let moment = now()
         let before = VerdictComputer(artifacts: artifacts, trust: SignerTrust(current), now: moment)
         let after = VerdictComputer(artifacts: artifacts, trust: SignerTrust(proposed), now: moment)
+        // Numbers this preview's packages only; dropped when it returns.
+        let matching = vulnerabilities.map(InventoryMatching.init)
         var consequences: [ImageConsequence] = []
         for repository in try await metadata.repositories(after: nil, limit: nil) {
             let old = RepositoryRules(current.effectivePolicy(for: repository.value), repository: repository, declarations: current)
             let new = RepositoryRules(proposed.effectivePolicy(for: repository.value), repository: repository, declarations: proposed)
             let signingChanges = old.signing != new.signing || signerMaterialDiffers(old.signing, new.signing, current, proposed)
             let secretsChange = old.secrets != new.secrets
-            guard signingChanges || secretsChange else { continue }
+            let vulnerabilitiesChange = old.vulnerabilities != new.vulnerabilities
+            guard signingChanges || secretsChange || vulnerabilitiesChange else { continue }
             let records = try await metadata.manifests(repository: repository)
             var wasReleased = RepositoryVerdicts(), willBeReleased = RepositoryVerdicts()
             for record in records {
-                if old.gatesReads { wasReleased.store(try await before.verdict(for: record, rules: old, scans: scans)) }
-                if new.gatesReads { willBeReleased.store(try await after.verdict(for: record, rules: new, scans: scans)) }
+                if old.gatesReads { wasReleased.store(try await before.verdict(for: record, rules: old, scans: scans, matching: matching)) }
+                if new.gatesReads { willBeReleased.store(try await after.verdict(for: record, rules: new, scans: scans, matching: matching)) }
             }
             var quarantined: [Digest] = [], released: [Digest] = []
             for record in records {
@@ -96,11 +103,14 @@ public struct PolicyPreview: ConsequencePreview {
                 if !was && will { released.append(record.digest) }
             }
             var reason = [signingChanges ? Self.reason(old.signing, new.signing, current, proposed) : nil,
-                          secretsChange ? Self.secretsReason(old.secrets, new.secrets) : nil]
+                          secretsChange ? Self.secretsReason(old.secrets, new.secrets) : nil,
+                          vulnerabilitiesChange ? Self.vulnerabilitiesReason(old.vulnerabilities, new.vulnerabilities) : nil]
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
             // Images never scanned (pushed before their repository scanned anything) are held until their scan ends,
             // which starts with the apply: a reviewer should not read them as refused for good.
-            let unscanned = quarantined.filter { willBeReleased[$0]?.scan?.status == .pending }.count
+            let unscanned = quarantined.filter {
+                willBeReleased[$0]?.scan?.status == .pending || willBeReleased[$0]?.vulnerabilities?.status == .pending
+            }.count
             if unscanned > 0 { reason += " (\(unscanned) not scanned yet: quarantined until their scan ends)" }
             for (effect, digests) in [(ImageConsequence.Effect.quarantine, quarantined), (.release, released)] where !digests.isEmpty {
                 consequences.append(ImageConsequence(repository: repository.value, effect: effect, count: digests.count,
@@ -150,6 +160,29 @@ public struct PolicyPreview: ConsequencePreview {
                 let verb = before[name] == nil ? "added" : after[name] == nil ? "removed" : "changed"
                 let expiry = after[name].map { " (expires \($0.expires))" } ?? ""
                 parts.append("SecretException \(name) \(verb)\(expiry)")
+            }
+            return parts.joined(separator: "; ")
+        case (nil, nil): return ""
+        }
+    }
+
+    /// What changed in a repository's vulnerability checks, in the words a reviewer needs.
+    private static func vulnerabilitiesReason(_ old: VulnerabilityRequirement?, _ new: VulnerabilityRequirement?) -> String {
+        func settings(_ requirement: VulnerabilityRequirement) -> String {
+            "onPush: \(requirement.onPush.rawValue), onPull: \(requirement.onPull.rawValue), threshold: \(requirement.threshold.rawValue)"
+        }
+        switch (old, new) {
+        case (nil, let new?): return "tier \(new.tier) will check vulnerabilities (\(settings(new)))"
+        case (let old?, nil): return "vulnerabilities will no longer be checked (was \(settings(old)), tier \(old.tier))"
+        case (let old?, let new?):
+            var parts: [String] = []
+            if settings(old) != settings(new) { parts.append("vulnerabilities change from \(settings(old)) to \(settings(new)) (tier \(new.tier))") }
+            let before = Dictionary(uniqueKeysWithValues: old.exceptions.map { ($0.name, $0) })
+            let after = Dictionary(uniqueKeysWithValues: new.exceptions.map { ($0.name, $0) })
+            for name in Set(before.keys).union(after.keys).sorted() where before[name] != after[name] {
+                let verb = before[name] == nil ? "added" : after[name] == nil ? "removed" : "changed"
+                let detail = after[name].map { " (\($0.vulnerability), expires \($0.expires))" } ?? ""
+                parts.append("VulnerabilityException \(name) \(verb)\(detail)")
             }
             return parts.joined(separator: "; ")
         case (nil, nil): return ""

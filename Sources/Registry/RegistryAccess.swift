@@ -18,8 +18,9 @@ public enum RegistryOperation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Who the registry is serving, as far as handlers and the manifest policy need to know: who it is (for the records
-/// the policy keeps), what it may pull (for the catalog and for cross-repository mounts), and where it may push (the
-/// producers of a repository may read what is not yet released in it).
+/// the policy keeps), what it may pull (for the catalog and for cross-repository mounts), where it may push (the
+/// producers of a repository may read what is not yet released in it), and where it holds admin (admins may read what a
+/// tier blocks at pull, to investigate it).
 public struct RegistryCaller: Sendable {
     /// The caller as records name it: a user, a robot, `anonymous`.
     public let identity: String
@@ -27,18 +28,23 @@ public struct RegistryCaller: Sendable {
     public let address: String?
     private let pullable: @Sendable (RepositoryName) -> Bool
     private let pushable: @Sendable (RepositoryName) -> Bool
+    private let administrable: @Sendable (RepositoryName) -> Bool
 
     public init(identity: String, address: String? = nil, mayPull: @escaping @Sendable (RepositoryName) -> Bool,
-                mayPush: @escaping @Sendable (RepositoryName) -> Bool) {
+                mayPush: @escaping @Sendable (RepositoryName) -> Bool,
+                mayAdminister: @escaping @Sendable (RepositoryName) -> Bool = { _ in false }) {
         self.identity = identity
         self.address = address
         self.pullable = mayPull
         self.pushable = mayPush
+        self.administrable = mayAdminister
     }
 
     public func mayPull(_ repository: RepositoryName) -> Bool { pullable(repository) }
     /// Whether the caller's identity holds push on `repository`, whatever the scopes of the token it came with.
     public func mayPush(_ repository: RepositoryName) -> Bool { pushable(repository) }
+    /// Whether the caller's identity holds admin on `repository`.
+    public func mayAdminister(_ repository: RepositoryName) -> Bool { administrable(repository) }
 }
 
 /// The request facts access control decides on; never the body.

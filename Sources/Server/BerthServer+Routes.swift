@@ -27,7 +27,8 @@ extension BerthServer {
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
 
-        AdminRoutes(admin: admin, access: access, policy: policy, retention: retention, garbageCollection: garbageCollection, status: status, logger: logger)
+        AdminRoutes(admin: admin, access: access, policy: policy, vulnerabilities: vulnerabilities, retention: retention,
+                    garbageCollection: garbageCollection, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
         return BerthResponder(registry: router.middlewares.constructResponder(finalResponder: registry), router: router.buildResponder(),
                               unrouted: registry)

@@ -43,6 +43,13 @@ public struct BerthServer: Sendable {
         public var scanWorkers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
         /// What makes a layer unscannable rather than read to its end (`--scan-max-*`).
         public var scanLimits: ScanLimits = .standard
+        /// A folder of OSV exports imported at start and whenever it changes (`--vulndb`); nil imports only through
+        /// `berth vulndb import`.
+        public var vulnerabilityFolder: URL?
+        /// How often that folder is checked for changes, and how often tiers' `rescanEvery` and exception lapses are.
+        public var vulnerabilityCheckInterval: Duration = .seconds(30)
+        /// The time verdicts are judged at (exception expiries, certificate validity); tests move it.
+        public var clock: @Sendable () -> Date = Date.init
 
         public init(host: String, port: Int, dataDirectory: URL, adminCredentials: AdminCredentials? = nil, idleTimeout: Duration = .seconds(120),
                     credentialRenewalInterval: Duration = .seconds(60)) {
@@ -60,6 +67,7 @@ public struct BerthServer: Sendable {
     public let status: ReconcileStatusBoard
     public let metrics: ServerMetrics
     public let policy: DeclaredPolicy
+    public let vulnerabilities: VulnerabilityFeed
     let registry: Registry
     let stores: EmbeddedStores
     let pulls = PullTimeLog()
@@ -79,13 +87,17 @@ public struct BerthServer: Sendable {
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
                                workers: configuration.scanWorkers, metrics: metrics.factory)
+        let vulnerabilities = VulnerabilityFeed(store: stores.metadata, metrics: metrics.factory)
+        try await vulnerabilities.load()
         let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, scans: scans, scanWait: configuration.scanWait,
-                                    events: EnforcementEventLog(log: access.events), metrics: metrics.factory)
+                                    vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events), metrics: metrics.factory,
+                                    clock: configuration.clock)
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
                                 pulls: pulls, logger: logger)
         let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, untaggedGrace: configuration.untaggedGrace),
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: vulnerabilities,
+                                                  untaggedGrace: configuration.untaggedGrace, now: configuration.clock),
                            didApply: { declarations in
                                await access.configurationChanged(to: declarations)
                                await policy.configurationChanged(to: declarations)
@@ -104,6 +116,7 @@ public struct BerthServer: Sendable {
         await access.configurationChanged(to: live)
         await policy.configurationChanged(to: live)
         self.policy = policy
+        self.vulnerabilities = vulnerabilities
         self.access = access
         self.metrics = metrics
         status = ReconcileStatusBoard(metrics: metrics.factory)
@@ -133,7 +146,11 @@ public struct BerthServer: Sendable {
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
             RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),
             garbageCollection,
+            VulnerabilityRescans(policy: policy, checkInterval: configuration.vulnerabilityCheckInterval, clock: configuration.clock, logger: logger),
         ]
+        if let folder = configuration.vulnerabilityFolder {
+            services.append(VulnerabilityFolderWatch(folder: folder, feed: vulnerabilities, interval: configuration.vulnerabilityCheckInterval, logger: logger))
+        }
         if let reconcileLoop { services.append(reconcileLoop) }
         return Application(
             responder: makeResponder(),

@@ -40,12 +40,17 @@ public struct SecurityEvent: Sendable, Hashable, Codable {
         case throttled
         /// A read of a quarantined manifest by someone who may only pull it: refused.
         case quarantineRefused = "quarantine-refused"
-        /// A read of a quarantined manifest by a producer (who holds push), served so it can be signed or inspected.
+        /// A read of a quarantined manifest by a producer (who holds push), or of a pull-blocked one by an admin, served so it
+        /// can be signed or inspected.
         case quarantineRead = "quarantine-read"
         /// A signature that was found for an image and did not verify, with why.
         case signatureRejected = "signature-rejected"
         /// Secrets found in a pushed image's layers (redacted), whether the push was refused or only warned about.
         case secretsFound = "secrets-found"
+        /// Vulnerabilities at or above a tier's threshold found in a pushed image, whether the push was refused or only warned about.
+        case vulnerabilitiesFound = "vulnerabilities-found"
+        /// A rescan (a database import, an exception, `rescanEvery`) blocked a stored image, or released one.
+        case vulnerabilityVerdictChanged = "vulnerability-verdict-changed"
     }
 
     public var time: Date

@@ -23,6 +23,7 @@ enum MetadataDriver: String, CaseIterable {
     var configuration: ConfigurationStoreConformance { ConfigurationStoreConformance { try open(in: $0) } }
     var access: AccessStoreConformance { AccessStoreConformance { try open(in: $0) } }
     var layerScans: LayerScanStoreConformance { LayerScanStoreConformance { try open(in: $0) } }
+    var vulnerabilities: VulnerabilityDatabaseStoreConformance { VulnerabilityDatabaseStoreConformance { try open(in: $0) } }
 
     private func open(in directory: URL) throws -> SQLiteMetadataStore {
         switch self {

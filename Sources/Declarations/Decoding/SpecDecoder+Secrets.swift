@@ -109,7 +109,7 @@ extension SpecDecoder {
             spec.missing("repositories", expected: "a list of repository names or globs")
         }
         let paths = spec.value("paths").flatMap { pathGlobs($0, path: "spec.paths") }
-        let expires = expiry(spec)
+        let expires = expiry(spec, lapse: SecretException.lapse(of:))
         let reason = acceptanceReason(spec)
         let ownerName = spec.value("owner").flatMap { c.string($0, path: "spec.owner") }
         guard let rule, let repositories, let expires, let reason else { return nil }

@@ -434,7 +434,7 @@ struct SpecDecoder {
         } else {
             spec.missing("repositories", expected: "a list of repository names or globs")
         }
-        let expires = expiry(spec)
+        let expires = expiry(spec, lapse: VulnerabilityException.lapse(of:))
         let reason = acceptanceReason(spec)
         let ownerName = spec.value("owner").flatMap { c.string($0, path: "spec.owner") }
         guard let vulnerability, let repositories, let expires, let reason else { return nil }
@@ -444,15 +444,16 @@ struct SpecDecoder {
 }
 
 extension SpecDecoder {
-    /// An exception's `expires`: an error once the day is over, a warning within 14 days of it.
-    func expiry(_ spec: DecodeContext.Fields) -> CalendarDate? {
+    /// An exception's `expires`: an error once the exception has lapsed (`lapse` says when its date makes it lapse), a
+    /// warning within 14 days of it.
+    func expiry(_ spec: DecodeContext.Fields, lapse: (CalendarDate) -> Date) -> CalendarDate? {
         let c = context
         guard let n = spec.value("expires") else {
             spec.missing("expires", expected: "a date YYYY-MM-DD after which the exception no longer applies")
             return nil
         }
         guard let date = c.date(n, path: "spec.expires") else { return nil }
-        let end = date.endOfDayUTC
+        let end = lapse(date)
         if end <= now {
             c.error(n, "spec.expires: this exception expired on \(date); remove it, or renew it with a later date and a fresh review")
         } else if end.timeIntervalSince(now) <= 14 * 86_400 {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a role allows on the repositories it is bound to.
 public enum Permission: String, Sendable, Hashable, CaseIterable, Comparable {
     case pull, push, delete, admin
@@ -95,10 +97,17 @@ public struct VulnerabilityException: Sendable, Hashable {
     public var source: SourceLocation
     public var vulnerability: VulnerabilityID
     public var repositories: [RepositoryPattern]
-    /// Valid through this date (UTC); expired from the next day on.
+    /// The day it expires on: it stops suppressing at the start of this date (UTC), without a reconcile.
     public var expires: CalendarDate
     public var reason: String
     public var owner: String?
 
     public var name: String { metadata.name }
+
+    /// When an exception expiring on `date` stops suppressing: the start of that day (UTC), as issue #15 and
+    /// spec/vulnerabilities.md define it. (A SecretException lasts through its day.)
+    public static func lapse(of date: CalendarDate) -> Date { date.startOfDayUTC }
+
+    /// When this exception stops suppressing.
+    public var lapsesAt: Date { Self.lapse(of: expires) }
 }

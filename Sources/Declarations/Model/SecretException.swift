@@ -16,6 +16,9 @@ public struct SecretException: Sendable, Hashable {
 
     public var name: String { metadata.name }
 
+    /// When an exception expiring on `date` stops accepting findings: the end of that day (UTC).
+    public static func lapse(of date: CalendarDate) -> Date { date.endOfDayUTC }
+
     public init(metadata: ObjectMetadata, source: SourceLocation, rule: String, repositories: [RepositoryPattern],
                 paths: [String]?, expires: CalendarDate, reason: String, owner: String?) {
         self.metadata = metadata
@@ -29,14 +32,14 @@ public struct SecretException: Sendable, Hashable {
     }
 
     /// Whether this exception accepts a finding of `rule` in the file at `path` (inside a layer) of the concrete
-    /// repository `repository`, at `date`: through the whole of the `expires` day (UTC), as a VulnerabilityException.
+    /// repository `repository`, at `date`: through the whole of the `expires` day (UTC).
     public func covers(rule: String, path: String, in repository: String, on date: Date) -> Bool {
         repositories.contains { $0.matches(repository) } && covers(rule: rule, path: path, on: date)
     }
 
     /// ``covers(rule:path:in:on:)`` for a caller that already kept only the exceptions whose repositories match.
     public func covers(rule: String, path: String, on date: Date) -> Bool {
-        guard rule == self.rule, date < expires.endOfDayUTC else { return false }
+        guard rule == self.rule, date < Self.lapse(of: expires) else { return false }
         guard let paths else { return true }
         return paths.contains { PathGlob.matches($0, path: path) }
     }

@@ -86,7 +86,11 @@ public final class LayerScans: Sendable {
     /// (under the current rules, when `current`).
     func known(_ layer: Descriptor, current: Bool = false) async -> ScannedLayer? {
         let fingerprint = scanner.withLock { $0.fingerprint }
-        func usable(_ scanned: ScannedLayer) -> Bool { scanned.report.outcome != .notALayer && (!current || scanned.scanner == fingerprint) }
+        // A report of an engine before inventories (scanned, but no inventory) answers no question asked now.
+        func usable(_ scanned: ScannedLayer) -> Bool {
+            scanned.report.outcome != .notALayer && (!current || scanned.scanner == fingerprint)
+                && (scanned.report.inventory != nil || scanned.report.outcome != .scanned)
+        }
         guard LayerScanner.isLayerMediaType(layer.mediaType) else { return refused(layer) }
         if let scanned = state.withLock({ $0.scanned[layer.digest] }), usable(scanned) { return scanned }
         guard let scanned = await kept(layer.digest, by: current ? fingerprint : nil, asLayer: true) else { return nil }

@@ -65,7 +65,7 @@ public struct SecretScanRequirement: Sendable, Hashable {
     func acceptedUntil(_ scan: ScanVerdict) -> Date? {
         guard blocks else { return nil }
         let used = Set(scan.findings.compactMap(\.exception))
-        return exceptions.filter { used.contains($0.name) }.map(\.expires.endOfDayUTC).min()
+        return exceptions.filter { used.contains($0.name) }.map { SecretException.lapse(of: $0.expires) }.min()
     }
 
     /// What the scan found, in a sentence, when it does not withhold the image.

@@ -11,6 +11,8 @@ struct ManifestKey: Hashable, Sendable {
 /// small value and copies nothing reference-counted. Withheld reads take the slow path, which builds the message.
 enum ReadAnswer: Sendable, Hashable {
     case serve
+    /// Released with vulnerabilities a tier warns about at pull: served, and counted.
+    case serveWarned
     /// Released until a certificate or signature expiry.
     case serveUntil(Date)
     /// Quarantined itself, but listed by a released index of the repository: served when pulled by digest.
@@ -20,7 +22,7 @@ enum ReadAnswer: Sendable, Hashable {
     init(_ verdict: Verdict) {
         switch verdict.status {
         case .exempt: self = .serve
-        case .released: self = verdict.releasedUntil.map(ReadAnswer.serveUntil) ?? .serve
+        case .released: self = verdict.releasedUntil.map(ReadAnswer.serveUntil) ?? (verdict.warnsAtPull ? .serveWarned : .serve)
         case .quarantined: self = .withhold
         }
     }

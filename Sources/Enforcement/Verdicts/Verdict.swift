@@ -30,6 +30,38 @@ public struct Verdict: Sendable, Hashable {
     public var signs: [Digest]
     /// The secret scan of its layers, where the tier scans for secrets.
     public var scan: ScanVerdict?
+    /// Its packages' vulnerabilities, where the tier checks them.
+    public var vulnerabilities: VulnerabilityVerdict?
+    /// Withheld by a tier that blocks vulnerable images at pull: readable only by the repository's admins, not by its
+    /// producers as other quarantined images are.
+    public var readableByAdminsOnly = false
+    /// Released with findings at or above the threshold of a tier that only warns at pull: pulls are served and counted.
+    public var warnsAtPull = false
+
+    /// The verdict before its vulnerabilities were weighed, so a rescan re-weighs new findings without verifying
+    /// signatures or reading scans again.
+    var beforeVulnerabilities: Settled?
+    /// The image's packages, numbered: what a rescan matches.
+    var inventory: InternedInventory?
+
+    struct Settled: Sendable, Hashable {
+        var status: Status
+        var reasons: [String]
+        var releasedUntil: Date?
+    }
+
+    init(repository: RepositoryName, digest: Digest, tier: String?, status: Status, reasons: [String], signatures: [SignatureCheck],
+         releasedUntil: Date?, children: [Digest], signs: [Digest]) {
+        self.repository = repository
+        self.digest = digest
+        self.tier = tier
+        self.status = status
+        self.reasons = reasons
+        self.signatures = signatures
+        self.releasedUntil = releasedUntil
+        self.children = children
+        self.signs = signs
+    }
 
     /// Released now: `released`, and not past `releasedUntil`.
     public func isReleased(at now: Date) -> Bool {

@@ -30,8 +30,10 @@ public enum Reconciliation {
         let source = PlanSource(commit: provenance.commit, author: provenance.author, ref: provenance.reference, path: path)
         // Equal fingerprints mean equal objects, byte for byte: nothing to diff.
         if desiredFingerprint == live.fingerprint {
-            return Plan(createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), source: source,
-                        liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, changes: [])
+            var plan = Plan(createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), source: source,
+                            liveFingerprint: live.fingerprint, desiredFingerprint: desiredFingerprint, changes: [])
+            plan.expiringExceptions = ExpiringException.within(desired, now: now)
+            return plan
         }
         var desiredIndex: [String: Int] = [:]
         desiredIndex.reserveCapacity(desiredStored.count)
@@ -64,6 +66,7 @@ public enum Reconciliation {
                 plan.changes[index].reasons.append("the stored object cannot be read back: \(problem)")
             }
         }
+        plan.expiringExceptions = ExpiringException.within(desired, now: now)
         return plan
     }
 

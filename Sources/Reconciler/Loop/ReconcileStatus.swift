@@ -1,3 +1,4 @@
+import Storage
 import CoreMetrics
 import Foundation
 
@@ -27,6 +28,8 @@ public struct ReconcileStatus: Sendable, Codable, Equatable {
     public var reconciliations = 0
     public var failures = 0
     public var driftDetections = 0
+    /// The vulnerability database's latest import, as the server reports it alongside (not the reconciler's own).
+    public var vulnerabilityDatabase: VulnerabilityImport?
 
     public init(source: String? = nil, mode: String = "off") {
         self.source = source

@@ -79,6 +79,8 @@ public struct Plan: Sendable, Hashable {
     public var quotaWarnings: [QuotaWarning] = []
     /// What retention changes do at the next run: tags newly deleted or newly kept, per repository.
     public var retention: [RetentionConsequence] = []
+    /// Exceptions that lapse within 14 days of the plan, whether or not the plan changes them.
+    public var expiringExceptions: [ExpiringException] = []
 
     public init(createdAt: Date, source: PlanSource, liveFingerprint: String, desiredFingerprint: String,
                 changes: [Change]) {

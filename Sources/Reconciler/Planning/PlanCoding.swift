@@ -28,7 +28,7 @@ public enum PlanDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Plan: Codable {
     private enum CodingKeys: String, CodingKey {
-        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings, retention
+        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings, retention, expiringExceptions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +48,7 @@ extension Plan: Codable {
         consequences = try c.decodeIfPresent([ImageConsequence].self, forKey: .consequences) ?? []
         quotaWarnings = try c.decodeIfPresent([QuotaWarning].self, forKey: .quotaWarnings) ?? []
         retention = try c.decodeIfPresent([RetentionConsequence].self, forKey: .retention) ?? []
+        expiringExceptions = try c.decodeIfPresent([ExpiringException].self, forKey: .expiringExceptions) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -62,6 +63,7 @@ extension Plan: Codable {
         if !consequences.isEmpty { try c.encode(consequences, forKey: .consequences) }
         if !quotaWarnings.isEmpty { try c.encode(quotaWarnings, forKey: .quotaWarnings) }
         if !retention.isEmpty { try c.encode(retention, forKey: .retention) }
+        if !expiringExceptions.isEmpty { try c.encode(expiringExceptions, forKey: .expiringExceptions) }
     }
 
     /// `2026-06-01T12:00:00Z` (UTC, whole seconds).

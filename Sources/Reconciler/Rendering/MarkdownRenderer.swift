@@ -10,6 +10,11 @@ struct MarkdownRenderer {
 
     func render(_ plan: Plan) -> String {
         var out = "### Berth plan\n\n"
+        if !plan.expiringExceptions.isEmpty {
+            out += "> [!WARNING]\n> Exceptions lapsing within 14 days:\n"
+            for exception in plan.expiringExceptions { out += "> - \(Self.escape(exception.sentence))\n" }
+            out += "\n"
+        }
         guard !plan.isEmpty else {
             out += ValueText.noChanges + "\n\n"
             out += footer(plan)

@@ -28,6 +28,10 @@ struct TextRenderer {
         if let source = ValueText.sourceLine(plan.source) { out += "  source:  \(source)\n" }
         out += "  live:    \(plan.liveFingerprint)\n"
         out += "  desired: \(plan.desiredFingerprint)\n\n"
+        for exception in plan.expiringExceptions {
+            out += paint("Expiring: \(exception.sentence)", "33") + "\n"
+        }
+        if !plan.expiringExceptions.isEmpty { out += "\n" }
         guard !plan.isEmpty else {
             return out + ValueText.noChanges + "\n"
         }

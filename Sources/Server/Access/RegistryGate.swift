@@ -72,7 +72,7 @@ struct RegistryGate: RegistryAccessControl {
             return .success(RegistryCaller(identity: principal.description, address: request.address, mayPull: { candidate in
                 policy.allows(principal, .pull, on: candidate.value)
                     && (issued?.grants(type: "repository", name: candidate.value, action: "pull") ?? true)
-            }, mayPush: { policy.allows(principal, .push, on: $0.value) }))
+            }, mayPush: { policy.allows(principal, .push, on: $0.value) }, mayAdminister: { policy.allows(principal, .admin, on: $0.value) }))
         }
     }
 

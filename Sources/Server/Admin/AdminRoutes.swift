@@ -20,6 +20,7 @@ struct AdminRoutes: Sendable {
     let admin: LocalAdmin
     let access: AccessService
     let policy: DeclaredPolicy
+    let vulnerabilities: VulnerabilityFeed
     let retention: RetentionKeeper
     let garbageCollection: GarbageCollectionService
     let status: ReconcileStatusBoard
@@ -45,6 +46,9 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/retention/run", .post, retentionRun),
             ("/admin/v1/retention/runs", .get, retentionRuns),
             ("/admin/v1/gc", .post, collectGarbage),
+            ("/admin/v1/vulndb", .post, importVulnerabilities),
+            ("/admin/v1/vulndb", .get, vulnerabilityDatabase),
+            ("/admin/v1/sbom", .get, softwareBillOfMaterials),
         ]
         let group = router.group().add(middleware: authentication)
         for endpoint in endpoints {
@@ -109,7 +113,9 @@ struct AdminRoutes: Sendable {
     }
 
     private func reconcileStatus(_ request: Request, _ context: Context) async throws -> Response {
-        try AdminResponse.json(await status.current)
+        var current = await status.current
+        current.vulnerabilityDatabase = vulnerabilities.latestImport
+        return try AdminResponse.json(current)
     }
 
     private func robots(_ request: Request, _ context: Context) async throws -> Response {
@@ -178,22 +184,16 @@ struct AdminRoutes: Sendable {
     }
 
     private func verdict(_ request: Request, _ context: Context) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        guard let name = parameters["repository"].map(String.init), let repository = RepositoryName(name) else {
-            throw AdminAPIError.invalid("give ?repository=NAME, a valid repository name")
-        }
-        guard let text = parameters["reference"].map(String.init), let reference = Reference(text) else {
-            throw AdminAPIError.invalid("give &reference=TAG or &reference=sha256:…, a valid tag or digest")
-        }
+        let (repository, reference, text) = try Self.image(in: request)
         guard let verdict = try await policy.verdict(repository: repository, reference: reference) else {
             throw AdminAPIError(status: 404, code: "NOT_FOUND", message: "\(repository) holds no manifest \(text)")
         }
-        return try AdminResponse.json(AdminWire.Verdict(verdict))
+        return try AdminResponse.json(AdminWire.Verdict(verdict, requirement: policy.vulnerabilityRequirement(for: repository)))
     }
 }
 
 extension AdminWire.Verdict {
-    init(_ verdict: Enforcement.Verdict) {
+    init(_ verdict: Enforcement.Verdict, requirement: VulnerabilityRequirement?) {
         self.init(repository: verdict.repository.value, digest: verdict.digest.description, tier: verdict.tier,
                   released: verdict.status != .quarantined, status: verdict.status.rawValue, reasons: verdict.reasons,
                   releasedUntil: verdict.releasedUntil.map { $0.formatted(.iso8601) },
@@ -202,7 +202,9 @@ extension AdminWire.Verdict {
                                           keyFingerprint: check.keyFingerprint, valid: check.valid, outcome: check.outcome.wireName,
                                           reason: check.reason)
                   },
-                  scan: verdict.scan.map(AdminWire.Scan.init))
+                  scan: verdict.scan.map(AdminWire.Scan.init),
+                  vulnerabilities: verdict.vulnerabilities.map { AdminWire.Vulnerabilities($0, requirement: requirement) },
+                  readableByAdminsOnly: verdict.readableByAdminsOnly ? true : nil)
     }
 }
 

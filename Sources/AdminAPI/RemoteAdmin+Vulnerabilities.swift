@@ -1,0 +1,21 @@
+import Foundation
+import Storage
+import Vulnerabilities
+
+extension RemoteAdmin {
+    /// Imports `advisories` into the running registry's vulnerability database as its next version; answers once the
+    /// registry has rescanned its stored images against it.
+    public func importVulnerabilities(_ advisories: [Advisory], source: String) async throws -> VulnerabilityImport {
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "source", value: source)]
+        return try await send(.POST, "/admin/v1/vulndb?\(query.percentEncodedQuery ?? "")", body: AdminWire.AdvisoryLines.encode(advisories),
+                              as: VulnerabilityImport.self)
+    }
+
+    /// The image's inventory as a CycloneDX 1.5 JSON document, as the registry serves it.
+    public func softwareBillOfMaterials(repository: String, reference: String) async throws -> Data {
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "repository", value: repository), URLQueryItem(name: "reference", value: reference)]
+        return try await raw(.GET, "/admin/v1/sbom?\(query.percentEncodedQuery ?? "")")
+    }
+}
