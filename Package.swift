@@ -114,7 +114,7 @@ let package = Package(
         // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
         .target(
             name: "ContentAnalysis",
-            dependencies: ["CLibArchive", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CLibArchive", "CSystemCalls", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
         .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <spawn.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -81,4 +82,8 @@ int berth_lower_thread_priority(int nice) {
     (void)nice;
     return 0;
 #endif
+}
+
+const void *berth_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
 }

@@ -22,13 +22,14 @@ import Testing
     @Test func anUnknownMediaTypeIsNotRead() throws {
         let (report, fixture) = try Scans.layer("unknown-media-type")
         #expect(fixture.mediaType == "application/vnd.example.unknown")
-        #expect(report == LayerReport(outcome: .unscannable(reason: "unknown layer media type application/vnd.example.unknown")))
+        #expect(report == LayerReport(outcome: .unscannable(reason: "unknown layer media type application/vnd.example.unknown"),
+                                      inventory: LayerInventory()))
     }
 
     @Test func anEncryptedLayerIsNotRead() throws {
         let mediaType = "application/vnd.oci.image.layer.v1.tar+gzip+encrypted"
         let (report, _) = try Scans.layer("clean", mediaType: mediaType)
-        #expect(report == LayerReport(outcome: .unscannable(reason: "encrypted layer (\(mediaType))")))
+        #expect(report == LayerReport(outcome: .unscannable(reason: "encrypted layer (\(mediaType))"), inventory: LayerInventory()))
         #expect(LayerScanner.isLayerMediaType(mediaType))
         #expect(!LayerScanner.isLayerMediaType("application/vnd.example.unknown"))
     }

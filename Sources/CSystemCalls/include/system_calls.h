@@ -1,5 +1,6 @@
 #ifndef BERTH_SYSTEM_CALLS_H
 #define BERTH_SYSTEM_CALLS_H
+#include <stddef.h>
 #include <stdint.h>
 
 /// Starts asynchronous writeback of a byte range (Linux sync_file_range); a no-op elsewhere.
@@ -27,5 +28,9 @@ int berth_lower_thread_priority(int nice);
 
 /// pipe(2) with both ends closed on exec. Returns 0, or -1 with errno set.
 int berth_pipe(int ends[2]);
+
+/// memmem(3): the first occurrence of `needle` in `haystack`, or NULL. A GNU extension, so Swift's Glibc module does not
+/// export it; glibc's is vectorized, far faster than a byte loop over a multi-megabyte executable.
+const void *berth_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
 #endif

@@ -13,9 +13,13 @@ public struct LayerReport: Sendable, Hashable, Codable {
     public var whiteouts: [String]
     /// Directories whose lower contents a `.wh..wh..opq` entry hides ("" for the root).
     public var opaqueDirectories: [String]
+    /// The installed software the layer's own files list. Nil when the engine read no inventories: turned off, or a
+    /// report stored by an engine before content-analysis/3 (absent from its JSON). A layer unscannable before its
+    /// first entry has an empty one.
+    public var inventory: LayerInventory?
 
     public init(outcome: LayerOutcome, findings: [SecretFinding] = [], omittedFindings: Int = 0, entries: Int = 0, expandedBytes: Int64 = 0,
-                whiteouts: [String] = [], opaqueDirectories: [String] = []) {
+                whiteouts: [String] = [], opaqueDirectories: [String] = [], inventory: LayerInventory? = nil) {
         self.outcome = outcome
         self.findings = findings
         self.omittedFindings = omittedFindings
@@ -23,5 +27,6 @@ public struct LayerReport: Sendable, Hashable, Codable {
         self.expandedBytes = expandedBytes
         self.whiteouts = whiteouts
         self.opaqueDirectories = opaqueDirectories
+        self.inventory = inventory
     }
 }

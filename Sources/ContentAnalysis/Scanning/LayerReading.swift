@@ -2,13 +2,17 @@ import CLibArchive
 
 /// One pass over one layer through libarchive: every entry's header, every regular file's data in the blocks libarchive
 /// decompresses into (never a whole file), the limits checked after each header and each block. Files are matched on
-/// another thread, through a `MatchPipeline`, while the next bytes decompress on this one.
+/// another thread, through a `MatchPipeline`, while the next bytes decompress on this one. The package inventory is
+/// read on this thread, from the same blocks: inventory files are few and small, and an executable's search for Go
+/// build information is a memmem over blocks this thread has just written, still in its cache.
 struct LayerReading {
     let matcher: SecretMatcher
     let limits: ScanLimits
     let input: ArchiveInput
     private var report = LayerReport(outcome: .scanned)
     private var links = LinkGraph()
+    /// Nil when inventories are off.
+    private var inventory: InventoryCollector?
 
     /// AE_IFREG and AE_IFLNK: archive_entry.h defines them as casts, which Swift does not import.
     private static let regularFile: mode_t = 0o100000
@@ -19,14 +23,19 @@ struct LayerReading {
         var reason: String
     }
 
-    init(matcher: SecretMatcher, limits: ScanLimits, input: ArchiveInput) {
+    init(matcher: SecretMatcher, limits: ScanLimits, inventories: Bool, input: ArchiveInput) {
         self.matcher = matcher
         self.limits = limits
         self.input = input
+        inventory = inventories ? InventoryCollector(limits: limits) : nil
     }
 
     consuming func run() -> LayerReport {
-        guard let archive = archive_read_new() else { return LayerReport(outcome: .unscannable(reason: "libarchive could not start")) }
+        guard let archive = archive_read_new() else {
+            report.outcome = .unscannable(reason: "libarchive could not start")
+            report.inventory = inventory?.finish()
+            return report
+        }
         defer { archive_read_free(archive) }
         // Only what layers are: the tar family, uncompressed, gzip or zstd. Nothing else of libarchive's is reachable.
         archive_read_support_format_tar(archive)
@@ -48,6 +57,7 @@ struct LayerReading {
         report.findings = findings.list
         report.omittedFindings = findings.omitted
         report.expandedBytes = archive_filter_bytes(archive, 0)
+        report.inventory = inventory?.finish()
         return report
     }
 
@@ -63,11 +73,13 @@ struct LayerReading {
             let path = try entryPath(entry)
             if let target = archive_entry_hardlink(entry) {
                 links.addHardlink(path, target: String(cString: target))
+                inventory?.link(at: path)
                 continue
             }
             switch archive_entry_filetype(entry) {
             case Self.symbolicLink:
                 links.addSymlink(path, target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+                inventory?.link(at: path)
             case Self.regularFile:
                 let (directory, name) = LayerPath.split(path)
                 if name == ".wh..wh..opq" {
@@ -84,11 +96,13 @@ struct LayerReading {
     }
 
     /// Reads a regular file's data block by block, sending it to be matched unless it lies under a documentation path
-    /// or turns out binary. Skipped data is still read here, not by libarchive's skip, so the limits see every block.
-    private func readFile(_ archive: OpaquePointer, path: String, size: Int64, pipeline: MatchPipeline) throws {
+    /// or turns out binary, and to the inventory until it can add nothing. Skipped data is still read here, not by
+    /// libarchive's skip, so the limits see every block.
+    private mutating func readFile(_ archive: OpaquePointer, path: String, size: Int64, pipeline: MatchPipeline) throws {
         let matched = !DocumentationPaths.contains(path)
         var matching = matched
         var sniff = BinarySniff()
+        var inventoryFile = inventory?.open(path: path)
         if matched { pipeline.begin(path: path) }
         var block: UnsafeRawPointer?
         var length = 0
@@ -98,12 +112,15 @@ struct LayerReading {
             if status == ARCHIVE_EOF { break }
             guard status >= ARCHIVE_WARN else { throw stop(archive) }
             try checkExpansion(archive)
-            guard matching, let block, length > 0 else { continue }
+            guard let block, length > 0 else { continue }
+            if inventoryFile?.isDone == false { inventoryFile!.feed(UnsafeRawBufferPointer(start: block, count: length)) }
+            guard matching else { continue }
             pipeline.feed(UnsafeRawBufferPointer(start: block, count: length), more: offset + Int64(length) < size)
             // The matching thread sniffs the same bytes and drops the file; the rest of it need not be copied.
             if sniff.look(at: block.assumingMemoryBound(to: UInt8.self), count: length) { matching = false }
         }
         if matched { pipeline.end() }
+        if let inventoryFile { inventory!.close(inventoryFile) }
     }
 
     private func entryPath(_ entry: OpaquePointer) throws -> String {

@@ -1,23 +1,28 @@
 import Crypto
 import Foundation
 
-/// Scans layer blobs for secrets, one stream each, within limits. Value-typed and immutable: one scanner serves any
-/// number of concurrent scans.
+/// Scans layer blobs for secrets, and lists the software they install, one stream each, within limits. Value-typed and
+/// immutable: one scanner serves any number of concurrent scans.
 public struct LayerScanner: Sendable {
     /// Bumped whenever a change to the engine could change a report for the same bytes.
-    static let engineVersion = "content-analysis/2"
+    static let engineVersion = "content-analysis/3"
 
     let matcher: SecretMatcher
     public let limits: ScanLimits
-    /// Identifies the patterns, the limits and the engine version, so cached reports are keyed by it.
+    /// Whether reports carry the layer's `LayerInventory` (package databases, Python and npm manifests, Go build
+    /// information). Off, a scan reads the same bytes and parses none of them.
+    public let inventories: Bool
+    /// Identifies the patterns, the limits, whether inventories are read and the engine version, so cached reports are
+    /// keyed by it.
     public let fingerprint: String
 
     public var patterns: [SecretPattern] { matcher.patterns }
 
-    public init(patterns: [SecretPattern] = SecretPattern.builtIn, limits: ScanLimits = .standard) {
+    public init(patterns: [SecretPattern] = SecretPattern.builtIn, limits: ScanLimits = .standard, inventories: Bool = true) {
         matcher = SecretMatcher(patterns: patterns)
         self.limits = limits
-        fingerprint = Self.fingerprint(patterns: patterns, limits: limits)
+        self.inventories = inventories
+        fingerprint = Self.fingerprint(patterns: patterns, limits: limits, inventories: inventories)
     }
 
     /// Reads the blob once, front to back. Never throws: every problem is an `unscannable` outcome with its reason.
@@ -29,8 +34,8 @@ public struct LayerScanner: Sendable {
         if let mediaType {
             switch LayerMediaType(mediaType) {
             case .layer: break
-            case .encrypted: return LayerReport(outcome: .unscannable(reason: "encrypted layer (\(mediaType))"))
-            case .unknown: return LayerReport(outcome: .unscannable(reason: "unknown layer media type \(mediaType)"))
+            case .encrypted: return unscannable("encrypted layer (\(mediaType))")
+            case .unknown: return unscannable("unknown layer media type \(mediaType)")
             }
         }
         let box = SourceBox(source)
@@ -42,10 +47,16 @@ public struct LayerScanner: Sendable {
                     return LayerReport(outcome: .notALayer)
                 }
             } catch {
-                return LayerReport(outcome: .unscannable(reason: "cannot read the layer: \(error)"))
+                return unscannable("cannot read the layer: \(error)")
             }
         }
-        return LayerReading(matcher: matcher, limits: limits, input: input).run()
+        return LayerReading(matcher: matcher, limits: limits, inventories: inventories, input: input).run()
+    }
+
+    /// A layer not read at all: with an empty inventory when inventories are on, so that the image's inventory says
+    /// the layer was unscannable rather than asking for a rescan that would end the same way.
+    private func unscannable(_ reason: String) -> LayerReport {
+        LayerReport(outcome: .unscannable(reason: reason), inventory: inventories ? LayerInventory() : nil)
     }
 
     /// Whether blobs of `mediaType` are layers this scanner reads (an encrypted layer is one, reported unscannable).
@@ -53,7 +64,7 @@ public struct LayerScanner: Sendable {
         LayerMediaType(mediaType) != .unknown
     }
 
-    private static func fingerprint(patterns: [SecretPattern], limits: ScanLimits) -> String {
+    private static func fingerprint(patterns: [SecretPattern], limits: ScanLimits, inventories: Bool) -> String {
         var description = "\(engineVersion)\n"
         for pattern in patterns {
             description += [pattern.id, pattern.regexSource, pattern.blockEnd?.pattern ?? "", pattern.keywords.joined(separator: ","),
@@ -61,6 +72,7 @@ public struct LayerScanner: Sendable {
                 .map { "\($0.utf8.count):\($0)" }.joined(separator: ";") + "\n"
         }
         description += "limits:\(limits.maxExpandedBytes),\(limits.maxExpansionRatio),\(limits.maxEntries),\(limits.maxPathLength),\(limits.maxSymlinkHops)"
+        description += inventories ? "\ninventories:\(limits.maxPackageDatabaseBytes),\(limits.maxInventoryFileBytes)" : "\ninventories:off"
         return "sha256:" + SHA256.hash(data: Array(description.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
