@@ -107,8 +107,9 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // Vulnerability matching, pure: ecosystem version orderings and the OSV record model (issue #15 wires it in).
-        .target(name: "Vulnerabilities", dependencies: []),
+        // Vulnerability matching, pure: ecosystem version orderings, the OSV record model, the offline database and the
+        // matcher (issue #15). libarchive streams the zip exports osv.dev publishes.
+        .target(name: "Vulnerabilities", dependencies: ["CLibArchive"]),
         .testTarget(name: "VulnerabilitiesTests", dependencies: ["Vulnerabilities", "TestSupport"]),
         .systemLibrary(name: "CLibArchive", providers: [.apt(["libarchive-dev"])]),
         // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
@@ -216,6 +217,7 @@ let package = Package(
             dependencies: [
                 "ContentAnalysis",
                 "TestSupport",
+                "Vulnerabilities",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

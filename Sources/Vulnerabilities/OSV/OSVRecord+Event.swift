@@ -1,6 +1,6 @@
 extension OSVRecord {
     /// One point of a range's timeline. Each event object in the record holds exactly one of these.
-    public enum Event: Sendable, Hashable, Decodable {
+    public enum Event: Sendable, Hashable, Codable {
         /// Affected from this version on; "0" means from the first version.
         case introduced(String)
         /// Not affected from this version on.
@@ -39,6 +39,19 @@ extension OSVRecord {
             case .lastAffected: self = .lastAffected(version)
             case .limit: self = .limit(version)
             }
+        }
+
+        /// The schema's form, one key naming the kind.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            let key: CodingKeys =
+                switch self {
+                case .introduced: .introduced
+                case .fixed: .fixed
+                case .lastAffected: .lastAffected
+                case .limit: .limit
+                }
+            try container.encode(version, forKey: key)
         }
     }
 }

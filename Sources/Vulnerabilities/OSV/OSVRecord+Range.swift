@@ -1,6 +1,6 @@
 extension OSVRecord {
     /// A timeline of events over one kind of version: where the vulnerability starts and stops.
-    public struct Range: Sendable, Hashable, Decodable {
+    public struct Range: Sendable, Hashable, Codable {
         public var type: RangeType
         /// In the order the record gives; evaluation sorts them by version, as the schema does not require order.
         public var events: [Event]

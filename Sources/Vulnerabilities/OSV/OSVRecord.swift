@@ -8,6 +8,9 @@ public struct OSVRecord: Sendable, Hashable, Decodable {
     public var id: String
     /// Other identifiers of the same vulnerability, usually the CVE.
     public var aliases: [String]
+    /// The vulnerabilities a distribution's advisory is derived from: a DSA's or a DEBIAN-CVE record's CVEs (schema
+    /// 1.7), where older records wrote them as aliases.
+    public var upstream: [String]
     public var modified: Date?
     /// Set when the database retracted the record; a withdrawn record should not be reported.
     public var withdrawn: Date?
@@ -19,11 +22,12 @@ public struct OSVRecord: Sendable, Hashable, Decodable {
     public var databaseSeverity: String?
 
     public init(
-        id: String, aliases: [String] = [], modified: Date? = nil, withdrawn: Date? = nil, summary: String? = nil,
+        id: String, aliases: [String] = [], upstream: [String] = [], modified: Date? = nil, withdrawn: Date? = nil, summary: String? = nil,
         severity: [Severity] = [], affected: [Affected] = [], databaseSeverity: String? = nil
     ) {
         self.id = id
         self.aliases = aliases
+        self.upstream = upstream
         self.modified = modified
         self.withdrawn = withdrawn
         self.summary = summary
@@ -44,7 +48,7 @@ public struct OSVRecord: Sendable, Hashable, Decodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, aliases, modified, withdrawn, summary, severity, affected
+        case id, aliases, upstream, modified, withdrawn, summary, severity, affected
         case databaseSpecific = "database_specific"
     }
 
@@ -52,6 +56,7 @@ public struct OSVRecord: Sendable, Hashable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        upstream = try container.decodeIfPresent([String].self, forKey: .upstream) ?? []
         modified = try RFC3339Date.decodeIfPresent(from: container, forKey: .modified)
         withdrawn = try RFC3339Date.decodeIfPresent(from: container, forKey: .withdrawn)
         summary = try container.decodeIfPresent(String.self, forKey: .summary)

@@ -88,7 +88,7 @@ import Vulnerabilities
         #expect(record.affected.first?.package?.purl == nil)
         #expect(record.severity.isEmpty)
         #expect(record.aliases.isEmpty)
-        #expect(record.severityLevel == nil)
+        #expect(AdvisorySeverity(record: record) == nil)
     }
 
     @Test func pyPIRecordListingVersions() throws {

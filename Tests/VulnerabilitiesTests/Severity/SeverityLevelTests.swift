@@ -54,30 +54,4 @@ import Vulnerabilities
         #expect(SeverityLevel.low < .medium && SeverityLevel.medium < .high && SeverityLevel.high < .critical)
         #expect(!(SeverityLevel.critical < .low))
     }
-
-    @Test func recordLevelIsTheHighestStated() {
-        let record = OSVRecord(
-            id: "GHSA-1",
-            severity: [
-                .init(type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"),
-                .init(type: "CVSS_V4", score: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
-            ],
-            affected: [.init(package: nil, ecosystemSeverity: "low")],
-            databaseSeverity: "HIGH")
-        #expect(record.severityLevel == .high)
-    }
-
-    @Test func recordLevelFromAPackageSeverityOrUbuntuPriority() {
-        let packageScored = OSVRecord(
-            id: "X", affected: [.init(package: nil, severity: [.init(type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")])])
-        #expect(packageScored.severityLevel == .critical)
-        let ubuntu = OSVRecord(id: "UBUNTU-CVE-2024-1", severity: [.init(type: "Ubuntu", score: "negligible")])
-        #expect(ubuntu.severityLevel == .low)
-    }
-
-    @Test func recordThatStatesOnlyUnreadableSeveritiesHasNoLevel() {
-        let record = OSVRecord(
-            id: "X", severity: [.init(type: "CVSS_V2", score: "AV:N/AC:L/Au:N/C:P/I:P/A:P")], databaseSeverity: "not yet assigned")
-        #expect(record.severityLevel == nil)
-    }
 }

@@ -5,8 +5,8 @@ import Vulnerabilities
 @Suite struct AffectedMatchingTests {
     private let ordering = DottedIntegerOrdering()
 
-    private func affected(_ events: OSVRecord.Event..., type: OSVRecord.RangeType = .ecosystem, versions: [String] = []) -> OSVRecord.Affected {
-        .init(package: .init(ecosystem: "Test", name: "p"), ranges: [.init(type: type, events: events)], versions: versions)
+    private func affected(_ events: OSVRecord.Event..., type: OSVRecord.RangeType = .ecosystem, versions: [String] = []) -> AffectedPackage {
+        .init(ecosystem: "Test", name: "p", ranges: [.init(type: type, events: events)], versions: versions)
     }
 
     @Test(arguments: [("0.1", true), ("1.2", false), ("1.1.9", true), ("2.0", false), ("0", true)])
@@ -76,18 +76,18 @@ import Vulnerabilities
     @Test func anUnknownRangeTypeIsUnknownUnlessAnotherRangeMatches() {
         let unknown = OSVRecord.Range(type: .unknown("NEW"), events: [.introduced("0")])
         let matching = OSVRecord.Range(type: .ecosystem, events: [.introduced("0"), .fixed("2.0")])
-        let entry = OSVRecord.Affected(package: nil, ranges: [unknown, matching])
+        let entry = AffectedPackage(ecosystem: "Test", name: "p", ranges: [unknown, matching])
         #expect(entry.affects("1.0", ordering: ordering) == true)
         #expect(entry.affects("3.0", ordering: ordering) == nil)
     }
 
     @Test func noRangesAndNoVersionsAffectsNothing() {
-        #expect(OSVRecord.Affected(package: nil).affects("1.0", ordering: ordering) == false)
+        #expect(AffectedPackage(ecosystem: "Test", name: "p").affects("1.0", ordering: ordering) == false)
     }
 
     @Test func fixedVersionIsTheSmallestAboveTheVersion() {
-        let entry = OSVRecord.Affected(
-            package: nil,
+        let entry = AffectedPackage(
+            ecosystem: "Test", name: "p",
             ranges: [
                 .init(type: .ecosystem, events: [.introduced("3.0"), .fixed("3.2.5"), .introduced("1.0"), .fixed("1.0.2")]),
                 .init(type: .semver, events: [.introduced("1.0"), .fixed("1.0.10"), .fixed("bogus")]),

@@ -1,6 +1,6 @@
 import Foundation
 
-extension OSVRecord.Affected {
+extension AffectedPackage {
     /// Whether `version` of the package is affected, under `ordering`: listed in `versions`, or inside an ECOSYSTEM or
     /// SEMVER range as the schema's evaluation algorithm decides. GIT ranges are skipped: they need the repository's
     /// history, and the schema asks GIT-ranged records to list their versions anyway.

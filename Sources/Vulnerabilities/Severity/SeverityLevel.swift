@@ -1,7 +1,7 @@
 import Foundation
 
 /// A coarse severity, the common ground of CVSS ratings and the words databases use.
-public enum SeverityLevel: String, Sendable, Hashable, Comparable {
+public enum SeverityLevel: String, Sendable, Hashable, Comparable, Codable {
     case low, medium, high, critical
 
     /// The CVSS v3 qualitative rating of a base score; nil for 0.0, which CVSS rates "None".

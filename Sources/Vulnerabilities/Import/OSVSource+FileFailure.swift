@@ -1,5 +1,6 @@
-extension OSVArchiveReader {
-    /// A file of the folder that gave no record, and why ("affected[0].package.name: is missing").
+extension OSVSource {
+    /// A file or zip entry that gave no record (its path; a zip entry as "ZIP!/ENTRY"), and why
+    /// ("affected[0].package.name: is missing").
     public struct FileFailure: Error, Sendable, Hashable, CustomStringConvertible {
         public var fileName: String
         public var reason: String

@@ -1,5 +1,5 @@
-extension OSVArchiveReader {
-    /// What a folder held: the records that decoded, and the files that did not.
+extension OSVSource {
+    /// What the paths held: the records that decoded, and the files and zip entries that did not.
     public struct Contents: Sendable, Hashable {
         public var records: [OSVRecord]
         public var failures: [FileFailure]
