@@ -3,14 +3,14 @@ import Vulnerabilities
 
 extension AdminWire {
     /// The body of `POST /admin/v1/vulndb`: one advisory per line, each in the form the database stores
-    /// (`Advisory.encoded()`), so the server stores what it receives without converting OSV records again.
+    /// (`Advisory.jsonData()`), so the server stores what it receives without converting OSV records again.
     public enum AdvisoryLines {
         public static let mediaType = "application/vnd.berth.advisories+jsonl"
 
-        public static func encode(_ advisories: [Advisory]) -> Data {
+        public static func encode(_ advisories: [Advisory]) throws -> Data {
             var data = Data()
             for advisory in advisories {
-                data.append(contentsOf: advisory.encoded())
+                data.append(try advisory.jsonData())
                 data.append(UInt8(ascii: "\n"))
             }
             return data
@@ -21,7 +21,7 @@ extension AdminWire {
             var advisories: [Advisory] = []
             for (index, line) in bytes.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
                 do {
-                    advisories.append(try Advisory.decode(Array(line)))
+                    advisories.append(try Advisory(jsonData: Data(line)))
                 } catch {
                     throw AdminAPIError.invalid("advisory line \(index + 1) is not an advisory: \(error)")
                 }

@@ -8,7 +8,7 @@ extension RemoteAdmin {
     public func importVulnerabilities(_ advisories: [Advisory], source: String) async throws -> VulnerabilityImport {
         var query = URLComponents()
         query.queryItems = [URLQueryItem(name: "source", value: source)]
-        return try await send(.POST, "/admin/v1/vulndb?\(query.percentEncodedQuery ?? "")", body: AdminWire.AdvisoryLines.encode(advisories),
+        return try await send(.POST, "/admin/v1/vulndb?\(query.percentEncodedQuery ?? "")", body: try AdminWire.AdvisoryLines.encode(advisories),
                               as: VulnerabilityImport.self)
     }
 

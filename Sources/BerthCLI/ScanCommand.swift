@@ -199,4 +199,4 @@ final class ScanProgress: @unchecked Sendable {
     }
 }
 
-extension VulnerabilitySeverity: @retroactive ExpressibleByArgument {}
+extension VulnerabilitySeverity: ExpressibleByArgument {}

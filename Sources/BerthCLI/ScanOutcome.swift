@@ -84,7 +84,7 @@ struct ScanOutcome {
         if let refusal = vulnerabilityRefusal, exitStatus == 4 || (exitStatus == 3 && vulnerabilities?.status == .unscannable && scan?.status != .unscannable) {
             return "refused: \(refusal)"
         }
-        switch exitStatus {
+        return switch exitStatus {
         case 3?: "refused: a layer cannot be scanned, and \(policy.source) blocks what it cannot scan"
         case 2?:
             "refused: \(blocked) secret\(blocked == 1 ? "" : "s") found, and \(policy.source) blocks them"

@@ -13,7 +13,7 @@ enum PackageURL {
             let vendor = distribution?.id ?? "alpine"
             return "pkg:apk/\(encoded(vendor))/\(encoded(package.name))@\(encoded(package.version))" + distro(distribution)
         case .python:
-            return "pkg:pypi/\(encoded(package.normalizedPythonName))@\(encoded(package.version))"
+            return "pkg:pypi/\(encoded(package.normalizedPythonName ?? package.name))@\(encoded(package.version))"
         case .npm:
             let segments = package.name.split(separator: "/", omittingEmptySubsequences: false).map { encoded(String($0)) }
             return "pkg:npm/\(segments.joined(separator: "/"))@\(encoded(package.version))"

@@ -94,7 +94,7 @@ public final class InventoryMatching: Sendable {
                     // One finding per advisory and package name: a dpkg source package installs several binaries.
                     guard seen.insert("\(match.advisory)\u{0}\(query.name)\u{0}\(query.version)").inserted else { continue }
                     findings.append(VulnerabilityFinding(
-                        id: match.advisory, aliases: match.aliases, summary: match.summary, package: package.package.name,
+                        id: match.advisory, aliases: Self.otherNames(of: match), summary: match.summary, package: package.package.name,
                         ecosystem: ecosystem, sourcePackage: package.package.sourceName, installed: query.version, fixed: match.fixed,
                         severity: match.severity?.level, score: match.severity?.score, vector: match.severity?.vector,
                         layerIndex: package.layerIndex, layer: package.layerDigest, path: package.package.path,
@@ -103,6 +103,13 @@ public final class InventoryMatching: Sendable {
             }
             return (findings.sorted(by: VulnerabilityFinding.worstFirst), version)
         }
+    }
+
+    /// The advisory's other identifiers: its aliases, then the upstream ones it derives from (a DSA names its CVEs
+    /// there), each once.
+    private static func otherNames(of match: VulnerabilityMatch) -> [String] {
+        var seen: Set<String> = [match.advisory]
+        return (match.aliases + match.upstream).filter { seen.insert($0).inserted }
     }
 
     /// The verdict of an image with `inventory` under `requirement` at `now`.

@@ -51,11 +51,19 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/sbom", .get, softwareBillOfMaterials),
         ]
         let group = router.group().add(middleware: authentication)
+        // Each path is routed once for every method; a path may serve several of them.
+        var paths: [String] = []
+        var handlers: [String: [HTTPRequest.Method: Handler]] = [:]
         for endpoint in endpoints {
+            let path = endpoint.path.description
+            if handlers[path] == nil { paths.append(path) }
+            handlers[path, default: [:]][endpoint.method] = endpoint.handler
+        }
+        for path in paths {
+            let served = handlers[path] ?? [:]
             for method in HTTPRequest.Method.served {
-                group.on(endpoint.path, method: method) { request, context in
-                    try await Self.answer(request, context, method == endpoint.method ? endpoint.handler : Self.noSuchEndpoint)
-                }
+                let handler = served[method] ?? Self.noSuchEndpoint
+                group.on(RouterPath(path), method: method) { request, context in try await Self.answer(request, context, handler) }
             }
         }
         // Everything else under /admin/ is the admin API's 404, after authentication. The router matches a path that
