@@ -40,7 +40,7 @@ cat >"$TMP/declarations/tiers.yaml" <<'YAML'
 apiVersion: berth.dev/v1alpha1
 kind: Tier
 metadata: {name: unscanned}
-spec: {scanning: {secrets: {onPush: off}}}
+spec: {scanning: {secrets: {onPush: off}, vulnerabilities: {onPush: off}}}
 ---
 apiVersion: berth.dev/v1alpha1
 kind: Tier

@@ -61,7 +61,7 @@ pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(textwrap.wrap(key, 64)) + "\n--
 print(f"""apiVersion: berth.dev/v1alpha1
 kind: Tier
 metadata: {{name: open}}
-spec: {{anonymousPull: true, scanning: {{secrets: {{onPush: off}}}}}}
+spec: {{anonymousPull: true, scanning: {{secrets: {{onPush: off}}, vulnerabilities: {{onPush: off}}}}}}
 ---
 apiVersion: berth.dev/v1alpha1
 kind: Tier

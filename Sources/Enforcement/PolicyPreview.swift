@@ -87,7 +87,9 @@ public struct PolicyPreview: ConsequencePreview {
             let new = RepositoryRules(proposed.effectivePolicy(for: repository.value), repository: repository, declarations: proposed)
             let signingChanges = old.signing != new.signing || signerMaterialDiffers(old.signing, new.signing, current, proposed)
             let secretsChange = old.secrets != new.secrets
+            // Checks that only warn release everything, before and after: only a change touching a blocking one can matter.
             let vulnerabilitiesChange = old.vulnerabilities != new.vulnerabilities
+                && (old.vulnerabilities?.gatesReads == true || new.vulnerabilities?.gatesReads == true)
             guard signingChanges || secretsChange || vulnerabilitiesChange else { continue }
             let records = try await metadata.manifests(repository: repository)
             var wasReleased = RepositoryVerdicts(), willBeReleased = RepositoryVerdicts()

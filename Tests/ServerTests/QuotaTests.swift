@@ -16,7 +16,7 @@ import Testing
         apiVersion: berth.dev/v1alpha1
         kind: Tier
         metadata: {name: small}
-        spec: {quota: \(quota), scanning: {secrets: {onPush: off}}}
+        spec: {quota: \(quota), scanning: {secrets: {onPush: off}, vulnerabilities: {onPush: off}}}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: Repository

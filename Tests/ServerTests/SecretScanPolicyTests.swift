@@ -22,7 +22,7 @@ import Testing
             metadata: {name: guarded}
             spec:
               anonymousPull: true
-              scanning: {secrets: {onPush: \(action)}}
+              scanning: {secrets: {onPush: \(action)}, vulnerabilities: {onPush: off}}
             ---
             apiVersion: berth.dev/v1alpha1
             kind: Repository

@@ -26,7 +26,7 @@ struct PendingScanTests {
         apiVersion: berth.dev/v1alpha1
         kind: Tier
         metadata: {name: staging}
-        spec: {scanning: {secrets: {onPush: off}}}
+        spec: {scanning: {secrets: {onPush: off}, vulnerabilities: {onPush: off}}}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: Repository

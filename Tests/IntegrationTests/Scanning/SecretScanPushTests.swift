@@ -23,7 +23,7 @@ struct SecretScanPushTests {
         kind: Tier
         metadata: {name: unscanned}
         spec:
-          scanning: {secrets: {onPush: off}}
+          scanning: {secrets: {onPush: off}, vulnerabilities: {onPush: off}}
         ---
         apiVersion: berth.dev/v1alpha1
         kind: Repository
