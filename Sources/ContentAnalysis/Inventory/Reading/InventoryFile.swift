@@ -49,9 +49,16 @@ struct InventoryFile {
 
     private mutating func sniff(_ block: UnsafeRawBufferPointer) {
         let wanted = Self.elfMagic.count - sniffed.count
-        sniffed.append(contentsOf: block.prefix(wanted))
-        guard sniffed.count == Self.elfMagic.count else { return }
-        guard sniffed == Self.elfMagic else {
+        // Most files: the first block holds the magic or not, and nothing is copied.
+        let isELF: Bool
+        if sniffed.isEmpty, block.count >= wanted {
+            isELF = block.prefix(wanted).elementsEqual(Self.elfMagic)
+        } else {
+            sniffed.append(contentsOf: block.prefix(wanted))
+            guard sniffed.count == Self.elfMagic.count else { return }
+            isELF = sniffed == Self.elfMagic
+        }
+        guard isELF else {
             isIgnored = true
             return
         }
