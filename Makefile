@@ -27,7 +27,7 @@ release: deps
 run: build
 	@mkdir -p $(DATA) && [ -s $(DATA)/admin.secret ] || (umask 077 && head -c 24 /dev/urandom | base64 > $(DATA)/admin.secret)
 	@echo "admin secret: $(DATA)/admin.secret"
-	$(SWIFT) run berth serve --listen $(LISTEN) --data $(DATA) --declarations examples --interval 30s --admin-password-file $(DATA)/admin.secret
+	$(SWIFT) run berth serve --listen $(LISTEN) --data $(DATA) --declarations examples --interval 30s --admin-password-file $(DATA)/admin.secret --vulndb examples/vulndb
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -216,6 +216,10 @@ let package = Package(
             name: "BerthBench",
             dependencies: [
                 "ContentAnalysis",
+                "Declarations",
+                "Enforcement",
+                "OCI",
+                "Storage",
                 "TestSupport",
                 "Vulnerabilities",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

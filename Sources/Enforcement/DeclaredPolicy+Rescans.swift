@@ -53,9 +53,13 @@ extension DeclaredPolicy {
             metrics.recount(state.withLock { $0.verdicts }, now: now)
             summary.duration = ContinuousClock.now - started
             metrics.recordRescan(summary)
+            lastRescanSummary.withLock { $0 = summary }
             return summary
         }
     }
+
+    /// What the latest rescan did (an import's, a tier's, a lapse's); nil before the first.
+    public var lastRescan: RescanSummary? { lastRescanSummary.withLock { $0 } }
 
     /// The next moment a VulnerabilityException that keeps a stored image released lapses: a rescan then reports the
     /// images it blocks (reads already check the time on their own).

@@ -99,6 +99,7 @@ public final class DeclaredPolicy: ManifestPolicy {
     /// Matches inventories against the vulnerability database; nil checks nothing, so a tier that blocks vulnerable
     /// images releases nothing (unknown is not safe).
     let matching: InventoryMatching?
+    let lastRescanSummary = Mutex<RescanSummary?>(nil)
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, scans: LayerScans? = nil, scanWait: Duration = .seconds(30),
                 vulnerabilities: VulnerabilityFeed? = nil, events: any EnforcementEvents = IgnoredEnforcementEvents(),

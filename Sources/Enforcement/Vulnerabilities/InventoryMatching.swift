@@ -12,21 +12,33 @@ public struct InternedInventory: Sendable, Hashable {
     var problems: [String]
 }
 
-/// Matches inventories against the current vulnerability database. Keeps every distinct package once, and the matches
-/// of every distinct query for the database version they were made against, so a rescan of 10,000 images that share
-/// base layers evaluates each distinct package version once.
+/// Matches inventories against the current vulnerability database. Keeps every distinct package once, and, for the
+/// database version they were made against, the matches of every distinct query and the findings of every distinct
+/// package, so a rescan of 10,000 images that share base layers evaluates each distinct package version once and then
+/// only concatenates.
 public final class InventoryMatching: Sendable {
+    /// A package where an image holds it, and the ecosystem its image's distribution gives it.
+    private struct EntryKey: Hashable {
+        var package: ImageInventory.Package
+        var ecosystem: String?
+    }
+
     private struct Entry: Sendable {
         var package: ImageInventory.Package
         var ecosystem: String?
-        var query: PackageQuery?
+        /// Into `State.queries`; nil for what cannot be matched.
+        var query: Int32?
     }
 
     private struct State {
-        var index: [ImageInventory.Package: UInt32] = [:]
+        var index: [EntryKey: UInt32] = [:]
         var entries: [Entry] = []
+        var queryIndex: [PackageQuery: Int32] = [:]
+        var queries: [PackageQuery] = []
+        /// For `memoVersion`: the matches of each query, and the findings of each entry.
         var memoVersion: Int?
-        var memo: [PackageQuery: [VulnerabilityMatch]] = [:]
+        var matches: [Int32: [VulnerabilityMatch]] = [:]
+        var findings: [UInt32: [VulnerabilityFinding]] = [:]
     }
 
     private let state = Mutex(State())
@@ -49,18 +61,25 @@ public final class InventoryMatching: Sendable {
         var unmatched: [PackageKind: Int] = [:]
         let numbers = state.withLock { state in
             inventory.packages.map { package in
-                if let known = state.index[package] { return known }
                 let ecosystem = OSVCoordinates.ecosystem(of: package.package.kind, in: inventory.osRelease)
-                let entry = Entry(package: package, ecosystem: ecosystem,
-                                  query: ecosystem.flatMap { OSVCoordinates.query(for: package.package, ecosystem: $0) })
+                if ecosystem == nil { unmatched[package.package.kind, default: 0] += 1 }
+                let key = EntryKey(package: package, ecosystem: ecosystem)
+                if let known = state.index[key] { return known }
+                var query: Int32?
+                if let ecosystem, let coordinates = OSVCoordinates.query(for: package.package, ecosystem: ecosystem) {
+                    if let known = state.queryIndex[coordinates] {
+                        query = known
+                    } else {
+                        query = Int32(state.queries.count)
+                        state.queryIndex[coordinates] = query
+                        state.queries.append(coordinates)
+                    }
+                }
                 let number = UInt32(state.entries.count)
-                state.entries.append(entry)
-                state.index[package] = number
+                state.entries.append(Entry(package: package, ecosystem: ecosystem, query: query))
+                state.index[key] = number
                 return number
             }
-        }
-        for package in inventory.packages where OSVCoordinates.ecosystem(of: package.package.kind, in: inventory.osRelease) == nil {
-            unmatched[package.package.kind, default: 0] += 1
         }
         for (kind, count) in unmatched.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let distribution = inventory.osRelease.map { "\($0.id) \($0.versionID ?? "without a release")" } ?? "unknown (no os-release)"
@@ -74,35 +93,37 @@ public final class InventoryMatching: Sendable {
         let (database, version) = current()
         return state.withLock { state in
             if state.memoVersion != version {
-                state.memo = [:]
+                state.matches = [:]
+                state.findings = [:]
                 state.memoVersion = version
             }
             var findings: [VulnerabilityFinding] = []
-            var seen: Set<String> = []
+            // One finding per advisory and (source) package version: a dpkg source package installs several binaries.
+            var seenQueries: Set<Int32> = []
             for number in inventory.packages {
-                let entry = state.entries[Int(number)]
-                guard let query = entry.query, let ecosystem = entry.ecosystem else { continue }
-                let matches: [VulnerabilityMatch]
-                if let known = state.memo[query] {
-                    matches = known
-                } else {
-                    matches = database.matches(query)
-                    state.memo[query] = matches
+                guard let query = state.entries[Int(number)].query, seenQueries.insert(query).inserted else { continue }
+                if let known = state.findings[number] {
+                    findings += known
+                    continue
                 }
-                let package = entry.package
-                for match in matches {
-                    // One finding per advisory and package name: a dpkg source package installs several binaries.
-                    guard seen.insert("\(match.advisory)\u{0}\(query.name)\u{0}\(query.version)").inserted else { continue }
-                    findings.append(VulnerabilityFinding(
-                        id: match.advisory, aliases: Self.otherNames(of: match), summary: match.summary, package: package.package.name,
-                        ecosystem: ecosystem, sourcePackage: package.package.sourceName, installed: query.version, fixed: match.fixed,
-                        severity: match.severity?.level, score: match.severity?.score, vector: match.severity?.vector,
-                        layerIndex: package.layerIndex, layer: package.layerDigest, path: package.package.path,
-                        undetermined: match.undetermined, suppressedBy: nil))
-                }
+                let matches = state.matches[query] ?? database.matches(state.queries[Int(query)])
+                state.matches[query] = matches
+                let made = matches.map { Self.finding($0, of: state.entries[Int(number)], query: state.queries[Int(query)]) }
+                state.findings[number] = made
+                findings += made
             }
             return (findings.sorted(by: VulnerabilityFinding.worstFirst), version)
         }
+    }
+
+    private static func finding(_ match: VulnerabilityMatch, of entry: Entry, query: PackageQuery) -> VulnerabilityFinding {
+        let package = entry.package
+        return VulnerabilityFinding(
+            id: match.advisory, aliases: otherNames(of: match), summary: match.summary, package: package.package.name,
+            ecosystem: query.ecosystem, sourcePackage: package.package.sourceName, installed: query.version, fixed: match.fixed,
+            severity: match.severity?.level, score: match.severity?.score, vector: match.severity?.vector,
+            layerIndex: package.layerIndex, layer: package.layerDigest, path: package.package.path,
+            undetermined: match.undetermined, suppressedBy: nil)
     }
 
     /// The advisory's other identifiers: its aliases, then the upstream ones it derives from (a DSA names its CVEs

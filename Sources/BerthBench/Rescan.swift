@@ -1,0 +1,160 @@
+import ArgumentParser
+import Declarations
+import Enforcement
+import Foundation
+import NIOCore
+import OCI
+import Storage
+import TestSupport
+import Vulnerabilities
+
+/// The vulnerability rescan of bench/rescan.sh, in process over a real data folder: stores N images of about 300
+/// packages each (a Debian base of 250 dpkg packages shared by many images, and a layer of 50 Python packages of each
+/// image's own), reads every layer once (the inventory, as pushes would), then imports a database of M advisories and
+/// times the rescan it triggers, which re-matches the stored inventories and reads no layer.
+struct Rescan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rescan",
+        abstract: "Time a vulnerability rescan of stored images against a newly imported database.",
+        discussion: #"Prints {"scenario":"rescan","seconds":<rescan>,"ops":<images>,"inventory_seconds":…,"import_seconds":…,"layers_read":…}"#
+    )
+
+    @Option(help: "Data folder to create (must not exist)") var data: String
+    @Option(help: "Images to store") var images = 10_000
+    @Option(help: "Advisories in the imported database") var advisories = 50_000
+    @Option(help: "Distinct base layers the images share") var bases = 20
+
+    static let basePackages = 250, ownPackages = 50, pythonNames = 2_000
+
+    func run() async throws {
+        guard !FileManager.default.fileExists(atPath: data) else { throw BenchError("\(data) exists; give a new folder") }
+        let stores = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: data))
+        let scans = LayerScans(limits: .standard, blobs: stores.blobs, store: stores.metadata, workers: 2)
+        let feed = VulnerabilityFeed(store: stores.metadata)
+        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: feed)
+        _ = try await feed.importAdvisories([], sources: ["empty"])
+
+        let inventoryStart = ContinuousClock.now
+        let config = Array(#"{"architecture":"amd64","os":"linux"}"#.utf8)
+        let configDigest = try await store(config, stores, scans)
+        var baseLayers: [(Digest, Int)] = []
+        for base in 0..<bases { baseLayers.append((try await store(Self.baseLayer(base), stores, scans), Self.baseLayer(base).count)) }
+        for image in 0..<images {
+            let own = Self.ownLayer(image)
+            let ownDigest = try await store(own, stores, scans)
+            let base = baseLayers[image % bases]
+            let repository = RepositoryName("bench/app\(image % 100)")!
+            for (digest, size) in [(configDigest, config.count), base, (ownDigest, own.count)] {
+                try await stores.metadata.linkBlob(repository: repository, digest: digest, size: Int64(size))
+            }
+            let manifest = imageManifest(config: (configDigest, config.count), layers: [base, (ownDigest, own.count)])
+            let record = ManifestRecord(repository: repository, digest: Digest.compute(manifest), mediaType: OCI.MediaType.ociManifest, content: manifest)
+            try await stores.metadata.putManifest(ManifestPut(record: record, tags: [Tag("v\(image)")!], blobs: [configDigest, base.0, ownDigest],
+                                                              manifests: [], fixedTags: []))
+        }
+        await policy.configurationChanged(to: try Self.declarations())
+        // Layers still being read finish in the background; a rescan counts only images whose every layer has been.
+        while await policy.rescanVulnerabilities(reason: "warm-up").images < images {
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let inventorySeconds = Self.seconds(ContinuousClock.now - inventoryStart)
+
+        let database = Self.advisories(advisories)
+        let importStart = ContinuousClock.now
+        _ = try await feed.importAdvisories(database, sources: ["generated"])
+        let importAndRescan = Self.seconds(ContinuousClock.now - importStart)
+        guard let rescan = policy.lastRescan else { throw BenchError("the import ran no rescan") }
+        let blocked = rescan.blocked
+        BenchResult(
+            scenario: "rescan", seconds: Self.seconds(rescan.duration), bytes: 0, ops: rescan.images,
+            extra: [
+                ("inventory_seconds", num(inventorySeconds)),
+                ("import_seconds", num(importAndRescan - Self.seconds(rescan.duration))),
+                ("blocked", String(blocked)),
+                ("packages_per_image", String(Self.basePackages + Self.ownPackages)),
+                ("advisories", String(database.count)),
+            ]
+        ).emit()
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Writes `bytes` as a committed blob and starts its scan, as a push's upload does.
+    func store(_ bytes: [UInt8], _ stores: EmbeddedStores, _ scans: LayerScans) async throws -> Digest {
+        let digest = Digest.compute(bytes)
+        guard !stores.blobs.contains(digest) else { return digest }
+        let id = UUID().uuidString
+        let writer = try await stores.blobs.openUpload(id: id)
+        try await writer.append(ByteBuffer(bytes: bytes))
+        try await writer.finish()
+        try await stores.blobs.commitUpload(id: id, as: digest)
+        scans.blobCommitted(digest)
+        return digest
+    }
+
+    static func declarations() throws -> DesiredState {
+        let yaml = """
+            apiVersion: berth.dev/v1alpha1
+            kind: Tier
+            metadata: {name: guarded}
+            spec: {scanning: {secrets: {onPush: off}, vulnerabilities: {onPush: block, onPull: block, threshold: high}}}
+            ---
+            apiVersion: berth.dev/v1alpha1
+            kind: Repository
+            metadata: {name: "bench/*"}
+            spec: {tier: guarded}
+            """
+        let loaded = DeclarationLoader().load([DeclarationFile(path: "bench.yaml", contents: Data(yaml.utf8))])
+        guard loaded.errors.isEmpty else { throw BenchError("\(loaded.errors)") }
+        return loaded.state
+    }
+
+    /// Debian 12 with 250 packages, each built from its own source package, at versions that differ per base.
+    static func baseLayer(_ base: Int) -> [UInt8] {
+        var status = ""
+        for package in 0..<basePackages {
+            status += "Package: lib\(package)\nStatus: install ok installed\nSource: src\(package)\nVersion: 1.\(package % 40).\(base)-1\n\n"
+        }
+        return tarArchive([
+            (path: "etc/os-release", contents: Array("ID=debian\nVERSION_ID=\"12\"\n".utf8)),
+            (path: "var/lib/dpkg/status", contents: Array(status.utf8)),
+        ])
+    }
+
+    /// 50 Python packages of the image's own, named from a pool of 2,000 at versions that vary by image.
+    static func ownLayer(_ image: Int) -> [UInt8] {
+        tarArchive((0..<ownPackages).map { index in
+            let name = "py\((image * 7 + index * 41) % pythonNames)", version = "2.\(image % 30).\(index)"
+            return (path: "usr/lib/python3/dist-packages/\(name)-\(version).dist-info/METADATA",
+                    contents: Array("Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\n\n".utf8))
+        })
+    }
+
+    /// `count` advisories: a fifth on the images' Debian sources, two fifths on their Python names, the rest on
+    /// packages no image holds (as most of a real database is). Ranges put some installed versions inside, some past
+    /// the fix, some at `last_affected`.
+    static func advisories(_ count: Int) -> [Advisory] {
+        let high = AdvisorySeverity(level: .high, score: 7.5, vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", source: "CVSS_V3")
+        let medium = AdvisorySeverity(level: .medium, score: 5.3, vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N", source: "CVSS_V3")
+        return (0..<count).map { index in
+            let affected: AffectedPackage
+            switch index % 5 {
+            case 0:
+                let source = (index / 5) % basePackages
+                affected = AffectedPackage(ecosystem: "Debian:12", name: "src\(source)", ranges: [OSVRecord.Range(
+                    type: .ecosystem, events: [.introduced("0"), .fixed("1.\(source % 40).\(index % 23)-1")])])
+            case 1, 2:
+                let name = "py\((index / 5) % pythonNames)"
+                affected = AffectedPackage(ecosystem: "PyPI", name: name, ranges: [OSVRecord.Range(
+                    type: .ecosystem, events: [.introduced("2.\(index % 11).0"), .lastAffected("2.\(index % 30).\(index % 50)")])])
+            default:
+                affected = AffectedPackage(ecosystem: index % 2 == 0 ? "npm" : "Go", name: "absent-\(index)", ranges: [OSVRecord.Range(
+                    type: .semver, events: [.introduced("0"), .fixed("1.\(index % 9).0")])])
+            }
+            return Advisory(id: "BENCH-\(index)", aliases: ["CVE-2099-\(10_000 + index)"], summary: "generated advisory \(index)",
+                            severity: index % 3 == 0 ? medium : high, affected: [affected])
+        }
+    }
+}
