@@ -13,7 +13,10 @@ struct BerthBench: AsyncParsableCommand {
             Every subcommand prints exactly one JSON result line on stdout. Errors (including any \
             unexpected HTTP status, printed with its body) go to stderr and exit non-zero.
             """,
-        subcommands: [PushBlob.self, PullBlob.self, SmallBlobs.self, Manifests.self, ManifestLatency.self, PrepareHot.self, ScanLayer.self, Rescan.self]
+        subcommands: [
+            PushBlob.self, PullBlob.self, SmallBlobs.self, Manifests.self, ManifestLatency.self, PrepareHot.self, ScanLayer.self,
+            VulnDBImport.self, VulnDBMatch.self, Rescan.self,
+        ]
     )
 }
 

@@ -29,21 +29,22 @@ public enum OSVSource {
         file.pathExtension == "json" || file.pathExtension == "zip"
     }
 
-    /// The `.json` and `.zip` files under `folder`, at any depth, sorted by path.
+    /// The `.json` and `.zip` files under `folder`, at any depth, sorted by path. Walked as path strings: asking each
+    /// URL for its resource values took longer than reading the files. Something else with such a name (a folder
+    /// "x.json") is reported as a file that cannot be read.
     private static func exportFiles(in folder: URL) throws -> [URL] {
-        var failure: (any Error)?
-        guard
-            let walk = FileManager.default.enumerator(
-                at: folder, includingPropertiesForKeys: [.isRegularFileKey], errorHandler: { _, error in
-                    failure = error
-                    return false
-                })
-        else { throw OSVSourceError(path: folder.path, problem: "cannot be listed") }
-        var files: [URL] = []
-        for case let file as URL in walk where isExportFile(file) {
-            if (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(file) }
+        do {
+            _ = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw OSVSourceError(path: folder.path, problem: "cannot be listed: \(error.localizedDescription)")
         }
-        if let failure { throw OSVSourceError(path: folder.path, problem: "cannot be listed: \(failure.localizedDescription)") }
-        return files.sorted { $0.path < $1.path }
+        guard let walk = FileManager.default.enumerator(atPath: folder.path) else {
+            throw OSVSourceError(path: folder.path, problem: "cannot be listed")
+        }
+        var names: [String] = []
+        while let name = walk.nextObject() as? String {
+            if name.hasSuffix(".json") || name.hasSuffix(".zip") { names.append(name) }
+        }
+        return names.sorted().map { folder.appendingPathComponent($0) }
     }
 }

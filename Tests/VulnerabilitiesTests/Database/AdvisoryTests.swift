@@ -36,4 +36,12 @@ import Vulnerabilities
         let text = String(decoding: stored, as: UTF8.self)
         #expect(text.contains(#""type":"SEMVER""#) && text.contains(#"{"fixed":"4.17.21"}"#))
     }
+
+    @Test func storedRowsDecodeInOrderAndABrokenRowIsNamed() throws {
+        let rows = try (0..<600).map { try Advisory(id: "GHSA-\($0)").jsonData() }
+        #expect(try Advisory.decode(rows: rows).map(\.id) == (0..<600).map { "GHSA-\($0)" })
+        let broken = rows + [Data("{}".utf8)]
+        let error = #expect(throws: AdvisoryRowError.self) { try Advisory.decode(rows: broken) }
+        #expect(error?.row == 600)
+    }
 }

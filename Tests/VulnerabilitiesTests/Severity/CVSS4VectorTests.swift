@@ -18,6 +18,8 @@ import Vulnerabilities
         ("CVSS:4.0/AV:L/AC:L/AT:N/PR:N/UI:A/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 4.6, .medium),
         ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:L/SI:N/SA:N", 6.9, .medium),
         ("CVSS:4.0/AV:A/AC:H/AT:N/PR:L/UI:P/VC:N/VI:H/VA:N/SC:L/SI:H/SA:N", 5.7, .medium),
+        // 8.55 exactly, which floating point reaches as 8.5499999: rounded up, as the calculator's current version does.
+        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:P/VC:H/VI:L/VA:N/SC:H/SI:H/SA:H", 8.6, .high),
     ])
     func baseScore(vector: String, score: Double, level: SeverityLevel) throws {
         let parsed = try #require(CVSS4Vector(vector))
