@@ -132,29 +132,34 @@ struct Rescan: AsyncParsableCommand {
         })
     }
 
-    /// `count` advisories: a fifth on the images' Debian sources, two fifths on their Python names, the rest on
-    /// packages no image holds (as most of a real database is). Ranges put some installed versions inside, some past
-    /// the fix, some at `last_affected`.
+    /// `count` advisories, shaped like a real database: a fifth on Debian sources (a tenth of which the images hold, some
+    /// fixed in one base's version, some not fixed at all), two fifths on Python names (a tenth of which the images
+    /// hold), the rest on packages no image holds. An image then has some 40 findings.
     static func advisories(_ count: Int) -> [Advisory] {
         let high = AdvisorySeverity(level: .high, score: 7.5, vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", source: "CVSS_V3")
-        let medium = AdvisorySeverity(level: .medium, score: 5.3, vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N", source: "CVSS_V3")
+        let low = AdvisorySeverity(level: .low, score: 3.1, vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N", source: "CVSS_V3")
         return (0..<count).map { index in
             let affected: AffectedPackage
+            var severity = high
             switch index % 5 {
             case 0:
-                let source = (index / 5) % basePackages
-                affected = AffectedPackage(ecosystem: "Debian:12", name: "src\(source)", ranges: [OSVRecord.Range(
-                    type: .ecosystem, events: [.introduced("0"), .fixed("1.\(source % 40).\(index % 23)-1")])])
+                let source = (index / 5) % 2_500, base = (index / 5) % 100
+                var events: [OSVRecord.Event] = [.introduced("1.\(source % 40).\(base)-1"), .fixed("1.\(source % 40).\(base + 1)-1")]
+                if index % 40 == 0 {
+                    events = [.introduced("0")]
+                    severity = low
+                }
+                affected = AffectedPackage(ecosystem: "Debian:12", name: "src\(source)", ranges: [OSVRecord.Range(type: .ecosystem, events: events)])
             case 1, 2:
-                let name = "py\((index / 5) % pythonNames)"
+                let name = "py\((index / 5) % 20_000)"
                 affected = AffectedPackage(ecosystem: "PyPI", name: name, ranges: [OSVRecord.Range(
-                    type: .ecosystem, events: [.introduced("2.\(index % 11).0"), .lastAffected("2.\(index % 30).\(index % 50)")])])
+                    type: .ecosystem, events: [.introduced("2.\(index % 30).0"), .fixed("2.\(index % 30).\(index % 7)")])])
             default:
                 affected = AffectedPackage(ecosystem: index % 2 == 0 ? "npm" : "Go", name: "absent-\(index)", ranges: [OSVRecord.Range(
                     type: .semver, events: [.introduced("0"), .fixed("1.\(index % 9).0")])])
             }
             return Advisory(id: "BENCH-\(index)", aliases: ["CVE-2099-\(10_000 + index)"], summary: "generated advisory \(index)",
-                            severity: index % 3 == 0 ? medium : high, affected: [affected])
+                            severity: severity, affected: [affected])
         }
     }
 }
