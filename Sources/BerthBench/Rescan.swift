@@ -37,20 +37,31 @@ struct Rescan: AsyncParsableCommand {
         let inventoryStart = ContinuousClock.now
         let config = Array(#"{"architecture":"amd64","os":"linux"}"#.utf8)
         let configDigest = try await store(config, stores, scans)
-        var baseLayers: [(Digest, Int)] = []
-        for base in 0..<bases { baseLayers.append((try await store(Self.baseLayer(base), stores, scans), Self.baseLayer(base).count)) }
-        for image in 0..<images {
-            let own = Self.ownLayer(image)
-            let ownDigest = try await store(own, stores, scans)
-            let base = baseLayers[image % bases]
-            let repository = RepositoryName("bench/app\(image % 100)")!
-            for (digest, size) in [(configDigest, config.count), base, (ownDigest, own.count)] {
-                try await stores.metadata.linkBlob(repository: repository, digest: digest, size: Int64(size))
+        var bases: [(Digest, Int)] = []
+        for base in 0..<self.bases { bases.append((try await store(Self.baseLayer(base), stores, scans), Self.baseLayer(base).count)) }
+        let baseLayers = bases
+        // Many pushes at once, as a busy registry takes them: the store commits them in shared transactions.
+        let batch = 64
+        for first in stride(from: 0, to: images, by: batch) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for image in first..<min(images, first + batch) {
+                    group.addTask {
+                        let own = Self.ownLayer(image)
+                        let ownDigest = try await store(own, stores, scans)
+                        let base = baseLayers[image % baseLayers.count]
+                        let repository = RepositoryName("bench/app\(image % 100)")!
+                        for (digest, size) in [(configDigest, config.count), base, (ownDigest, own.count)] {
+                            try await stores.metadata.linkBlob(repository: repository, digest: digest, size: Int64(size))
+                        }
+                        let manifest = imageManifest(config: (configDigest, config.count), layers: [base, (ownDigest, own.count)])
+                        let record = ManifestRecord(repository: repository, digest: Digest.compute(manifest), mediaType: OCI.MediaType.ociManifest,
+                                                    content: manifest)
+                        try await stores.metadata.putManifest(ManifestPut(record: record, tags: [Tag("v\(image)")!],
+                                                                          blobs: [configDigest, base.0, ownDigest], manifests: [], fixedTags: []))
+                    }
+                }
+                try await group.waitForAll()
             }
-            let manifest = imageManifest(config: (configDigest, config.count), layers: [base, (ownDigest, own.count)])
-            let record = ManifestRecord(repository: repository, digest: Digest.compute(manifest), mediaType: OCI.MediaType.ociManifest, content: manifest)
-            try await stores.metadata.putManifest(ManifestPut(record: record, tags: [Tag("v\(image)")!], blobs: [configDigest, base.0, ownDigest],
-                                                              manifests: [], fixedTags: []))
         }
         await policy.configurationChanged(to: try Self.declarations())
         // Layers still being read finish in the background; a rescan counts only images whose every layer has been.
@@ -123,13 +134,15 @@ struct Rescan: AsyncParsableCommand {
         ])
     }
 
-    /// 50 Python packages of the image's own, named from a pool of 2,000 at versions that vary by image.
+    /// 50 Python packages of the image's own, named from a pool of 2,000, each name at one of four versions (teams
+    /// upgrade in waves), and the image's own build file (so that no two images are the same manifest).
     static func ownLayer(_ image: Int) -> [UInt8] {
         tarArchive((0..<ownPackages).map { index in
-            let name = "py\((image * 7 + index * 41) % pythonNames)", version = "2.\(image % 30).\(index)"
+            let number = (image * 7 + index * 41) % pythonNames
+            let name = "py\(number)", version = "2.\(number % 30).\((image / 500 + index) % 4)"
             return (path: "usr/lib/python3/dist-packages/\(name)-\(version).dist-info/METADATA",
                     contents: Array("Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\n\n".utf8))
-        })
+        } + [(path: "app/build", contents: Array("image \(image)\n".utf8))])
     }
 
     /// `count` advisories, shaped like a real database: a fifth on Debian sources (a tenth of which the images hold, some

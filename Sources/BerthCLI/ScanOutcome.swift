@@ -110,7 +110,7 @@ struct ScanOutcome {
             out += "  \(vulnerabilities.packageCount) packages, \(vulnerabilities.findings.count) vulnerabilities"
             out += vulnerabilities.reason.map { " (\($0))" } ?? ""
             out += "\n"
-            for finding in vulnerabilities.findings {
+            for finding in vulnerabilities.findings.sorted(by: VulnerabilityFinding.worstFirst) {
                 let mark = finding.suppressedBy == nil && requirement.reaches(finding) ? "!" : "-"
                 out += "  \(mark) \(finding.summaryLine) [layer \(finding.layerIndex + 1), \(finding.path)]"
                 out += finding.suppressedBy.map { ", suppressed by VulnerabilityException \($0.exception) until \($0.expires)" } ?? ""

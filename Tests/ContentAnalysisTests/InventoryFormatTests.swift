@@ -1,5 +1,7 @@
 @testable import ContentAnalysis
 import Testing
+import Foundation
+import TestSupport
 
 /// The hand-written readers of inventory formats, on bytes written here.
 @Suite struct InventoryFormatTests {
@@ -99,6 +101,8 @@ import Testing
             ("node_modules/a/package.json", .npmManifest), ("srv/node_modules/@s/a/package.json", .npmManifest),
             ("node_modules/a/lib/package.json", nil), ("node_modules/@s/package.json", nil), ("package.json", nil),
             ("node_modules/package.json", nil), ("node_modules/.bin/package.json", nil),
+            ("var/lib/rpm/rpmdb.sqlite", .rpmDatabase), ("usr/lib/sysimage/rpm/Packages.db", .rpmDatabase), ("var/lib/rpm/Packages", .rpmDatabase),
+            ("var/lib/rpm/Index.db", nil),
         ]
         for (path, source) in cases {
             #expect(InventorySource(path: path) == source, "\(path)")
@@ -110,5 +114,16 @@ import Testing
         #expect(DpkgStatus.packages(in: Array(status.utf8)[...], path: "s", limit: 10).map(\.name) == ["a"])
         let many = String(repeating: "Package: p\nVersion: 1\n\n", count: 50)
         #expect(DpkgStatus.packages(in: Array(many.utf8)[...], path: "s", limit: 7).count == 7)
+    }
+
+    @Test func anRpmDatabaseIsAProblemNotAnEmptyInventory() throws {
+        let layer = tarArchive([(path: "var/lib/rpm/rpmdb.sqlite", contents: Array(repeating: 7, count: 3 << 20)),
+                                (path: "etc/os-release", contents: Array("ID=fedora\nVERSION_ID=40\n".utf8))])
+        let folder = try TemporaryDirectory("rpm-layer")
+        let file = folder.url.appendingPathComponent("layer.tar")
+        try Data(layer).write(to: file)
+        let report = try Scans.scanFile(file, mediaType: "application/vnd.oci.image.layer.v1.tar")
+        #expect(report.inventory?.problems == ["var/lib/rpm/rpmdb.sqlite: an rpm database: rpm packages are not inventoried yet"])
+        #expect(report.inventory?.sources == ["etc/os-release", "var/lib/rpm/rpmdb.sqlite"])
     }
 }

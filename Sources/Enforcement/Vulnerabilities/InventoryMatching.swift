@@ -88,7 +88,8 @@ public final class InventoryMatching: Sendable {
         return InternedInventory(packages: numbers, problems: problems)
     }
 
-    /// The findings of an interned inventory against the current database, worst first, and that database's version.
+    /// The findings of an interned inventory against the current database, in the inventory's order (sorting is left
+    /// to whoever shows them: a rescan of 10,000 images only compares), and that database's version.
     func findings(of inventory: InternedInventory) -> (findings: [VulnerabilityFinding], databaseVersion: Int?) {
         let (database, version) = current()
         return state.withLock { state in
@@ -112,7 +113,7 @@ public final class InventoryMatching: Sendable {
                 state.findings[number] = made
                 findings += made
             }
-            return (findings.sorted(by: VulnerabilityFinding.worstFirst), version)
+            return (findings, version)
         }
     }
 

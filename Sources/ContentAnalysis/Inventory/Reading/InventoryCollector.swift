@@ -65,6 +65,7 @@ struct InventoryCollector {
             case .osRelease: inventory.osReleases[path] = OSRelease(parsing: bytes)
             case .pythonMetadata: add([try PythonMetadata.package(in: bytes, path: path)])
             case .npmManifest: add(try NpmManifest.package(in: bytes, path: path).map { [$0] } ?? [])
+            case .rpmDatabase: problem(path, "an rpm database: rpm packages are not inventoried yet")
             }
         } catch let problem as InventoryFileProblem {
             self.problem(path, problem.reason)

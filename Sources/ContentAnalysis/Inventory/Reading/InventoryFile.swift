@@ -21,15 +21,19 @@ struct InventoryFile {
         source = InventorySource(path: path)
         switch source {
         case .dpkgStatus, .apkInstalled: cap = limits.maxPackageDatabaseBytes
+        // Recognised for its path alone; its bytes are not read.
+        case .rpmDatabase: cap = 0
         default: cap = limits.maxInventoryFileBytes
         }
     }
 
     /// Whether the rest of the file can change nothing: not held, not an ELF file, or its build information read.
-    var isDone: Bool { isIgnored || isOverCap || goSearch?.result != nil }
+    var isDone: Bool { isIgnored || isOverCap || source == .rpmDatabase || goSearch?.result != nil }
 
     mutating func feed(_ block: UnsafeRawBufferPointer) {
-        if source != nil {
+        if source == .rpmDatabase {
+            return
+        } else if source != nil {
             guard held.count + block.count <= cap else {
                 isOverCap = true
                 held = []

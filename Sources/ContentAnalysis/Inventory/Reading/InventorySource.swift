@@ -11,8 +11,15 @@ enum InventorySource: Sendable, Hashable {
     case pythonMetadata
     /// `node_modules/NAME/package.json`, `node_modules/@SCOPE/NAME/package.json`.
     case npmManifest
+    /// An rpm database (Berkeley DB, NDB or SQLite). Not read yet: recorded as a problem, so that a tier that blocks
+    /// does not take an image of rpm packages for one without packages.
+    case rpmDatabase
 
     static let osReleasePaths: Set<String> = ["etc/os-release", "usr/lib/os-release"]
+    static let rpmDatabasePaths: Set<String> = [
+        "var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite",
+        "usr/lib/sysimage/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db", "usr/lib/sysimage/rpm/rpmdb.sqlite",
+    ]
 
     /// What `path` (normalized as `LayerPath` does) is, or nil when it is none of these.
     init?(path: String) {
@@ -33,6 +40,8 @@ enum InventorySource: Sendable, Hashable {
             self = .pythonMetadata
         case "package.json" where Self.isNpmPackageRoot(directory):
             self = .npmManifest
+        case _ where Self.rpmDatabasePaths.contains(path):
+            self = .rpmDatabase
         default:
             return nil
         }
