@@ -42,6 +42,8 @@ bench: deps
 	bash bench/gc.sh
 	bash bench/scan.sh
 	bash bench/scan-push.sh
+	bash bench/vulndb.sh
+	bash bench/rescan.sh
 
 clean:
 	rm -rf .build
