@@ -12,10 +12,4 @@ extension RemoteAdmin {
                               as: VulnerabilityImport.self)
     }
 
-    /// The image's inventory as a CycloneDX 1.5 JSON document, as the registry serves it.
-    public func softwareBillOfMaterials(repository: String, reference: String) async throws -> Data {
-        var query = URLComponents()
-        query.queryItems = [URLQueryItem(name: "repository", value: repository), URLQueryItem(name: "reference", value: reference)]
-        return try await raw(.GET, "/admin/v1/sbom?\(query.percentEncodedQuery ?? "")")
-    }
 }

@@ -45,11 +45,6 @@ public struct RemoteAdmin: AdminEndpoint {
         try AdminWire.decoder.decode(T.self, from: try await exchange(method, path, body: body).data)
     }
 
-    /// The body of a 200 answer as it came.
-    func raw(_ method: HTTPMethod, _ path: String) async throws -> Data {
-        try await exchange(method, path).data
-    }
-
     /// One request; the response's content type and body when it is 200, else an error with the API's message.
     private func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String? = nil) async throws -> (contentType: String?, data: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
