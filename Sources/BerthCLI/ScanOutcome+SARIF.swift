@@ -1,8 +1,10 @@
 import ContentAnalysis
+import Enforcement
 import Foundation
 
 /// SARIF 2.1.0 (OASIS), the format code-scanning pages ingest: one rule per secret pattern, one result per finding
-/// located at `layer-N/PATH:LINE`, and one per unscannable layer. Written by hand: no SARIF library is in the package
+/// located at `layer-N/PATH:LINE`, one per unscannable layer, and with --vulndb one rule per advisory found and one
+/// result per vulnerable package, located at the file that lists it. Written by hand: no SARIF library is in the package
 /// mirror, and the subset needed is a few fixed objects.
 extension ScanOutcome {
     func sarif(patterns: [SecretPattern]) throws -> Data {
@@ -61,8 +63,24 @@ extension ScanOutcome {
                                   message: Text(text: "layer \(index + 1) (\(layer.digest)) cannot be scanned: \(layer.reason ?? "unknown")"),
                                   locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: "layer-\(index + 1)"), region: nil))]))
         }
-        let rules = patterns.map { Rule(id: $0.id, shortDescription: Text(text: $0.description)) }
+        var rules = patterns.map { Rule(id: $0.id, shortDescription: Text(text: $0.description)) }
             + [Rule(id: "unscannable-layer", shortDescription: Text(text: "A layer Berth cannot read to its end, which never counts as clean"))]
+        if let vulnerabilities, let requirement = policy.vulnerabilities?.requirement {
+            var advisories: Set<String> = []
+            for finding in vulnerabilities.findings.sorted(by: VulnerabilityFinding.worstFirst) {
+                if advisories.insert(finding.id).inserted {
+                    rules.append(Rule(id: finding.id, shortDescription: Text(text: finding.summary ?? finding.id)))
+                }
+                let blocks = finding.suppressedBy == nil && requirement.reaches(finding)
+                results.append(Result(
+                    ruleId: finding.id, level: blocks && requirement.blocksPushes ? "error" : blocks ? "warning" : "note",
+                    message: Text(text: finding.summaryLine),
+                    locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: "layer-\(finding.layerIndex + 1)/\(finding.path)"),
+                                                                    region: nil))],
+                    partialFingerprints: ["vulnerability/v1": "\(finding.id) \(finding.ecosystem) \(finding.sourcePackage ?? finding.package) \(finding.installed)"],
+                    suppressions: finding.suppressedBy.map { [Suppression(justification: "VulnerabilityException \($0.exception): \($0.reason)")] }))
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]))
