@@ -15,14 +15,19 @@ extension AdminWire {
         public var consequences: [ImageConsequence]
         public var quotaWarnings: [QuotaWarning]
         public var retention: [RetentionConsequence]
+        /// Absent from servers before it existed.
+        public var unmatchedExceptions: [UnmatchedException]?
 
         public init(_ consequences: PlanConsequences) {
             self.consequences = consequences.images
             self.quotaWarnings = consequences.quotas
             self.retention = consequences.retention
+            self.unmatchedExceptions = consequences.unmatchedExceptions
         }
 
-        public var planConsequences: PlanConsequences { PlanConsequences(images: consequences, quotas: quotaWarnings, retention: retention) }
+        public var planConsequences: PlanConsequences {
+            PlanConsequences(images: consequences, quotas: quotaWarnings, retention: retention, unmatchedExceptions: unmatchedExceptions ?? [])
+        }
     }
 
     /// `GET /admin/v1/retention/runs`: the recent runs in numbers, newest first.

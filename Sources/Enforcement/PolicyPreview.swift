@@ -34,7 +34,18 @@ public struct PolicyPreview: ConsequencePreview {
     public func consequences(from current: DesiredState, to proposed: DesiredState) async throws -> PlanConsequences {
         PlanConsequences(images: try await imageConsequences(from: current, to: proposed),
                          quotas: try await quotaWarnings(from: current, to: proposed),
-                         retention: try await retentionConsequences(from: current, to: proposed))
+                         retention: try await retentionConsequences(from: current, to: proposed),
+                         unmatchedExceptions: unmatchedExceptions(from: current, to: proposed))
+    }
+
+    /// VulnerabilityExceptions added or changed whose vulnerability no advisory of the current database names. None
+    /// before a database is imported: then nothing is known, and every image of a blocking tier is held anyway.
+    private func unmatchedExceptions(from current: DesiredState, to proposed: DesiredState) -> [UnmatchedException] {
+        guard let (database, version) = vulnerabilities?.current, let version else { return [] }
+        let before = Set(current.vulnerabilityExceptions)
+        return proposed.vulnerabilityExceptions
+            .filter { !before.contains($0) && database.advisories(namedOrAliased: $0.vulnerability.text).isEmpty }
+            .map { UnmatchedException(name: $0.name, vulnerability: $0.vulnerability.text, databaseVersion: version) }
     }
 
     /// Per repository whose retention rules change: the tags the next run deletes under the new rules and not the old,

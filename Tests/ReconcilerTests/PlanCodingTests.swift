@@ -56,7 +56,7 @@ import Reconciler
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         let properties = try #require(schema["properties"] as? [String: Any])
         #expect(Set(properties.keys) == ["formatVersion", "createdAt", "source", "liveFingerprint", "desiredFingerprint", "changes", "summary",
-                                         "consequences", "quotaWarnings", "retention", "expiringExceptions"])
+                                         "consequences", "quotaWarnings", "retention", "expiringExceptions", "unmatchedExceptions"])
         let defs = try #require(schema["$defs"] as? [String: Any])
         for (name, keys) in [("change", ["action", "kind", "name", "fields", "destructive", "reasons", "after"]),
                              ("fieldChange", ["path", "before", "after", "sensitive"]),
@@ -66,7 +66,8 @@ import Reconciler
                              ("consequence", ["repository", "effect", "count", "digests", "reason"]),
                              ("quotaWarning", ["repository", "usedBytes", "quotaBytes", "quota", "source"]),
                              ("retentionConsequence", ["repository", "deletedTags", "keptTags", "tags", "change"]),
-                             ("expiringException", ["kind", "name", "covers", "expires", "lapsesAt", "daysLeft", "owner"])] {
+                             ("expiringException", ["kind", "name", "covers", "expires", "lapsesAt", "daysLeft", "owner"]),
+                             ("unmatchedException", ["name", "vulnerability", "databaseVersion"])] {
             let def = try #require(defs[name] as? [String: Any], "missing $defs.\(name)")
             let props = try #require(def["properties"] as? [String: Any])
             #expect(Set(props.keys) == Set(keys), "$defs.\(name)")

@@ -78,6 +78,7 @@ public enum Reconciliation {
         plan.consequences = consequences.images
         plan.quotaWarnings = consequences.quotas
         plan.retention = consequences.retention
+        plan.unmatchedExceptions = consequences.unmatchedExceptions
         return plan
     }
 

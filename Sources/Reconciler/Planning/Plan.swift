@@ -79,6 +79,8 @@ public struct Plan: Sendable, Hashable {
     public var quotaWarnings: [QuotaWarning] = []
     /// What retention changes do at the next run: tags newly deleted or newly kept, per repository.
     public var retention: [RetentionConsequence] = []
+    /// VulnerabilityExceptions the plan adds or changes that name a vulnerability the registry's database does not know.
+    public var unmatchedExceptions: [UnmatchedException] = []
     /// Exceptions that lapse within 14 days of the plan, whether or not the plan changes them.
     public var expiringExceptions: [ExpiringException] = []
 

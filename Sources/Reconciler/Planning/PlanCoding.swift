@@ -28,7 +28,7 @@ public enum PlanDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
 
 extension Plan: Codable {
     private enum CodingKeys: String, CodingKey {
-        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings, retention, expiringExceptions
+        case formatVersion, createdAt, source, liveFingerprint, desiredFingerprint, changes, summary, consequences, quotaWarnings, retention, expiringExceptions, unmatchedExceptions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -49,6 +49,7 @@ extension Plan: Codable {
         quotaWarnings = try c.decodeIfPresent([QuotaWarning].self, forKey: .quotaWarnings) ?? []
         retention = try c.decodeIfPresent([RetentionConsequence].self, forKey: .retention) ?? []
         expiringExceptions = try c.decodeIfPresent([ExpiringException].self, forKey: .expiringExceptions) ?? []
+        unmatchedExceptions = try c.decodeIfPresent([UnmatchedException].self, forKey: .unmatchedExceptions) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +65,7 @@ extension Plan: Codable {
         if !quotaWarnings.isEmpty { try c.encode(quotaWarnings, forKey: .quotaWarnings) }
         if !retention.isEmpty { try c.encode(retention, forKey: .retention) }
         if !expiringExceptions.isEmpty { try c.encode(expiringExceptions, forKey: .expiringExceptions) }
+        if !unmatchedExceptions.isEmpty { try c.encode(unmatchedExceptions, forKey: .unmatchedExceptions) }
     }
 
     /// `2026-06-01T12:00:00Z` (UTC, whole seconds).

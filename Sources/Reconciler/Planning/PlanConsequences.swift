@@ -77,14 +77,37 @@ public struct PlanConsequences: Sendable, Hashable, Codable {
     public var images: [ImageConsequence]
     public var quotas: [QuotaWarning]
     public var retention: [RetentionConsequence]
+    public var unmatchedExceptions: [UnmatchedException]
 
-    public init(images: [ImageConsequence] = [], quotas: [QuotaWarning] = [], retention: [RetentionConsequence] = []) {
+    public init(images: [ImageConsequence] = [], quotas: [QuotaWarning] = [], retention: [RetentionConsequence] = [],
+                unmatchedExceptions: [UnmatchedException] = []) {
         self.images = images
         self.quotas = quotas
         self.retention = retention
+        self.unmatchedExceptions = unmatchedExceptions
     }
 
     public static let none = PlanConsequences()
+}
+
+/// A VulnerabilityException the plan adds or changes whose vulnerability no advisory of the registry's database names
+/// (by id, alias or upstream CVE): it would suppress nothing, most likely a typo or a CVE the database calls otherwise.
+public struct UnmatchedException: Sendable, Hashable, Codable {
+    public var name: String
+    public var vulnerability: String
+    /// The database version it was looked up in.
+    public var databaseVersion: Int
+
+    public init(name: String, vulnerability: String, databaseVersion: Int) {
+        self.name = name
+        self.vulnerability = vulnerability
+        self.databaseVersion = databaseVersion
+    }
+
+    /// `VulnerabilityException x names CVE-2099-1, which no advisory of the vulnerability database (version 3) lists: it suppresses nothing`
+    public var sentence: String {
+        "VulnerabilityException \(name) names \(vulnerability), which no advisory of the vulnerability database (version \(databaseVersion)) lists: it suppresses nothing"
+    }
 }
 
 /// Asks the registry's own policy code what a configuration would do to what it stores.

@@ -36,9 +36,10 @@ struct MarkdownRenderer {
             out += "\n"
         }
 
-        if !plan.quotaWarnings.isEmpty {
+        if !plan.quotaWarnings.isEmpty || !plan.unmatchedExceptions.isEmpty {
             out += "> [!WARNING]\n"
             for warning in plan.quotaWarnings { out += "> \(Self.escape(ValueText.quotaWarning(warning)))\n" }
+            for exception in plan.unmatchedExceptions { out += "> \(Self.escape(exception.sentence))\n" }
             out += "\n"
         }
         if !plan.retention.isEmpty {

@@ -49,6 +49,9 @@ struct TextRenderer {
         for warning in plan.quotaWarnings {
             out += paint("Warning: \(ValueText.quotaWarning(warning))", "33") + "\n"
         }
+        for exception in plan.unmatchedExceptions {
+            out += paint("Warning: \(exception.sentence)", "33") + "\n"
+        }
         if !plan.retention.isEmpty {
             out += "\nRetention at the next run:\n"
             for consequence in plan.retention {

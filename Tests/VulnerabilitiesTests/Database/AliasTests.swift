@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Vulnerabilities
+import Vulnerabilities
 
 @Suite struct AliasTests {
     private let cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
