@@ -23,6 +23,8 @@ struct Rescan: AsyncParsableCommand {
     @Option(help: "Images to store") var images = 10_000
     @Option(help: "Advisories in the imported database") var advisories = 50_000
     @Option(help: "Distinct base layers the images share") var bases = 20
+    @Flag(help: "Give each image's Python packages versions of its own: every package version distinct, the worst case for matching")
+    var ownVersions = false
 
     static let basePackages = 250, ownPackages = 50, pythonNames = 2_000
 
@@ -46,7 +48,7 @@ struct Rescan: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for image in first..<min(images, first + batch) {
                     group.addTask {
-                        let own = Self.ownLayer(image)
+                        let own = Self.ownLayer(image, ownVersions: ownVersions)
                         let ownDigest = try await store(own, stores, scans)
                         let base = baseLayers[image % baseLayers.count]
                         let repository = RepositoryName("bench/app\(image % 100)")!
@@ -136,10 +138,11 @@ struct Rescan: AsyncParsableCommand {
 
     /// 50 Python packages of the image's own, named from a pool of 2,000, each name at one of four versions (teams
     /// upgrade in waves), and the image's own build file (so that no two images are the same manifest).
-    static func ownLayer(_ image: Int) -> [UInt8] {
+    static func ownLayer(_ image: Int, ownVersions: Bool) -> [UInt8] {
         tarArchive((0..<ownPackages).map { index in
             let number = (image * 7 + index * 41) % pythonNames
-            let name = "py\(number)", version = "2.\(number % 30).\((image / 500 + index) % 4)"
+            let name = "py\(number)"
+            let version = ownVersions ? "2.\(number % 30).\(index).\(image)" : "2.\(number % 30).\((image / 500 + index) % 4)"
             return (path: "usr/lib/python3/dist-packages/\(name)-\(version).dist-info/METADATA",
                     contents: Array("Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\n\n".utf8))
         } + [(path: "app/build", contents: Array("image \(image)\n".utf8))])

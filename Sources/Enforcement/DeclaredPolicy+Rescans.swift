@@ -17,8 +17,9 @@ extension DeclaredPolicy {
     /// Images whose layers are still being scanned are left to their scan.
     public func rescanVulnerabilities(reason: String, tiers: Set<String>? = nil) async -> RescanSummary {
         guard let matching else { return RescanSummary(images: 0, blocked: 0, released: 0, duration: .zero) }
-        let started = ContinuousClock.now
         return await updates.run {
+            // The rescan's own work: not the wait behind updates queued before it.
+            let started = ContinuousClock.now
             let now = clock()
             let books = state.withLock { state in
                 state.verdicts.compactMap { repository, book -> (RepositoryName, VulnerabilityRequirement, [Verdict])? in

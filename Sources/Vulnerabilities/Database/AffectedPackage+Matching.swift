@@ -9,10 +9,17 @@ extension AffectedPackage {
     /// a type this model does not know. Unknown is not safe, so the caller decides; a range that does match still
     /// answers true, whatever the others say.
     public func affects(_ version: String, ordering: any VersionOrdering) -> Bool? {
+        affects(version, valid: ordering.compare(version, version) != nil, ordering: ordering,
+                ranges: ranges.map { $0.prepared(ordering: ordering) })
+    }
+
+    /// `affects` with the ranges prepared beforehand and the version's validity known: what a database asks once per
+    /// installed package, for every advisory of its name.
+    func affects(_ version: String, valid: Bool, ordering: any VersionOrdering, ranges: [OSVRecord.Range.Prepared]) -> Bool? {
         if versions.contains(version) { return true }
         var undecided = false
         for range in ranges {
-            switch range.includes(version, ordering: ordering) {
+            switch range.includes(version, valid: valid, ordering: ordering) {
             case true?: return true
             case false?: continue
             case nil: undecided = true

@@ -4,30 +4,60 @@ extension OSVRecord.Range {
     /// The schema's `IncludedInRanges` for this one range: inside the limits, then the last event at or below the
     /// version decides. nil when that cannot be decided (see `Affected.affects`).
     func includes(_ version: String, ordering: any VersionOrdering) -> Bool? {
+        prepared(ordering: ordering).includes(version, valid: ordering.compare(version, version) != nil, ordering: ordering)
+    }
+
+    /// The range made ready for many versions: its events checked and sorted once, which `includes` would otherwise do
+    /// for every version asked about (a database prepares each range when it is built).
+    func prepared(ordering: any VersionOrdering) -> Prepared {
         switch type {
-        case .git: return false
-        case .unknown: return nil
+        case .git: return Prepared(kind: .excludes)
+        case .unknown: return Prepared(kind: .undetermined)
         case .ecosystem, .semver: break
         }
-        guard ordering.compare(version, version) != nil else { return nil }
-        guard let events = sortedEvents(ordering: ordering) else { return nil }
+        guard let events = sortedEvents(ordering: ordering) else { return Prepared(kind: .undetermined) }
+        return Prepared(kind: .events(events))
+    }
 
-        let limits = events.filter { if case .limit = $0.event { true } else { false } }
-        // No limit event means an implicit "*": no upper bound.
-        if !limits.isEmpty, !limits.contains(where: { $0.point.compare(version, ordering) == .orderedDescending }) {
-            return false
+    /// A range ready to evaluate: its events in version order, or what it answers for every version.
+    struct Prepared: Sendable {
+        enum Kind: Sendable {
+            case events([(event: OSVRecord.Event, point: Point)])
+            /// A GIT range: matching cannot order commits.
+            case excludes
+            /// An unknown range type, or event versions the ordering cannot read.
+            case undetermined
         }
-        var vulnerable = false
-        for (event, point) in events {
-            let order = point.compare(version, ordering)
-            switch event {
-            case .introduced where order != .orderedDescending: vulnerable = true
-            case .fixed where order != .orderedDescending: vulnerable = false
-            case .lastAffected where order == .orderedAscending: vulnerable = false
-            default: break
+
+        let kind: Kind
+
+        /// Whether `version` falls inside; `valid` says whether `ordering` can read it (asked once by the caller).
+        func includes(_ version: String, valid: Bool, ordering: any VersionOrdering) -> Bool? {
+            let events: [(event: OSVRecord.Event, point: Point)]
+            switch kind {
+            case .excludes: return false
+            case .undetermined: return nil
+            case .events(let sorted):
+                guard valid else { return nil }
+                events = sorted
             }
+            let limits = events.filter { if case .limit = $0.event { true } else { false } }
+            // No limit event means an implicit "*": no upper bound.
+            if !limits.isEmpty, !limits.contains(where: { $0.point.compare(version, ordering) == .orderedDescending }) {
+                return false
+            }
+            var vulnerable = false
+            for (event, point) in events {
+                let order = point.compare(version, ordering)
+                switch event {
+                case .introduced where order != .orderedDescending: vulnerable = true
+                case .fixed where order != .orderedDescending: vulnerable = false
+                case .lastAffected where order == .orderedAscending: vulnerable = false
+                default: break
+                }
+            }
+            return vulnerable
         }
-        return vulnerable
     }
 
     /// The events ordered by version, the record's order breaking ties; nil when an event version is not valid.
@@ -50,7 +80,7 @@ extension OSVRecord.Range {
     }
 
     /// An event's place on the version line, with the schema's two special values, which no ordering need know.
-    private enum Point {
+    enum Point: Sendable {
         /// `introduced: "0"`: before every version.
         case beginning
         case version(String)
