@@ -22,7 +22,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var allowDestroy = false
 
     func run() async throws {
-        let endpoint = try target.endpoint()
+        let endpoint = try await target.endpoint()
         let plan: Plan
         if let planFile {
             guard source.declarations == nil, source.git == nil else {

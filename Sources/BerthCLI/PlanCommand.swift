@@ -29,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
     var color = false
 
     func run() async throws {
-        let endpoint = try target.endpoint()
+        let endpoint = try await target.endpoint()
         // The live state is read while the declarations are parsed.
         async let live = endpoint.liveState()
         let loaded = try source.reader.read(try source.source(positional: folder))

@@ -21,14 +21,18 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "File holding the registry's admin secret, with --registry.")
     var tokenFile: String?
 
-    func endpoint() throws -> any AdminEndpoint {
+    /// The endpoint to plan and apply through. In process, plans judge images with the folder's stored layer scans and
+    /// vulnerability database, as the server would.
+    func endpoint() async throws -> any AdminEndpoint {
         switch (data, registry) {
         case (let folder?, nil):
             let stores = try EmbeddedStores(dataDirectory: URL(fileURLWithPath: folder))
+            let vulnerabilities = VulnerabilityFeed(store: stores.metadata)
+            try await vulnerabilities.load()
             return LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
                               preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata,
                                                      scans: LayerScans(limits: .standard, blobs: stores.blobs, store: stores.metadata, workers: 1),
-                                                     untaggedGrace: Retention.defaultUntaggedGrace))
+                                                     vulnerabilities: vulnerabilities, untaggedGrace: Retention.defaultUntaggedGrace))
         case (nil, let url?):
             guard let tokenFile else { throw ValidationError("--registry needs --token-file FILE holding the admin secret") }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8), !token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -8,7 +8,8 @@ extension DeclaredPolicy {
     /// everyone else with what is missing. Never verifies anything: it reads the answer stored with the verdict.
     public func decide(_ read: ManifestRead, by caller: RegistryCaller) async -> RegistryError? {
         let served = state.withLock { state in
-            guard state.rules(for: read.repository).needsVerdicts else { return true }
+            let rules = state.rules(for: read.repository)
+            guard rules.needsVerdicts else { return true }
             switch state.answers[ManifestKey(repository: read.repository, digest: read.digest)] {
             case .serve?: return true
             case .serveWarned?:
@@ -16,7 +17,7 @@ extension DeclaredPolicy {
                 return true
             case .serveUntil(let until)?: return clock() < until
             case .serveByDigest?: return read.tag == nil
-            case .withhold?, nil: return !state.rules(for: read.repository).gatesReads
+            case .withhold?, nil: return !rules.gatesReads
             }
         }
         if served { return nil }

@@ -136,10 +136,13 @@ extension DeclaredPolicy {
                     await events.secretsFound(repository: key.repository, digest: key.digest, findings: scan.unexcepted,
                                               refused: rules.secrets?.blocks == true, by: nil)
                 }
-                if let requirement = rules.vulnerabilities, let found = verdict.vulnerabilities, found.status == .scanned,
-                   previous?.vulnerabilities?.status != .scanned, requirement.onPush != .off, !requirement.blocking(found).isEmpty {
-                    await events.vulnerabilitiesFound(repository: key.repository, digest: key.digest, findings: requirement.blocking(found),
-                                                      refused: requirement.blocksPushes, by: nil)
+                if let requirement = rules.vulnerabilities, requirement.onPush != .off, let checked = verdict.vulnerabilities,
+                   checked.status == .scanned, previous?.vulnerabilities?.status != .scanned {
+                    let found = requirement.blocking(checked)
+                    if !found.isEmpty {
+                        await events.vulnerabilitiesFound(repository: key.repository, digest: key.digest, findings: found,
+                                                          refused: requirement.blocksPushes, by: nil)
+                    }
                 }
             }
             metrics.recount(state.withLock { $0.verdicts }, now: clock())

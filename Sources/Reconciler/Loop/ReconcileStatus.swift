@@ -1,6 +1,6 @@
-import Storage
 import CoreMetrics
 import Foundation
+import Storage
 
 /// What the reconcile loop last did, in the style of Flux's status conditions.
 public struct ReconcileStatus: Sendable, Codable, Equatable {

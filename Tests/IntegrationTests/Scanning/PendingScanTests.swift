@@ -62,9 +62,11 @@ struct PendingScanTests {
     }
 
     struct Verdict: Decodable {
-        struct Scan: Decodable { var status: String }
+        /// The secret scan's or the vulnerability check's status.
+        struct Part: Decodable { var status: String }
         var status: String
-        var scan: Scan?
+        var scan: Part?
+        var vulnerabilities: Part?
         var reasons: [String]
     }
 
@@ -75,32 +77,34 @@ struct PendingScanTests {
         }
     }
 
-    /// An anonymous consumer's GET of the image: 200 or 403.
-    static func consumerStatus(_ server: BerthProcess) async throws -> Int {
-        try await RegistryClient.with(baseURL: server.baseURL, authorization: nil) { client in
+    /// A GET of the image by an anonymous consumer (`authorization` nil) or as given: 200 or 403.
+    static func consumerStatus(_ server: BerthProcess, authorization: String? = nil) async throws -> Int {
+        try await RegistryClient.with(baseURL: server.baseURL, authorization: authorization) { client in
             try await client.request(.GET, "/v2/held/app/manifests/v1", headers: [("Accept", "application/vnd.oci.image.manifest.v1+json")]).status
         }
     }
 
-    /// Polls until the scan has ended, checking at every step that a consumer is refused while it has not. Returns how
-    /// many polls found it pending.
+    /// Polls until `part` of the verdict (the secret scan, or the vulnerability check) has ended, checking at every step
+    /// that a consumer is refused while it has not, and that a producer is served. Returns how many polls found it
+    /// pending.
     @discardableResult
-    static func expectHeldUntilScanned(_ server: BerthProcess) async throws -> Int {
+    static func expectHeldUntilScanned(_ server: BerthProcess, part: KeyPath<Verdict, Verdict.Part?> = \.scan) async throws -> Int {
         let pendingPolls = Counter()
         try await waitUntil("the scan ends", timeout: .seconds(120), every: .milliseconds(200), server: server) { () async throws -> Poll<Void> in
             let before = try await verdict(server)
             let consumer = try await consumerStatus(server)
-            if before.scan?.status == "pending" {
+            if before[keyPath: part]?.status == "pending" {
                 pendingPolls.add()
                 let after = try await verdict(server)
                 // A consumer served while the verdict before and after its pull said pending: released unscanned.
-                #expect(consumer == 403 || after.scan?.status != "pending", "served before its scan ended: \(before.reasons)")
-                return .notYet("scan \(before.scan?.status ?? "none"), consumer \(consumer)")
+                #expect(consumer == 403 || after[keyPath: part]?.status != "pending", "served before its scan ended: \(before.reasons)")
+                #expect(try await consumerStatus(server, authorization: TestEnvironment.adminAuthorization) == 200, "a producer reads what is pending")
+                return .notYet("scan \(before[keyPath: part]?.status ?? "none"), consumer \(consumer)")
             }
             return .done(())
         }
         let final = try await verdict(server)
-        #expect(final.status == "released" && final.scan?.status == "scanned", "\(final.reasons)")
+        #expect(final.status == "released" && final[keyPath: part]?.status == "scanned", "\(final.reasons)")
         #expect(try await consumerStatus(server) == 200)
         return pendingPolls.value
     }
