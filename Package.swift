@@ -45,7 +45,12 @@ let package = Package(
         ),
         // Reads the system libyaml's event API directly: exact positions and bounded alias expansion.
         .systemLibrary(name: "CLibYAML", providers: [.apt(["libyaml-dev"])]),
-        .target(name: "Declarations", dependencies: ["CLibYAML"]),
+        .target(name: "Declarations", dependencies: ["AuditRecords", "CLibYAML", "WireFormats"]),
+        // The audit log's vocabulary and byte format: actions, records, their canonical line and hash chain, checkpoints.
+        .target(
+            name: "AuditRecords",
+            dependencies: ["WireFormats", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Plan and apply: reads declarations (a folder, or a git commit whose signature it can check), plans against the
         // live state, and applies through the configuration store; the reconcile loop runs it as a service.
         .target(
@@ -122,6 +127,8 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                "AuditRecords",
+                "CLibArchive",
                 "OCI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 "CSQLite",
