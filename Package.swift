@@ -67,7 +67,8 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Lifecycle", "Reconciler", "Storage", "Vulnerabilities",
+                "AuditRecords", "Lifecycle",
+                .product(name: "HTTPTypes", package: "swift-http-types"), "Reconciler", "Storage", "Vulnerabilities",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -143,9 +144,21 @@ let package = Package(
             name: "StorageConformance",
             dependencies: ["OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The audit log: group-committed appends to the chain, signed checkpoints, retention, verification and queries.
+        .target(
+            name: "Audit",
+            dependencies: [
+                "AuditRecords", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Registry",
             dependencies: [
+                "AuditRecords",
                 "OCI",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -171,6 +184,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Access",
+                "Audit",
+                "AuditRecords",
                 "AdminAPI",
                 "ContentAnalysis",
                 "Declarations",
@@ -196,6 +211,8 @@ let package = Package(
             dependencies: [
                 "Access",
                 "AdminAPI",
+                "Audit",
+                "AuditRecords",
                 "CSystemCalls",
                 "ContentAnalysis",
                 "Declarations",

@@ -1,3 +1,5 @@
+import HTTPTypes
+import AuditRecords
 import Foundation
 import Storage
 
@@ -97,10 +99,36 @@ public enum AdminWire {
         }
     }
 
-    public struct SecurityEvents: Codable, Sendable {
-        public var events: [SecurityEvent]
+    /// Where the next page of `GET /admin/v1/audit` starts (its `since`); absent at the end of the log.
+    public static let auditNextHeader = HTTPField.Name("Berth-Audit-Next")!
 
-        public init(events: [SecurityEvent]) { self.events = events }
+    /// The security records of the audit log, newest first, in the shape this endpoint had before they moved there.
+    public struct SecurityEvents: Codable, Sendable {
+        public struct Event: Codable, Sendable {
+            public var time: Date
+            /// The audit action (`access-denied`, `authentication-failed`, …).
+            public var kind: String
+            public var subject: String
+            public var address: String
+            public var action: String
+            public var reason: String
+            /// The audit record's sequence number, to find it in the log.
+            public var sequence: UInt64
+
+            public init(_ record: AuditRecord) {
+                time = record.event.time
+                kind = record.event.action.rawValue
+                subject = record.event.actor
+                address = record.event.address ?? "-"
+                action = record.event.details["attempt"] ?? record.event.action.rawValue
+                reason = record.event.details["reason"] ?? ""
+                sequence = record.sequence
+            }
+        }
+
+        public var events: [Event]
+
+        public init(events: [Event]) { self.events = events }
     }
 
     public static let encoder: JSONEncoder = {

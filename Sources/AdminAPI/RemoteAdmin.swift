@@ -18,8 +18,8 @@ public struct RemoteAdmin: AdminEndpoint {
     }
 
     public func liveState() async throws -> LiveState {
-        let (contentType, data) = try await exchange(.GET, "/admin/v1/state", accept: LiveStateLines.mediaType)
-        return contentType == LiveStateLines.mediaType ? try LiveStateLines.decode(data) : try AdminWire.decoder.decode(LiveState.self, from: data)
+        let (headers, data) = try await exchange(.GET, "/admin/v1/state", accept: LiveStateLines.mediaType)
+        return headers.first(name: "Content-Type") == LiveStateLines.mediaType ? try LiveStateLines.decode(data) : try AdminWire.decoder.decode(LiveState.self, from: data)
     }
 
     public func configurationFingerprint() async throws -> String {
@@ -45,8 +45,8 @@ public struct RemoteAdmin: AdminEndpoint {
         try AdminWire.decoder.decode(T.self, from: try await exchange(method, path, body: body).data)
     }
 
-    /// One request; the response's content type and body when it is 200, else an error with the API's message.
-    private func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String? = nil) async throws -> (contentType: String?, data: Data) {
+    /// One request; the response's headers and body when it is 200, else an error with the API's message.
+    func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String? = nil) async throws -> (headers: HTTPHeaders, data: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -62,7 +62,7 @@ public struct RemoteAdmin: AdminEndpoint {
                 ?? String(decoding: data.prefix(500), as: UTF8.self)
             throw ReconciliationError("\(baseURL)\(path): \(response.status.code) \(message)")
         }
-        return (response.headers.first(name: "Content-Type"), data)
+        return (response.headers, data)
     }
 }
 

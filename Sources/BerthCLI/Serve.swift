@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a blob nothing references is kept before garbage collection deletes it, e.g. 1h (0s: at once).")
     var gcGrace: String = "1h"
 
+    @Option(help: "How long audit records are kept: whole segments older than this are removed, and the chain stays verifiable from a signed checkpoint.")
+    var auditRetention: String = "400d"
+
     @Option(help: "How long a manifest push waits for its layers' secret scans before the image is stored quarantined, e.g. 30s.")
     var scanWait: String = "30s"
 
@@ -112,6 +115,10 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.garbageCollectionInterval = .seconds(gcSeconds)
         configuration.garbageCollectionGrace = TimeInterval(gcGraceSeconds)
+        guard let auditRetentionSeconds = TimeSpan(auditRetention)?.totalSeconds, auditRetentionSeconds >= 86_400 else {
+            throw ValidationError("--audit-retention \(auditRetention): expected a duration of at least a day, such as 400d")
+        }
+        configuration.auditRetention = TimeInterval(auditRetentionSeconds)
         configuration.untaggedGrace = TimeInterval(graceSeconds)
         guard let scanWaitSeconds = scanWait == "0s" ? 0 : TimeSpan(scanWait)?.totalSeconds else {
             throw ValidationError("--scan-wait \(scanWait): expected a duration such as 30s, or 0s")
@@ -162,7 +169,8 @@ struct Serve: AsyncParsableCommand {
         }
         let options = ReconcileLoop.Options(source: try source.source(), interval: .seconds(seconds), reportOnly: reportOnly,
                                             allowDestroy: allowDestroy, trust: trust)
-        return ReconcileLoop(options: options, reader: source.reader, admin: server.admin, status: server.status, logger: logger)
+        return ReconcileLoop(options: options, reader: source.reader, admin: server.admin, status: server.status, logger: logger,
+                             driftEvents: server.recordDrift)
     }
 }
 

@@ -45,9 +45,13 @@ extension DeclaredPolicy {
                     if flip.blocked { summary.blocked += 1 } else { summary.released += 1 }
                 }
             }
-            state.withLock { state in
-                for verdict in changed { state.store(verdict) }
+            let previous = state.withLock { state in
+                changed.map { verdict in
+                    defer { state.store(verdict) }
+                    return state.verdicts[verdict.repository]?[verdict.digest]?.status
+                }
             }
+            for (verdict, status) in zip(changed, previous) { await reportStatusChange(verdict, previous: status, cause: reason) }
             for (verdict, blocked, ids) in flips {
                 await events.vulnerabilityVerdictChanged(repository: verdict.repository, digest: verdict.digest, blocked: blocked, ids: ids, cause: reason)
             }

@@ -93,6 +93,8 @@ extension DeclaredPolicy {
                 affected.formUnion(removed?.signs ?? [])
             }
             // A signature written: the images it signs follow (after it, since its own verdict says what it signs).
+            var pushed: Digest?
+            if case .put(_, let digest, _, _) = write { pushed = digest }
             var pending = affected.sorted { $0.description < $1.description }
             var done: Set<Digest> = []
             while let digest = pending.first {
@@ -109,6 +111,8 @@ extension DeclaredPolicy {
                     return previous
                 }
                 await reportNewRejections(verdict, previous: previous)
+                await reportStatusChange(verdict, previous: previous?.status,
+                                         cause: digest == pushed ? "its push" : pushed == nil ? "a signature for it was deleted" : "a signature for it was pushed")
                 await requestScans(verdict)
                 pending.append(contentsOf: verdict.signs.filter { !done.contains($0) })
             }
@@ -132,6 +136,7 @@ extension DeclaredPolicy {
                     state.store(verdict)
                     return previous
                 }
+                await reportStatusChange(verdict, previous: previous?.status, cause: "its layers' scans finished")
                 if let scan = verdict.scan, scan.status == .scanned, previous?.scan?.status != .scanned, !scan.unexcepted.isEmpty {
                     await events.secretsFound(repository: key.repository, digest: key.digest, findings: scan.unexcepted,
                                               refused: rules.secrets?.blocks == true, by: nil)
@@ -153,6 +158,23 @@ extension DeclaredPolicy {
         for (repository, book) in verdicts {
             for verdict in book.verdicts.values {
                 await reportNewRejections(verdict, previous: previous[repository]?[verdict.digest])
+            }
+        }
+    }
+
+    /// A verdict first reached, or moved between released and quarantined. A signature's (always exempt) is not news.
+    func reportStatusChange(_ verdict: Verdict, previous: Verdict.Status?, cause: String) async {
+        guard verdict.status != previous, verdict.status != .exempt || previous != nil else { return }
+        await events.verdictChanged(verdict, from: previous, cause: cause)
+    }
+
+    /// Verdicts a new configuration or a rescan moved. An image that had no verdict before (its repository asked for
+    /// none) was served as released.
+    func reportStatusChanges(in verdicts: [RepositoryName: RepositoryVerdicts], comparedTo previous: [RepositoryName: RepositoryVerdicts],
+                             cause: String) async {
+        for (repository, book) in verdicts {
+            for verdict in book.verdicts.values {
+                await reportStatusChange(verdict, previous: previous[repository]?[verdict.digest]?.status ?? .released, cause: cause)
             }
         }
     }

@@ -142,6 +142,7 @@ public final class DeclaredPolicy: ManifestPolicy {
             }
             await reportNewRejections(in: verdicts, comparedTo: previous)
             await reportVulnerabilityFlips(in: verdicts, comparedTo: previous, cause: "a new configuration")
+            await reportStatusChanges(in: verdicts, comparedTo: previous, cause: "a new configuration")
             metrics.recount(verdicts, now: clock())
             for (repository, used) in (try? await metadata.usage()) ?? [:] {
                 metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)

@@ -17,6 +17,9 @@ public protocol EnforcementEvents: Sendable {
     /// A rescan changed whether the image is withheld for its vulnerabilities: `blocked` now or released now, because of
     /// the advisories `ids` (those newly blocking, or those no longer blocking) and `cause` (an import, an exception).
     func vulnerabilityVerdictChanged(repository: RepositoryName, digest: Digest, blocked: Bool, ids: [String], cause: String) async
+    /// An image's verdict was first reached (`previous` nil, at its push) or moved between released and quarantined,
+    /// because of `cause` (a push, a signature, a scan, a configuration, a rescan).
+    func verdictChanged(_ verdict: Verdict, from previous: Verdict.Status?, cause: String) async
 }
 
 /// Reports nothing: for tests and tools that only ask what a policy decides.
@@ -27,4 +30,5 @@ public struct IgnoredEnforcementEvents: EnforcementEvents {
     public func secretsFound(repository: RepositoryName, digest: Digest, findings: [ScanVerdict.Finding], refused: Bool, by caller: RegistryCaller?) async {}
     public func vulnerabilitiesFound(repository: RepositoryName, digest: Digest, findings: [VulnerabilityFinding], refused: Bool, by caller: RegistryCaller?) async {}
     public func vulnerabilityVerdictChanged(repository: RepositoryName, digest: Digest, blocked: Bool, ids: [String], cause: String) async {}
+    public func verdictChanged(_ verdict: Verdict, from previous: Verdict.Status?, cause: String) async {}
 }

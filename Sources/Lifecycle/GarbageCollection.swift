@@ -35,27 +35,29 @@ public struct GarbageCollection: Sendable {
         public var bytesReclaimed: Int64
     }
 
-    public func run(dryRun: Bool = false, now: Date = Date()) async throws -> Report {
+    /// `deleted` hears each blob removed from storage, after it is gone.
+    public func run(dryRun: Bool = false, now: Date = Date(), deleted: @Sendable (Digest, Int64) async -> Void = { _, _ in }) async throws -> Report {
         if !dryRun { try await finishInterruptedDeletions() }
         let unlinked = try await metadata.unlinkUnreferencedBlobs(linkedBefore: now.addingTimeInterval(-grace), dryRun: dryRun)
         // A dry run removed no link: the blobs it would have left unlinked count as gone too.
         let linked = try await metadata.linkedBlobDigests().subtracting(dryRun ? unlinked.orphaned : [])
-        var deleted = 0
+        var count = 0
         var bytes: Int64 = 0
         for digest in try await blobs.allDigests() where !linked.contains(digest) {
             let size = try await blobs.size(of: digest) ?? 0
             if dryRun {
-                deleted += 1
+                count += 1
                 bytes += size
                 continue
             }
             guard try await metadata.beginBlobDeletion(digest) else { continue }
             try await blobs.delete(digest)
             try await metadata.endBlobDeletion(digest)
-            deleted += 1
+            await deleted(digest, size)
+            count += 1
             bytes += size
         }
-        return Report(startedAt: now, finishedAt: Date(), dryRun: dryRun, linksRemoved: unlinked.links, blobsDeleted: deleted, bytesReclaimed: bytes)
+        return Report(startedAt: now, finishedAt: Date(), dryRun: dryRun, linksRemoved: unlinked.links, blobsDeleted: count, bytesReclaimed: bytes)
     }
 
     /// A crash between marking a blob and dropping the mark leaves the mark; the file may or may not be gone.

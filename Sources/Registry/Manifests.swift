@@ -38,8 +38,8 @@ extension Registry {
             .dockerContentDigest: record.digest.description,
             .eTag: "\"\(record.digest)\"",
         ]
+        activity?.manifestPulled(read, bodySent: includeBody, by: caller)
         guard includeBody else { return Response(status: .ok, headers: headers) }
-        pulls?.record(repository: repository, digest: record.digest)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.content)))
     }
 
@@ -97,6 +97,8 @@ extension Registry {
         }
         manifests.invalidate(repository)
         await policy.written(.put(repository: repository, digest: digest, tags: tags, manifest: parsed))
+        try await activity?.manifestPushed(repository: repository, digest: digest, tags: tags, size: content.count, mediaType: parsed.mediaType,
+                                           by: caller)
         var headers: HTTPFields = [
             .location: "/v2/\(repository)/manifests/\(digest)",
             .dockerContentDigest: digest.description,
@@ -134,6 +136,7 @@ extension Registry {
         guard deleted else { throw RegistryError.manifestUnknown(referenceString) }
         manifests.invalidate(repository)
         await policy.written(write)
+        try await activity?.manifestDeleted(write, by: caller)
         return Response(status: .accepted, headers: [.contentLength: "0"])
     }
 

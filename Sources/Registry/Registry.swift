@@ -16,13 +16,13 @@ public struct Registry: HTTPResponder {
     let maximumManifestSize: Int
     let access: any RegistryAccessControl
     let policy: any ManifestPolicy
-    /// Where manifest pulls are noted for retention's `keepPulledWithin`; nil records none.
-    let pulls: PullTimeLog?
+    /// Where pushes, pulls and deletions are told; nil tells nobody.
+    let activity: (any RegistryActivity)?
     let logger: Logger
 
     public init(blobs: any BlobStore, metadata: any MetadataStore, access: any RegistryAccessControl, policy: any ManifestPolicy,
-                pulls: PullTimeLog? = nil, maximumManifestSize: Int = 4 << 20, logger: Logger) {
-        self.pulls = pulls
+                activity: (any RegistryActivity)? = nil, maximumManifestSize: Int = 4 << 20, logger: Logger) {
+        self.activity = activity
         self.blobs = blobs
         self.metadata = metadata
         self.manifests = ManifestCache(metadata: metadata)

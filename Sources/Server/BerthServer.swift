@@ -1,4 +1,6 @@
 import Access
+import Audit
+import AuditRecords
 import Declarations
 import ContentAnalysis
 import Enforcement
@@ -48,6 +50,13 @@ public struct BerthServer: Sendable {
         public var vulnerabilityFolder: URL?
         /// How often that folder is checked for changes, and how often tiers' `rescanEvery` and exception lapses are.
         public var vulnerabilityCheckInterval: Duration = .seconds(30)
+        /// How long audit records are kept (`--audit-retention`): whole segments older than this are removed, and the
+        /// chain is anchored at a signed checkpoint.
+        public var auditRetention: TimeInterval = 400 * 86_400
+        /// How often a checkpoint of the audit chain is signed, when records came since the last.
+        public var auditCheckpointInterval: Duration = .seconds(60)
+        /// The size at which an audit segment is closed and compressed.
+        public var auditSegmentBytes: Int = SegmentedAuditStore.defaultSegmentBytes
         /// The time verdicts are judged at (exception expiries, certificate validity); tests move it.
         public var clock: @Sendable () -> Date = Date.init
 
@@ -68,6 +77,7 @@ public struct BerthServer: Sendable {
     public let metrics: ServerMetrics
     public let policy: DeclaredPolicy
     public let vulnerabilities: VulnerabilityFeed
+    public let audit: AuditLog
     let registry: Registry
     let stores: EmbeddedStores
     let pulls = PullTimeLog()
@@ -83,7 +93,11 @@ public struct BerthServer: Sendable {
         try await GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace)
             .finishInterruptedDeletions()
         let metrics = ServerMetrics()
-        let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata,
+        let auditFolder = configuration.dataDirectory.appendingPathComponent("audit")
+        let auditStore = try SegmentedAuditStore(folder: auditFolder, segmentBytes: configuration.auditSegmentBytes)
+        await auditStore.compressClosedSegments()
+        let audit = try await AuditLog(store: auditStore, key: try AuditKey.loadOrCreate(in: auditFolder), metrics: metrics.factory, logger: logger)
+        let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata, audit: audit,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
                                workers: configuration.scanWorkers, metrics: metrics.factory)
@@ -93,16 +107,17 @@ public struct BerthServer: Sendable {
                                     vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events), metrics: metrics.factory,
                                     clock: configuration.clock)
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
-                                pulls: pulls, logger: logger)
-        let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy)
+                                activity: RegistryAudit(audit: audit, pulls: pulls), logger: logger)
+        let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy, audit: audit, logger: logger)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
                            preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: vulnerabilities,
                                                   untaggedGrace: configuration.untaggedGrace, now: configuration.clock),
-                           didApply: { declarations in
+                           didApply: { declarations, revision in
+                               await Self.recordApply(revision, in: audit, logger: logger)
                                await access.configurationChanged(to: declarations)
                                await policy.configurationChanged(to: declarations)
                            },
-                           didPrune: deletedOutsideTheRegistry.callAsFunction)
+                           didPrune: deletedOutsideTheRegistry.pruned)
         let live: DesiredState
         do {
             live = try await admin.liveDeclarations()
@@ -116,6 +131,7 @@ public struct BerthServer: Sendable {
         await access.configurationChanged(to: live)
         await policy.configurationChanged(to: live)
         self.policy = policy
+        self.audit = audit
         self.vulnerabilities = vulnerabilities
         self.access = access
         self.metrics = metrics
@@ -126,7 +142,7 @@ public struct BerthServer: Sendable {
                                     admin: admin, deleted: deletedOutsideTheRegistry, metrics: metrics.factory, logger: logger)
         garbageCollection = GarbageCollectionService(
             collection: GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace),
-            interval: configuration.garbageCollectionInterval, metrics: metrics.factory, logger: logger)
+            audit: audit, interval: configuration.garbageCollectionInterval, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }
@@ -142,6 +158,7 @@ public struct BerthServer: Sendable {
     ) -> some ApplicationProtocol {
         let configuration = self.configuration
         var services: [any Service] = [
+            AuditService(audit: audit, checkpointInterval: configuration.auditCheckpointInterval, retention: configuration.auditRetention, logger: logger),
             RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
             RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),

@@ -1,14 +1,39 @@
+import Audit
+import AuditRecords
+import Logging
 import OCI
 import Registry
 import Storage
 
 /// What follows tags and manifests deleted without going through the registry's API (retention, pruning a repository
-/// whose declaration was destroyed): the registry's manifest cache, and the policy's verdicts and usage figures.
+/// whose declaration was destroyed): an audit record of each, the registry's manifest cache, and the policy's verdicts
+/// and usage figures.
 struct DeletedOutsideTheRegistry: Sendable {
     let registry: Registry
     let policy: any ManifestPolicy
+    let audit: AuditLog
+    let logger: Logger
 
+    /// Retention deleted them.
     func callAsFunction(_ repository: RepositoryName, _ deleted: RetentionDeleted) async {
+        await follow(repository, deleted, cause: "retention")
+    }
+
+    /// An apply pruned them: their repository's declaration is gone.
+    func pruned(_ repository: RepositoryName, _ deleted: RetentionDeleted) async {
+        await follow(repository, deleted, cause: "prune")
+    }
+
+    private func follow(_ repository: RepositoryName, _ deleted: RetentionDeleted, cause: String) async {
+        let objects = deleted.tags.map { ($0.description, "tag") } + deleted.manifests.map { ($0.description, "manifest") }
+        for (object, kind) in objects {
+            do {
+                try await audit.record(AuditEvent(actor: "berth", action: .retentionDelete, repository: repository.value, object: object,
+                                                  details: ["kind": kind, "cause": cause]))
+            } catch {
+                logger.error("could not record a retention deletion in the audit log", metadata: ["error": "\(error)"])
+            }
+        }
         registry.manifestsChanged(in: repository)
         for tag in deleted.tags { await policy.written(.deleteTag(repository: repository, tag: tag)) }
         for digest in deleted.manifests { await policy.written(.deleteManifest(repository: repository, digest: digest, tags: [])) }

@@ -16,7 +16,6 @@ public struct AccessStoreConformance: Sendable {
     public var allChecks: [ConformanceCheck] {
         [
             ConformanceCheck("robotCredentialsAreReplacedAndRemovedTogether", robotCredentialsAreReplacedAndRemovedTogether),
-            ConformanceCheck("securityEventsComeBackNewestFirst", securityEventsComeBackNewestFirst),
         ]
     }
 
@@ -48,20 +47,4 @@ public struct AccessStoreConformance: Sendable {
             #expect(try await store.robotCredentials().isEmpty, check)
         }
     }
-
-    public func securityEventsComeBackNewestFirst() async throws {
-        let check: Comment = "AccessStoreConformance.securityEventsComeBackNewestFirst"
-        try await withTemporaryDirectory { directory in
-            let store = try await makeStore(directory)
-            let events = (0..<5).map { index in
-                SecurityEvent(time: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)), kind: index % 2 == 0 ? .accessDenied : .authenticationFailed,
-                              subject: "user:u\(index)", address: "10.0.0.\(index)", action: "push team/app", reason: "no push permission")
-            }
-            try await store.record(Array(events.prefix(2)))
-            try await store.record(Array(events.dropFirst(2)))
-            #expect(try await store.securityEvents(limit: 10) == events.reversed(), check)
-            #expect(try await store.securityEvents(limit: 2) == Array(events.reversed().prefix(2)), check)
-        }
-    }
 }
-

@@ -7,9 +7,4 @@ import Testing
     func robotCredentialsAreReplacedAndRemovedTogether(driver: MetadataDriver) async throws {
         try await driver.access.robotCredentialsAreReplacedAndRemovedTogether()
     }
-
-    @Test(arguments: MetadataDriver.allCases)
-    func securityEventsComeBackNewestFirst(driver: MetadataDriver) async throws {
-        try await driver.access.securityEventsComeBackNewestFirst()
-    }
 }

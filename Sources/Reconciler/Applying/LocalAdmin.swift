@@ -11,14 +11,14 @@ public struct LocalAdmin: AdminEndpoint {
     /// can be sealed to it).
     let keyChecks: KeyChecks
     /// Told of every configuration that lands, so what depends on it (access control, the manifest policy) follows at once.
-    let didApply: @Sendable (DesiredState) async -> Void
+    let didApply: @Sendable (DesiredState, ConfigurationRevision) async -> Void
     /// Computes what a change set would do to stored images, for plans.
     let preview: (any ConsequencePreview)?
     /// Told of the tags and manifests an apply deleted from a repository it pruned, so caches and verdicts follow.
     let didPrune: @Sendable (RepositoryName, RetentionDeleted) async -> Void
 
     public init(configuration: any ConfigurationStore, metadata: any MetadataStore, keyChecks: KeyChecks = .structural,
-                preview: (any ConsequencePreview)? = nil, didApply: @escaping @Sendable (DesiredState) async -> Void = { _ in },
+                preview: (any ConsequencePreview)? = nil, didApply: @escaping @Sendable (DesiredState, ConfigurationRevision) async -> Void = { _, _ in },
                 didPrune: @escaping @Sendable (RepositoryName, RetentionDeleted) async -> Void = { _, _ in }) {
         self.configuration = configuration
         self.metadata = metadata
@@ -57,7 +57,7 @@ public struct LocalAdmin: AdminEndpoint {
         let (stored, state) = try resultOf(changes, on: current)
         // The fingerprint read above guards against a change landing between this check and the write.
         let revision = try await configuration.apply(stored, expectedFingerprint: fingerprint, source: source)
-        await didApply(state)
+        await didApply(state, revision)
         try await prune(formerlyGovernedBy: pruning, now: state)
         return revision
     }

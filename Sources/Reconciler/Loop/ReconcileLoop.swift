@@ -31,6 +31,8 @@ public actor ReconcileLoop: Service {
     let admin: any AdminEndpoint
     let status: ReconcileStatusBoard
     let logger: Logger
+    /// Hears drift found and drift reverted (the audit log records both).
+    let driftEvents: @Sendable (DriftEvent) async -> Void
     /// The newest revision seen at the end of the last step; revisions after it are what changed since.
     private var lastSeenRevision: Int64?
     /// Drift found and not yet reverted (report-only mode keeps reporting it until git and the registry agree).
@@ -39,7 +41,9 @@ public actor ReconcileLoop: Service {
     /// fingerprint of that state.
     private var inSync: (version: String, fingerprint: String)?
 
-    public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger) {
+    public init(options: Options, reader: DeclarationReader, admin: any AdminEndpoint, status: ReconcileStatusBoard, logger: Logger,
+                driftEvents: @escaping @Sendable (DriftEvent) async -> Void = { _ in }) {
+        self.driftEvents = driftEvents
         self.options = options
         self.reader = reader
         self.admin = admin
@@ -126,6 +130,7 @@ public actor ReconcileLoop: Service {
             let revision = try await Reconciliation.apply(plan, through: admin, allowDestroy: options.allowDestroy)
             lastSeenRevision = revision?.id ?? lastSeenRevision
             driftPending = false
+            if !drifted.isEmpty { await driftEvents(.reverted(objects: drifted, commit: loaded.provenance.commit, revision: revision?.id)) }
             inSync = (version, plan.desiredFingerprint)
             logger.notice("applied declarations", metadata: [
                 "commit": "\(loaded.provenance.commit ?? "-")", "revision": "\(revision?.id ?? 0)",
@@ -174,6 +179,7 @@ public actor ReconcileLoop: Service {
         let actors = outside.isEmpty ? "an earlier change" : Set(outside.map(\.source.actor)).sorted().joined(separator: ", ")
         let isNew = !outside.isEmpty
         logger.warning("drift: the live configuration was changed outside git", metadata: ["objects": "\(drifted)", "by": "\(actors)"])
+        if isNew { await driftEvents(.detected(objects: drifted, by: Set(outside.map(\.source.actor)).sorted(), revisions: outside.map(\.id))) }
         await status.update {
             $0.drift = drifted
             if isNew { $0.driftDetections += 1 }

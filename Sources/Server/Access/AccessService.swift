@@ -1,4 +1,5 @@
 import Access
+import Audit
 import CoreMetrics
 import Declarations
 import Foundation
@@ -17,12 +18,12 @@ public final class AccessService: Sendable {
     /// The registry's name in tokens (`aud`) and challenges (`service`).
     public static let service = "berth"
 
-    init(dataDirectory: URL, store: any AccessStore, administrator: AdminCredentials?, metrics: any MetricsFactory, logger: Logger) throws {
+    init(dataDirectory: URL, store: any AccessStore, audit: AuditLog, administrator: AdminCredentials?, metrics: any MetricsFactory, logger: Logger) throws {
         let tokens = try TokenAuthority.loadOrCreate(
             keyFile: dataDirectory.appendingPathComponent("token-signing-key.pem"), issuer: "berth", audience: Self.service)
         authenticator = Authenticator(administrator: administrator, tokens: tokens)
-        events = SecurityEventLog(store: store, logger: logger, metrics: metrics)
-        keeper = RobotCredentialKeeper(store: store, logger: logger)
+        events = SecurityEventLog(audit: audit, logger: logger, metrics: metrics)
+        keeper = RobotCredentialKeeper(store: store, audit: audit, logger: logger)
         self.store = store
         self.logger = logger
     }

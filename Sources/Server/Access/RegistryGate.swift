@@ -1,3 +1,4 @@
+import AuditRecords
 import Access
 import Declarations
 import Foundation
@@ -76,8 +77,11 @@ struct RegistryGate: RegistryAccessControl {
         }
     }
 
-    private func record(_ kind: SecurityEvent.Kind, _ subject: String, _ address: String, _ need: RegistryNeed, _ reason: String) async {
-        await access.events.record(SecurityEvent(kind: kind, subject: subject, address: address, action: need.description, reason: reason))
+    private func record(_ action: AuditAction, _ subject: String, _ address: String, _ need: RegistryNeed, _ reason: String) async {
+        var repository: String?
+        if case .repository(let name, _) = need { repository = name.value }
+        await access.events.record(action, actor: subject, address: address, attempt: need.description, reason: reason, repository: repository,
+                                   outcome: action == .authenticationFailed ? .failure : .denied)
     }
 }
 

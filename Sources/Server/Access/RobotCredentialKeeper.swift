@@ -1,4 +1,6 @@
 import Access
+import Audit
+import AuditRecords
 import Declarations
 import Foundation
 import Logging
@@ -13,10 +15,12 @@ actor RobotCredentialKeeper {
     static let rotationOverlap: TimeInterval = 3600
 
     private let store: any AccessStore
+    private let audit: AuditLog
     private let logger: Logger
 
-    init(store: any AccessStore, logger: Logger) {
+    init(store: any AccessStore, audit: AuditLog, logger: Logger) {
         self.store = store
+        self.audit = audit
         self.logger = logger
     }
 
@@ -25,6 +29,7 @@ actor RobotCredentialKeeper {
         let existing = Dictionary(try await store.robotCredentials().map { ($0.robot, $0) }, uniquingKeysWith: { first, _ in first })
         var changed: [RobotCredential] = []
         var accepted: [String: [AcceptedRobotToken]] = [:]
+        var records: [AuditEvent] = []
         for robot in robots {
             let recipient = Self.recipientText(robot.deliverTo)
             var credential = existing[robot.name]
@@ -35,8 +40,13 @@ actor RobotCredentialKeeper {
             }
             if let reason {
                 do {
-                    credential = try mint(for: robot, recipient: recipient, replacing: credential, now: now)
+                    let previous = credential
+                    credential = try mint(for: robot, recipient: recipient, replacing: previous, now: now)
                     logger.notice("robot token minted", metadata: ["robot": "\(robot.name)", "reason": "\(reason)"])
+                    var details = ["reason": reason, "expires": AuditTime.string(credential!.expiresAt)]
+                    details["previousValidUntil"] = credential!.previousValidUntil.map(AuditTime.string)
+                    records.append(AuditEvent(time: now, actor: "berth", action: previous == nil ? .robotTokenMint : .robotTokenRotate,
+                                              object: robot.name, details: details))
                 } catch {
                     // One robot's unusable key must not hold back the others; its old token (if any) is not accepted.
                     logger.error("could not mint a robot token", metadata: ["robot": "\(robot.name)", "error": "\(error)"])
@@ -52,8 +62,18 @@ actor RobotCredentialKeeper {
             accepted[robot.name] = tokens
         }
         let declared = Set(robots.map(\.name))
-        if !changed.isEmpty || existing.keys.contains(where: { !declared.contains($0) }) {
+        let retired = existing.keys.filter { !declared.contains($0) }.sorted()
+        if !changed.isEmpty || !retired.isEmpty {
             try await store.updateRobotCredentials(changed, keeping: declared)
+        }
+        records += retired.map { AuditEvent(time: now, actor: "berth", action: .robotTokenRevoke, object: $0, details: ["reason": "the robot is no longer declared"]) }
+        // After the store: a record says what happened, never what was about to.
+        for record in records {
+            do {
+                try await audit.record(record)
+            } catch {
+                logger.error("could not record a robot token change in the audit log", metadata: ["error": "\(error)"])
+            }
         }
         return accepted
     }

@@ -1,32 +1,40 @@
+import Audit
+import AuditRecords
 import CoreMetrics
 import Foundation
 import Logging
-import Storage
 
-/// Records every authentication and authorization failure: in the log, in the store (where the admin API lists them)
-/// and as `berth_security_events_total{kind}`. Credentials are never part of an event.
+/// Records every authentication and authorization failure, and every refusal or suspicious read the policy makes: in
+/// the audit log (on disk before the request is answered), in the log, and as `berth_security_events_total{kind}`.
+/// Credentials are never part of an event.
 struct SecurityEventLog: Sendable {
-    let store: any AccessStore
+    let audit: AuditLog
     let logger: Logger
-    private let counters: [SecurityEvent.Kind: Counter]
+    private let counters: [AuditAction: Counter]
 
-    init(store: any AccessStore, logger: Logger, metrics: any MetricsFactory) {
-        self.store = store
+    init(audit: AuditLog, logger: Logger, metrics: any MetricsFactory) {
+        self.audit = audit
         self.logger = logger
-        counters = Dictionary(uniqueKeysWithValues: SecurityEvent.Kind.allCases.map { kind in
-            (kind, Counter(label: "berth_security_events_total", dimensions: [("kind", kind.rawValue)], factory: metrics))
+        counters = Dictionary(uniqueKeysWithValues: AuditAction.allCases.filter(\.isSecurityEvent).map { action in
+            (action, Counter(label: "berth_security_events_total", dimensions: [("kind", action.rawValue)], factory: metrics))
         })
     }
 
-    func record(_ event: SecurityEvent) async {
-        counters[event.kind]?.increment()
-        logger.warning("\(event.kind.rawValue)", metadata: [
-            "subject": "\(event.subject)", "address": "\(event.address)", "action": "\(event.action)", "reason": "\(event.reason)",
+    /// `attempt` is what was tried, in words (`push payments/api`, `login`, `GET /admin/v1/state`).
+    func record(_ action: AuditAction, actor: String, address: String?, attempt: String, reason: String, repository: String? = nil,
+                object: String? = nil, outcome: AuditOutcome = .denied, details: [String: String] = [:]) async {
+        counters[action]?.increment()
+        logger.warning("\(action.rawValue)", metadata: [
+            "subject": "\(actor)", "address": "\(address ?? "-")", "action": "\(attempt)", "reason": "\(reason)",
         ])
+        var details = details
+        details["attempt"] = attempt
+        details["reason"] = reason
         do {
-            try await store.record([event])
+            try await audit.record(AuditEvent(actor: actor, address: address, action: action, outcome: outcome, repository: repository,
+                                              object: object, details: details))
         } catch {
-            logger.error("could not store a security event", metadata: ["error": "\(error)"])
+            logger.error("could not record a security event in the audit log", metadata: ["error": "\(error)"])
         }
     }
 }

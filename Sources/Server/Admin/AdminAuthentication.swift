@@ -1,3 +1,4 @@
+import AuditRecords
 import Access
 import AdminAPI
 import Hummingbird
@@ -31,17 +32,16 @@ struct AdminAuthentication: RouterMiddleware {
             return .unauthorized
         case .password(let principal), .token(let principal, _):
             if access.authenticator.policy.isAdministrator(principal) { return nil }
-            await access.events.record(SecurityEvent(kind: .accessDenied, subject: principal.description, address: address, action: action,
-                                                     reason: "the admin API needs admin on **"))
+            await access.events.record(.accessDenied, actor: principal.description, address: address, attempt: action,
+                                       reason: "the admin API needs admin on **")
             return AdminAPIError(status: 403, code: "DENIED", message: "\(principal) is not a registry administrator")
         case .anonymous:
             return .unauthorized
         case .failed(let identity, let reason):
-            await access.events.record(SecurityEvent(kind: .authenticationFailed, subject: identity, address: address, action: action, reason: reason))
+            await access.events.record(.authenticationFailed, actor: identity, address: address, attempt: action, reason: reason, outcome: .failure)
             return .unauthorized
         case .throttled(let identity, let retryAfter):
-            await access.events.record(SecurityEvent(kind: .throttled, subject: identity ?? "unknown", address: address, action: action,
-                                                     reason: "too many failed logins"))
+            await access.events.record(.throttled, actor: identity ?? "unknown", address: address, attempt: action, reason: "too many failed logins")
             return AdminAPIError(status: 429, code: "TOOMANYREQUESTS", message: "too many failed logins; retry in \(retryAfter) s")
         }
     }

@@ -1,4 +1,6 @@
 import AdminAPI
+import Audit
+import AuditRecords
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +23,7 @@ struct AdminRoutes: Sendable {
     let access: AccessService
     let policy: DeclaredPolicy
     let vulnerabilities: VulnerabilityFeed
+    let audit: AuditLog
     let retention: RetentionKeeper
     let garbageCollection: GarbageCollectionService
     let status: ReconcileStatusBoard
@@ -49,6 +52,9 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/vulndb", .post, importVulnerabilities),
             ("/admin/v1/vulndb", .get, vulnerabilityDatabase),
             ("/admin/v1/sbom", .get, softwareBillOfMaterials),
+            ("/admin/v1/audit", .get, auditRecords),
+            ("/admin/v1/audit/key", .get, auditKey),
+            ("/admin/v1/audit/checkpoint", .get, auditCheckpoint),
         ]
         let group = router.group().add(middleware: authentication)
         // Each path is routed once for every method; a path may serve several of them.
@@ -139,8 +145,10 @@ struct AdminRoutes: Sendable {
     }
 
     private func securityEvents(_ request: Request, _ context: Context) async throws -> Response {
-        let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
-        return try AdminResponse.json(AdminWire.SecurityEvents(events: try await access.store.securityEvents(limit: max(1, min(limit, 10_000)))))
+        let limit = max(1, min(request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100, 10_000))
+        await audit.flush()
+        let records = try await AuditSearch.newest(limit, in: audit.store) { $0.event.action.isSecurityEvent }
+        return try AdminResponse.json(AdminWire.SecurityEvents(events: records.map(AdminWire.SecurityEvents.Event.init)))
     }
 
     private static func decodeBody<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {

@@ -1,3 +1,5 @@
+import Audit
+import AuditRecords
 import CoreMetrics
 import Lifecycle
 import Logging
@@ -6,6 +8,7 @@ import ServiceLifecycle
 /// Collects garbage every interval (`--gc-interval`), while the registry serves, until the service group shuts down.
 struct GarbageCollectionService: Service {
     let collection: GarbageCollection
+    let audit: AuditLog
     let interval: Duration
     let logger: Logger
     let runs: Counter
@@ -13,8 +16,9 @@ struct GarbageCollectionService: Service {
     let bytesReclaimed: Counter
     let lastRunSeconds: Gauge
 
-    init(collection: GarbageCollection, interval: Duration, metrics: any MetricsFactory, logger: Logger) {
+    init(collection: GarbageCollection, audit: AuditLog, interval: Duration, metrics: any MetricsFactory, logger: Logger) {
         self.collection = collection
+        self.audit = audit
         self.interval = interval
         self.logger = logger
         runs = Counter(label: "berth_gc_runs_total", factory: metrics)
@@ -37,7 +41,15 @@ struct GarbageCollectionService: Service {
 
     /// One run, now (the schedule's, or the admin API's), counted and logged.
     func collect() async throws -> GarbageCollection.Report {
-        let report = try await collection.run()
+        let audit = self.audit
+        let logger = self.logger
+        let report = try await collection.run { digest, size in
+            do {
+                try await audit.record(AuditEvent(actor: "berth", action: .blobDelete, object: digest.description, details: ["size": String(size)]))
+            } catch {
+                logger.error("could not record a blob deletion in the audit log", metadata: ["error": "\(error)"])
+            }
+        }
         runs.increment()
         blobsDeleted.increment(by: report.blobsDeleted)
         bytesReclaimed.increment(by: Int(report.bytesReclaimed))

@@ -1,3 +1,4 @@
+import AuditRecords
 import Access
 import AdminAPI
 import Declarations
@@ -47,13 +48,12 @@ struct TokenEndpoint: Sendable {
         case .token:
             return Self.error(.unauthorized, "UNAUTHORIZED", "the token endpoint takes a name and password (HTTP Basic), not a token")
         case .failed(let identity, let reason):
-            await access.events.record(SecurityEvent(kind: .authenticationFailed, subject: identity, address: address, action: "login", reason: reason))
+            await access.events.record(.authenticationFailed, actor: identity, address: address, attempt: "login", reason: reason, outcome: .failure)
             var response = Self.error(.unauthorized, "UNAUTHORIZED", "authentication failed: wrong name or password")
             response.headers[.wwwAuthenticate] = BasicChallenge(realm: "berth").headerValue
             return response
         case .throttled(let identity, let retryAfter):
-            await access.events.record(SecurityEvent(kind: .throttled, subject: identity ?? "unknown", address: address, action: "login",
-                                                     reason: "too many failed logins"))
+            await access.events.record(.throttled, actor: identity ?? "unknown", address: address, attempt: "login", reason: "too many failed logins")
             var response = Self.error(.tooManyRequests, "TOOMANYREQUESTS", "too many failed logins; retry in \(retryAfter) s")
             response.headers[.retryAfter] = String(retryAfter)
             return response

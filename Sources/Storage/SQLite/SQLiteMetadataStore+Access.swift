@@ -12,15 +12,6 @@ extension SQLiteMetadataStore: AccessStore {
             previous_digest TEXT,
             previous_valid_until REAL
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS security_events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            time REAL NOT NULL,
-            kind TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            address TEXT NOT NULL,
-            action TEXT NOT NULL,
-            reason TEXT NOT NULL
-        );
         """
 
     public func robotCredentials() async throws -> [RobotCredential] {
@@ -57,37 +48,6 @@ extension SQLiteMetadataStore: AccessStore {
                      .real(credential.expiresAt.timeIntervalSince1970), .text(credential.recipient), .text(credential.sealed),
                      credential.previousDigest.map { .text($0) } ?? .null,
                      credential.previousValidUntil.map { .real($0.timeIntervalSince1970) } ?? .null])
-            }
-        }
-    }
-
-    /// How many security events are kept: a flood of refused requests must not fill the disk.
-    static let securityEventsKept: Int64 = 100_000
-
-    public func record(_ events: [SecurityEvent]) async throws {
-        guard !events.isEmpty else { return }
-        try await write { connection in
-            for event in events {
-                try connection.query(
-                    "INSERT INTO security_events (time, kind, subject, address, action, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                    [.real(event.time.timeIntervalSince1970), .text(event.kind.rawValue), .text(event.subject), .text(event.address),
-                     .text(event.action), .text(event.reason)])
-                let id = connection.lastInsertedRow
-                if id % 1000 == 0 {
-                    try connection.query("DELETE FROM security_events WHERE id <= ?", [.integer(id - Self.securityEventsKept)])
-                }
-            }
-        }
-    }
-
-    public func securityEvents(limit: Int) async throws -> [SecurityEvent] {
-        try await read { connection in
-            try connection.query(
-                "SELECT time, kind, subject, address, action, reason FROM security_events ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))]
-            ).compactMap { row in
-                guard let time = row[0].double, let kind = row[1].string.flatMap(SecurityEvent.Kind.init(rawValue:)), let subject = row[2].string,
-                      let address = row[3].string, let action = row[4].string, let reason = row[5].string else { return nil }
-                return SecurityEvent(time: Date(timeIntervalSince1970: time), kind: kind, subject: subject, address: address, action: action, reason: reason)
             }
         }
     }

@@ -1,0 +1,57 @@
+import AuditRecords
+import Crypto
+import Foundation
+import Storage
+
+/// The chain's writer: numbers events in the order they are written, links each to the hash of the one before, appends
+/// them to the store, and signs checkpoints. One per process; the store refuses an append that does not continue what
+/// it holds, so two writers can never fork the chain.
+actor AuditChain {
+    let store: any AuditStore
+    private let key: Curve25519.Signing.PrivateKey
+    private let checkpointEvery: UInt64
+    private(set) var head: AuditHead
+    private var checkpointed: UInt64
+
+    init(store: any AuditStore, key: Curve25519.Signing.PrivateKey, checkpointEvery: UInt64) async throws {
+        self.store = store
+        self.key = key
+        self.checkpointEvery = checkpointEvery
+        head = try await store.head()
+        checkpointed = try await store.checkpoints().last?.sequence ?? 0
+    }
+
+    /// Appends `events` as the next records; durable when it returns.
+    func append(_ events: [AuditEvent]) async throws -> [AuditRecord] {
+        var next = head
+        var lines: [AuditLine] = []
+        lines.reserveCapacity(events.count)
+        for event in events {
+            let line = AuditLine(AuditRecord(sequence: next.sequence + 1, previous: next.hash, event: event))
+            lines.append(line)
+            next = AuditHead(sequence: line.record.sequence, hash: line.hash)
+        }
+        try await store.append(lines)
+        head = next
+        if head.sequence >= checkpointed + checkpointEvery { _ = try await checkpoint(at: Date()) }
+        return lines.map(\.record)
+    }
+
+    /// Signs and stores a checkpoint of the current head. With `onlyIfMoved`, does nothing (and returns nil) when the
+    /// last checkpoint already covers it.
+    func checkpoint(at time: Date, onlyIfMoved: Bool = false) async throws -> AuditCheckpoint? {
+        if onlyIfMoved, head.sequence == checkpointed { return nil }
+        let checkpoint = try AuditCheckpoint.signed(sequence: head.sequence, head: head.hash, time: time, key: key)
+        try await store.appendCheckpoint(checkpoint)
+        checkpointed = head.sequence
+        return checkpoint
+    }
+
+    /// Removes whole segments older than `before`, anchoring the shortened chain at a checkpoint signed now.
+    func removeRecords(olderThan before: Date) async throws -> Int {
+        let key = self.key
+        return try await store.removeRecords(olderThan: before) { head in
+            try AuditCheckpoint.signed(sequence: head.sequence, head: head.hash, time: Date(), key: key)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import AuditRecords
+import CoreMetrics
+import Crypto
+import Foundation
+import Logging
+import Storage
+import Synchronization
+
+/// The one audit log of a server: every push, pull, deletion, denial, verdict and configuration change, chained and
+/// signed (spec/audit.md).
+///
+/// Two ways in. ``record(_:)`` returns once the record is on disk: pushes, deletions, configuration and security
+/// records, whose request is answered only after. ``note(_:)`` returns at once and the record is written with the next
+/// batch, at most ``flushDelay`` later: pulls, so a `GET` costs no disk write of its own. Whatever is waiting is
+/// written together, one append and one sync per batch (group commit).
+public final class AuditLog: Sendable {
+    private struct Waiting {
+        var event: AuditEvent
+        var continuation: CheckedContinuation<Void, any Error>?
+    }
+
+    private struct Queue {
+        var waiting: [Waiting] = []
+        var writing = false
+        var timerSet = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let chain: AuditChain
+    public let publicKey: Curve25519.Signing.PublicKey
+    public let flushDelay: Duration
+    private let logger: Logger
+    private let appended: @Sendable (UInt64) -> Void
+    private let written: [AuditAction: Counter]
+    private let lost: Counter
+
+    /// `appended` hears the new head after every batch (webhooks wake on it).
+    public init(store: any AuditStore, key: Curve25519.Signing.PrivateKey, checkpointEvery: UInt64 = 10_000, flushDelay: Duration = .milliseconds(200),
+                metrics: any MetricsFactory, logger: Logger, appended: @escaping @Sendable (UInt64) -> Void = { _ in }) async throws {
+        chain = try await AuditChain(store: store, key: key, checkpointEvery: checkpointEvery)
+        publicKey = key.publicKey
+        self.flushDelay = flushDelay
+        self.logger = logger
+        self.appended = appended
+        written = Dictionary(uniqueKeysWithValues: AuditAction.allCases.map { action in
+            (action, Counter(label: "berth_audit_records_total", dimensions: [("action", action.rawValue)], factory: metrics))
+        })
+        lost = Counter(label: "berth_audit_lost_records_total", factory: metrics)
+    }
+
+    public var store: any AuditStore { chain.store }
+
+    /// Writes `event` and returns once it is durable. Throws when it could not be written.
+    public func record(_ event: AuditEvent) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let start = queue.withLock { queue in
+                queue.waiting.append(Waiting(event: event, continuation: continuation))
+                guard !queue.writing else { return false }
+                queue.writing = true
+                return true
+            }
+            if start { Task { await self.write() } }
+        }
+    }
+
+    /// Queues `event` for the next batch and returns at once; a crash may lose it if it comes within ``flushDelay``.
+    public func note(_ event: AuditEvent) {
+        let arm = queue.withLock { queue in
+            queue.waiting.append(Waiting(event: event, continuation: nil))
+            guard !queue.writing, !queue.timerSet else { return false }
+            queue.timerSet = true
+            return true
+        }
+        guard arm else { return }
+        let delay = flushDelay
+        Task {
+            try? await Task.sleep(for: delay)
+            let start = self.queue.withLock { queue in
+                queue.timerSet = false
+                guard !queue.writing, !queue.waiting.isEmpty else { return false }
+                queue.writing = true
+                return true
+            }
+            if start { await self.write() }
+        }
+    }
+
+    /// Writes every waiting record until none is left.
+    private func write() async {
+        while true {
+            let batch = queue.withLock { queue in
+                defer { queue.waiting.removeAll(keepingCapacity: true) }
+                if queue.waiting.isEmpty { queue.writing = false }
+                return queue.waiting
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let records = try await chain.append(batch.map(\.event))
+                for waiting in batch { waiting.continuation?.resume() }
+                for record in records { written[record.event.action]?.increment() }
+                if let last = records.last { appended(last.sequence) }
+            } catch {
+                let dropped = batch.filter { $0.continuation == nil }.count
+                if dropped > 0 { lost.increment(by: dropped) }
+                logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.count)"])
+                for waiting in batch { waiting.continuation?.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Writes whatever is queued now (pulls included) and returns when it is durable: before a read of the log or a
+    /// checkpoint, and at shutdown.
+    public func flush() async {
+        let start = queue.withLock { queue in
+            guard !queue.writing, !queue.waiting.isEmpty else { return false }
+            queue.writing = true
+            return true
+        }
+        if start { await write() }
+        // Another caller's batch may be on its way to disk: it holds records queued before this call.
+        while queue.withLock({ $0.writing }) { try? await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    public var head: AuditHead {
+        get async { await chain.head }
+    }
+
+    /// Signs a checkpoint of the current head after writing what is queued. `onlyIfMoved` skips it when the last
+    /// checkpoint is already at the head.
+    public func checkpoint(onlyIfMoved: Bool = false) async throws -> AuditCheckpoint? {
+        await flush()
+        return try await chain.checkpoint(at: Date(), onlyIfMoved: onlyIfMoved)
+    }
+
+    public func removeRecords(olderThan before: Date) async throws -> Int {
+        try await chain.removeRecords(olderThan: before)
+    }
+}

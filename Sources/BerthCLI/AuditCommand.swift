@@ -1,0 +1,143 @@
+import AdminAPI
+import ArgumentParser
+import Audit
+import AuditRecords
+import Foundation
+import Storage
+
+/// `berth audit verify|export`: check the audit chain of a data folder, and read records out of it (or out of a running
+/// registry's admin API) as JSON lines.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify the audit log's hash chain, or export its records as JSON lines.",
+        subcommands: [AuditVerifyCommand.self, AuditExportCommand.self])
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every record of the audit log: canonical, numbered without gap, chained, and matching every signed checkpoint.",
+        discussion: """
+            Exits 0 when the chain is intact and 1 naming the first bad record otherwise. A checkpoint you kept \
+            (GET /admin/v1/audit/checkpoint) proves the log was not cut short or rewritten up to it; without one, records \
+            removed from the end after the last stored checkpoint cannot be noticed. Reads only: safe next to a running server.
+            """)
+
+    @Option(help: "Data folder of the registry.")
+    var data: String
+
+    @Option(help: "A checkpoint kept earlier (JSON, as GET /admin/v1/audit/checkpoint serves it).")
+    var checkpoint: String?
+
+    @Option(help: "The audit public key (PEM) to check signatures with; by default the data folder's own key.")
+    var key: String?
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: data).appendingPathComponent("audit")
+        let store = try SegmentedAuditStore(folder: folder, readOnly: true)
+        let publicKey = try key.map { path in
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("--key \(path): unreadable") }
+            return try AuditKey.publicKey(pem: pem)
+        } ?? AuditKey.publicKey(in: folder)
+        let kept = try checkpoint.map { path -> AuditCheckpoint in
+            guard let contents = FileManager.default.contents(atPath: path),
+                  let checkpoint = try? JSONDecoder().decode(AuditCheckpoint.self, from: contents) else {
+                throw ValidationError("--checkpoint \(path): not a checkpoint (expected {\"seq\",\"head\",\"time\",\"signature\"})")
+            }
+            return checkpoint
+        }
+        let result = try await AuditVerification.check(store, key: publicKey, kept: kept)
+        if let failure = result.failure {
+            Output.error("audit log NOT intact: \(failure)")
+            throw ExitCode(1)
+        }
+        let range = result.last >= result.first ? "records \(result.first)–\(result.last)" : "no records"
+        print("audit log intact: \(range)\(result.anchored ? " (anchored at a signed checkpoint)" : ""), \(result.checkpointsChecked) checkpoint(s) matched")
+    }
+}
+
+struct AuditExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write audit records as JSON lines (each exactly as stored), filtered.",
+        discussion: "Reads the data folder (--data) or a running registry's admin API (--registry with --token-file).")
+
+    @Option(help: "Data folder of the registry.")
+    var data: String?
+
+    @Option(help: "URL of a running registry.")
+    var registry: String?
+
+    @Option(help: "File holding the registry's admin secret, with --registry.")
+    var tokenFile: String?
+
+    @Option(help: "Only records at or after this time (RFC 3339, or a day such as 2026-12-01).")
+    var since: String?
+
+    @Option(help: "Only records before this time.")
+    var until: String?
+
+    @Option(help: "Only records of this repository.")
+    var repository: String?
+
+    @Option(help: "Only records of this actor (user:alice, robot:ci, anonymous, reconciler, berth).")
+    var actor: String?
+
+    @Option(help: "Only records of this action (repeatable): \(AuditAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var action: [String] = []
+
+    func run() async throws {
+        let filter: AuditFilter
+        do {
+            filter = try AuditFilter(query: { name in
+                switch name {
+                case "from": since
+                case "until": until
+                case "repository": repository
+                case "actor": actor
+                default: nil
+                }
+            }, actions: action)
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode(1)
+        }
+        let output = FileHandle.standardOutput
+        switch (data, registry) {
+        case (let folder?, nil):
+            let store = try SegmentedAuditStore(folder: URL(fileURLWithPath: folder).appendingPathComponent("audit"), readOnly: true)
+            var since: UInt64 = 0
+            while true {
+                let page = try await AuditPage.read(store, after: since, filter: filter, limit: 10_000)
+                var text = Data()
+                for record in page.records {
+                    text.append(contentsOf: record.canonicalLine())
+                    text.append(UInt8(ascii: "\n"))
+                }
+                output.write(text)
+                guard let next = page.next else { return }
+                since = next
+            }
+        case (nil, let url?):
+            guard let tokenFile, let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw ValidationError("--registry needs --token-file FILE holding the admin secret")
+            }
+            let remote = RemoteAdmin(baseURL: url, token: token)
+            var since: UInt64 = 0
+            while true {
+                let page = try await remote.auditPage(since: since, filter: filter.queryItems, limit: 10_000)
+                var text = Data()
+                for line in page.lines {
+                    text.append(line)
+                    text.append(UInt8(ascii: "\n"))
+                }
+                output.write(text)
+                guard let next = page.next else { return }
+                since = next
+            }
+        case (.some, .some): throw ValidationError("give either --data or --registry, not both")
+        case (nil, nil): throw ValidationError("give the registry to export from: --data DIR or --registry URL --token-file FILE")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Audit
+import AuditRecords
+import OCI
+import Registry
+import Storage
+
+/// The registry's activity as audit records: pushes and deletions on disk before the client is answered, pulls (and
+/// `HEAD`s) queued for the next batch; and pull times for retention's `keepPulledWithin`.
+struct RegistryAudit: RegistryActivity {
+    let audit: AuditLog
+    let pulls: PullTimeLog
+
+    func manifestPushed(repository: RepositoryName, digest: Digest, tags: [Tag], size: Int, mediaType: String, by caller: RegistryCaller) async throws {
+        var details = ["digest": digest.description, "size": String(size), "mediaType": mediaType]
+        if !tags.isEmpty { details["tags"] = tags.map(\.description).joined(separator: ",") }
+        try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestPush, repository: repository.value,
+                                          object: tags.first?.description ?? digest.description, details: details))
+    }
+
+    func manifestDeleted(_ write: ManifestWrite, by caller: RegistryCaller) async throws {
+        switch write {
+        case .deleteTag(let repository, let tag):
+            try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .tagDelete, repository: repository.value,
+                                              object: tag.description))
+        case .deleteManifest(let repository, let digest, let tags):
+            var details = ["digest": digest.description]
+            if !tags.isEmpty { details["tags"] = tags.map(\.description).joined(separator: ",") }
+            try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestDelete, repository: repository.value,
+                                              object: digest.description, details: details))
+        case .put: break
+        }
+    }
+
+    func manifestPulled(_ read: ManifestRead, bodySent: Bool, by caller: RegistryCaller) {
+        if bodySent { pulls.record(repository: read.repository, digest: read.digest) }
+        audit.note(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestPull, repository: read.repository.value,
+                              object: read.tag?.description ?? read.digest.description,
+                              details: ["digest": read.digest.description, "method": bodySent ? "GET" : "HEAD"]))
+    }
+}
