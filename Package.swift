@@ -142,7 +142,7 @@ let package = Package(
         // Uses swift-testing's #expect in a library, so a failed check lands in the driver's own test.
         .target(
             name: "StorageConformance",
-            dependencies: ["OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["AuditRecords", "OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The audit log: group-committed appends to the chain, signed checkpoints, retention, verification and queries.
         .target(
@@ -266,6 +266,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "AuditRecords", "Storage", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
         .testTarget(
             name: "AccessTests",
@@ -283,7 +288,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Access", "AdminAPI", "Declarations", "Enforcement", "Lifecycle", "Reconciler", "Registry", "Server", "Storage", "TestSupport",
+                "Access", "AdminAPI", "Audit", "AuditRecords", .product(name: "CoreMetrics", package: "swift-metrics"), "Declarations", "Enforcement", "Lifecycle", "Reconciler", "Registry", "Server", "Storage", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,6 @@
 import Access
+import Audit
+import CoreMetrics
 @testable import Server
 import Declarations
 import Foundation
@@ -28,16 +30,18 @@ import Testing
         return loaded.state.robotAccounts
     }
 
-    func withKeeper(_ body: (RobotCredentialKeeper, any AccessStore) async throws -> Void) async throws {
+    func withKeeper(_ body: (RobotCredentialKeeper, any AccessStore, AuditLog) async throws -> Void) async throws {
         let temporary = try TemporaryDirectory("keeper")
         defer { temporary.remove() }
         let data = temporary.url
         let metadata = try EmbeddedStores(dataDirectory: data).metadata
-        try await body(RobotCredentialKeeper(store: metadata, logger: Logger(label: "test")), metadata)
+        let audit = try await AuditLog(store: try SegmentedAuditStore(folder: data.appendingPathComponent("audit")), key: .init(),
+                                       metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test"))
+        try await body(RobotCredentialKeeper(store: metadata, audit: audit, logger: Logger(label: "test")), metadata, audit)
     }
 
     @Test func mintsOnceThenKeepsTheTokenUntilRotationIsDue() async throws {
-        try await withKeeper { keeper, store in
+        try await withKeeper { keeper, store, _ in
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             let robots = try Self.robots([("ci", "90d", "30d", Self.recipientA)])
             let first = try await keeper.reconcile(robots: robots, now: start)
@@ -64,7 +68,7 @@ import Testing
     }
 
     @Test func expiryWithoutRotationMintsANewTokenAndTheOldOneIsNotAccepted() async throws {
-        try await withKeeper { keeper, store in
+        try await withKeeper { keeper, store, _ in
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             let robots = try Self.robots([("puller", "7d", nil, Self.recipientA)])
             _ = try await keeper.reconcile(robots: robots, now: start)
@@ -78,7 +82,7 @@ import Testing
     }
 
     @Test func aNewConsumerKeyRevokesAtOnceAndRemovalForgets() async throws {
-        try await withKeeper { keeper, store in
+        try await withKeeper { keeper, store, audit in
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             _ = try await keeper.reconcile(robots: try Self.robots([("ci", "90d", nil, Self.recipientA), ("other", "30d", nil, Self.recipientA)]), now: start)
             let old = try await store.robotCredentials()
@@ -92,11 +96,19 @@ import Testing
             let remaining = try await keeper.reconcile(robots: try Self.robots([("other", "30d", nil, Self.recipientA)]), now: start.addingTimeInterval(120))
             #expect(remaining.keys.sorted() == ["other"])
             #expect(try await store.robotCredentials().map(\.robot) == ["other"])
+
+            // Every change is an audit record, naming the robot and never its token (nor its digest or sealed copy).
+            let records = try await audit.store.records(after: 0, limit: 100)
+            #expect(records.map { "\($0.event.action.rawValue) \($0.event.object ?? "")" } == [
+                "robot-token-mint ci", "robot-token-mint other", "robot-token-rotate ci", "robot-token-revoke ci",
+            ])
+            let text = records.map { String(decoding: $0.canonicalLine(), as: UTF8.self) }.joined()
+            for credential in old { #expect(!text.contains(credential.digest.dropFirst(7)) && !text.contains(credential.sealed)) }
         }
     }
 
     @Test func aShorterExpiresInTakesEffect() async throws {
-        try await withKeeper { keeper, store in
+        try await withKeeper { keeper, store, _ in
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             _ = try await keeper.reconcile(robots: try Self.robots([("ci", "90d", nil, Self.recipientA)]), now: start)
             let accepted = try await keeper.reconcile(robots: try Self.robots([("ci", "1d", nil, Self.recipientA)]), now: start.addingTimeInterval(60))

@@ -31,3 +31,15 @@ enum MetadataDriver: String, CaseIterable {
         }
     }
 }
+
+/// The audit chain's drivers.
+enum AuditDriver: String, CaseIterable {
+    case segmentedFiles
+
+    var audit: AuditStoreConformance {
+        switch self {
+        // Tiny segments, so the checks cross segment boundaries and compressed segments too.
+        case .segmentedFiles: AuditStoreConformance { try SegmentedAuditStore(folder: $0, segmentBytes: 600) }
+        }
+    }
+}
