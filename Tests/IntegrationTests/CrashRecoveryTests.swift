@@ -107,6 +107,17 @@ struct CrashRecoveryTests {
                 #expect(stopped != nil, "round \(round): restarted server did not stop")
                 let fsck = try await runFsck(dataDirectory: data)
                 #expect(fsck.succeeded, "round \(round), \(context): fsck after crash + restart:\n\(fsck.summary)")
+                // 4. The audit chain survived the kill, and every acknowledged push has its record.
+                let verified = try await runCommand(TestEnvironment.berthBinary, ["audit", "verify", "--data", data.path])
+                #expect(verified.succeeded, "round \(round), \(context): audit chain after SIGKILL:\n\(verified.summary)")
+                let pushes = try await runCommand(TestEnvironment.berthBinary, ["audit", "export", "--data", data.path, "--action", "manifest-push"])
+                let recorded = Set(pushes.stdoutString.split(separator: "\n").compactMap { line -> String? in
+                    guard let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                          let repository = record["repository"] as? String, let tag = record["object"] as? String else { return nil }
+                    return "\(repository):\(tag)"
+                })
+                let unrecorded = ledger.manifests.keys.filter { !recorded.contains($0) }.sorted()
+                #expect(unrecorded.isEmpty, "round \(round), \(context): acknowledged pushes with no audit record: \(unrecorded.prefix(10))")
                 if !problems.isEmpty || !fsck.succeeded { break }
             }
             if collecting {
@@ -261,6 +272,8 @@ private func pushLoop(client: RegistryClient, worker: Int, round: Int, seed: UIn
                                           reference: tag)
             report.acks.append(.manifest(repository: repository, tag: tag, bytes: manifestBytes,
                                          mediaType: MediaType.ociManifest))
+            // Pulls go on with the pushes: their audit records are batched, and must never break the chain.
+            _ = try await client.getManifest(repository, reference: tag)
             // A manifest deleted below may take its blobs with it at the next collection.
             if collecting && !(repository == ownRepository && iteration % 5 == 4) {
                 report.acks.append(.blob(repository: repository, digest: layerDigest, size: layer.count))

@@ -95,10 +95,80 @@ struct SkopeoCredentialsTests {
                                                      "docker://\(server.host)/team/app"], "list-tags as reader")
                 #expect(tags.stdoutString.contains("\"v1\"") && !tags.stdoutString.contains("\"v2\""))
 
+                // The administrator tags the same image again: the audit log must tell the two pushers apart.
+                try await skopeo.succeed(["copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", "admin:\(TestEnvironment.adminPassword)",
+                                          "oci:\(layout.path):v1", "docker://\(server.host)/team/app:v3"], "push as admin")
+                try await Self.expectAuditTrail(server: server, in: tmp.url)
+
                 let log = server.logTail(lines: 10_000)
                 #expect(!log.contains("reader-password") && !log.contains("writer-password") && !log.contains("not-it"),
                         "a password reached the server log")
             }
         }
+    }
+
+    /// From the audit log alone (`berth audit export`), who pushed each tag now in the registry; and the pulls, refusals
+    /// and failed logins of the scenario above are there, with no password anywhere.
+    static func expectAuditTrail(server: BerthProcess, in directory: URL) async throws {
+        let secret = try writeSecret(TestEnvironment.adminPassword, in: directory, name: "audit-admin-secret")
+        let export = try await berth(["audit", "export", "--registry", server.baseURL.absoluteString, "--token-file", secret.path])
+        try requireExit(export, 0, "audit export over the admin API")
+        let records = export.stdoutString.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(records.count > 10 && records.enumerated().allSatisfy { ($0.element["seq"] as? Int) == $0.offset + 1 },
+                "every record, numbered from 1 without gap")
+        var pusher: [String: String] = [:]
+        for record in records {
+            guard let repository = record["repository"] as? String, let actor = record["actor"] as? String else { continue }
+            let details = record["details"] as? [String: String] ?? [:]
+            let tags = details["tags"]?.split(separator: ",").map(String.init) ?? []
+            switch record["action"] as? String {
+            case "manifest-push": for tag in tags { pusher["\(repository):\(tag)"] = actor }
+            case "manifest-delete": for tag in tags { pusher["\(repository):\(tag)"] = nil }
+            case "tag-delete", "retention-delete": pusher["\(repository):\(record["object"] as? String ?? "")"] = nil
+            default: break
+            }
+        }
+        #expect(pusher == ["team/app:v1": "user:writer", "team/app:v3": "admin", "open/tool:v1": "user:writer"], "\(pusher)")
+        try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+            for repository in ["team/app", "open/tool"] {
+                let listed = try await client.request(.GET, "/v2/\(repository)/tags/list")
+                let tags = (try JSONSerialization.jsonObject(with: Data(listed.body)) as? [String: Any])?["tags"] as? [String] ?? []
+                #expect(Set(tags.map { "\(repository):\($0)" }) == Set(pusher.keys.filter { $0.hasPrefix(repository + ":") }),
+                        "the replay names exactly the tags the registry holds")
+            }
+        }
+        func has(_ action: String, _ actor: String, _ outcome: String? = nil) -> Bool {
+            records.contains { record in
+                record["action"] as? String == action && record["actor"] as? String == actor && (outcome == nil || record["outcome"] as? String == outcome)
+            }
+        }
+        #expect(has("manifest-pull", "user:reader"), "the reader's pull is recorded")
+        #expect(has("manifest-pull", "anonymous"), "the anonymous pull of a public repository is recorded")
+        #expect(has("access-denied", "user:reader", "denied"), "the reader's refused push is recorded")
+        #expect(has("authentication-failed", "reader", "failure"), "the failed login is recorded under the name tried")
+        #expect(has("configuration-apply", "reconciler"), "the declarations' apply is recorded")
+        #expect(has("server-start", "berth"))
+        for password in ["reader-password", "writer-password", "not-it", TestEnvironment.adminPassword] {
+            #expect(!export.stdoutString.contains(password), "a password reached the audit log")
+        }
+
+        // The filters narrow on the server, and a kept checkpoint and the served key verify the log offline.
+        try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { client in
+            let narrowed = try await client.request(.GET, "/admin/v1/audit?repository=open/tool&action=manifest-push&limit=1")
+            let lines = String(decoding: narrowed.body, as: UTF8.self).split(separator: "\n")
+            #expect(narrowed.status == 200 && lines.count == 1 && lines[0].contains("\"repository\":\"open/tool\""))
+            let checkpoint = try await client.request(.GET, "/admin/v1/audit/checkpoint")
+            #expect(checkpoint.status == 200)
+            try Data(checkpoint.body).write(to: directory.appendingPathComponent("kept-checkpoint.json"))
+            let key = try await client.request(.GET, "/admin/v1/audit/key")
+            #expect(String(decoding: key.body, as: UTF8.self).hasPrefix("-----BEGIN PUBLIC KEY-----"))
+            try Data(key.body).write(to: directory.appendingPathComponent("audit-key.pub"))
+        }
+        let verified = try await berth(["audit", "verify", "--data", server.dataDirectory.path,
+                                        "--checkpoint", directory.appendingPathComponent("kept-checkpoint.json").path,
+                                        "--key", directory.appendingPathComponent("audit-key.pub").path])
+        try requireExit(verified, 0, "audit verify with the kept checkpoint and the served key, next to the running server")
     }
 }
