@@ -239,6 +239,8 @@ let package = Package(
         .executableTarget(
             name: "BerthBench",
             dependencies: [
+                "Audit",
+                "AuditRecords",
                 "ContentAnalysis",
                 "Declarations",
                 "Enforcement",
@@ -249,6 +251,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
