@@ -196,6 +196,7 @@ let package = Package(
             dependencies: [
                 "Access",
                 "AdminAPI",
+                "AuditRecords",
                 "CSystemCalls",
                 "ContentAnalysis",
                 "Declarations",
@@ -206,6 +207,7 @@ let package = Package(
                 "Server",
                 "Storage",
                 "Vulnerabilities",
+                "WireFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
