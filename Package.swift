@@ -223,6 +223,7 @@ let package = Package(
                 "Server",
                 "Storage",
                 "Vulnerabilities",
+                "WireFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

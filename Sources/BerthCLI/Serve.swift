@@ -21,6 +21,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: """
+        Log format. text: swift-log's lines on standard error. json: one object per line on standard output, keys time, \
+        level, label, message, error (when there is one), metadata, source, file, line; the listening announcement is \
+        such a record too (spec/logging.md).
+        """)
+    var logFormat: LogFormat = .text
+
     @Option(help: "Close a connection once its client has sent nothing for this long while the server waits for a request or a request body, e.g. 2m.")
     var idleTimeout: String = "2m"
 
@@ -95,6 +102,7 @@ struct Serve: AsyncParsableCommand {
         guard let idleSeconds = TimeSpan(idleTimeout)?.totalSeconds, idleSeconds > 0 else {
             throw ValidationError("--idle-timeout \(idleTimeout): expected a duration such as 30s, 2m or 1h")
         }
+        logFormat.bootstrap()
         var logger = Logger(label: "berth")
         logger.logLevel = logLevel
         guard let retentionSeconds = TimeSpan(retentionInterval)?.totalSeconds, retentionSeconds > 0 else {
@@ -145,10 +153,10 @@ struct Serve: AsyncParsableCommand {
             configuration.vulnerabilityFolder = URL(fileURLWithPath: vulndb)
         }
         let server = try await BerthServer(configuration: configuration, logger: logger)
-        let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { host, port in
+        let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { [logFormat] host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            // Scripts and tests wait for this line, so it must not sit in a buffer.
-            FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
+            // Scripts and tests wait for this line, so it must not sit in a buffer: both formats write it unbuffered.
+            logFormat.announceListening(on: "http://\(shown):\(port)")
         }
         // SIGTERM and SIGINT shut the application down gracefully; `serve` then returns and exits 0.
         try await app.runService()

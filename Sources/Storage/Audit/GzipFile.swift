@@ -27,11 +27,10 @@ enum GzipFile {
         let output = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw GzipFileError.system("open", partial) }
         do {
+            defer { close(output) }
             try write(from: input, named: source, to: output, partial: partial)
             guard fdatasync(output) == 0 else { throw GzipFileError.system("fsync", partial) }
-            close(output)
         } catch {
-            close(output)
             unlink(partial)
             throw error
         }
@@ -57,7 +56,7 @@ enum GzipFile {
         guard let entry = archive_entry_new() else { throw GzipFileError.libarchive(partial, "could not start") }
         defer { archive_entry_free(entry) }
         archive_entry_set_pathname(entry, source.lastPathComponent)
-        archive_entry_set_filetype(entry, 0o100000)
+        archive_entry_set_filetype(entry, 0o100000)  // AE_IFREG, a cast in archive_entry.h that Swift does not import
         guard archive_write_header(archive, entry) == ARCHIVE_OK else { throw failure() }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {

@@ -118,10 +118,15 @@ final class BerthProcess: @unchecked Sendable {
         }
     }
 
-    /// Extracts the URL from the first `listening on http://HOST:PORT` line.
+    /// Extracts the URL from the first `listening on http://HOST:PORT` line, or from the record in its place with
+    /// `--log-format json`, whose message is that text.
     static func parseListeningLine(_ output: String) -> URL? {
         for line in output.split(separator: "\n") {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            var trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("{"), let record = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+               let message = record["message"] as? String {
+                trimmed = message
+            }
             let prefix = "listening on "
             guard trimmed.hasPrefix(prefix) else { continue }
             let rest = String(trimmed.dropFirst(prefix.count))
