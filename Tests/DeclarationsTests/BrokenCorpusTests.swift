@@ -54,7 +54,7 @@ let brokenCases: [BrokenCase] = [
         metadata: {name: x}
         spec: {}
         """,
-        expected: "test.yaml:2:7: unknown kind 'Tiers'; expected one of: Tier, Repository, Role, RoleBinding, User, Team, RobotAccount, Signer, VulnerabilityException, SecretRule, SecretException (did you mean 'Tier'?)"),
+        expected: "test.yaml:2:7: unknown kind 'Tiers'; expected one of: Tier, Repository, Role, RoleBinding, User, Team, RobotAccount, Signer, VulnerabilityException, SecretRule, SecretException, Webhook (did you mean 'Tier'?)"),
     BrokenCase(name: "document is not a mapping", yaml: """
         - just
         - a list
@@ -475,7 +475,7 @@ let brokenCases: [BrokenCase] = [
 ]
 
 @Suite struct BrokenCorpusTests {
-    @Test(arguments: brokenCases + secretBrokenCases)
+    @Test(arguments: brokenCases + secretBrokenCases + webhookBrokenCases)
     func reportsTheExpectedDiagnostic(_ testCase: BrokenCase) {
         let result = loadWithBase(testCase.yaml)
         let lines = result.diagnostics.map(\.description)

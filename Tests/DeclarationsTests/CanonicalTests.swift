@@ -80,7 +80,7 @@ import Declarations
         let declared: [Int] = [
             state.tiers.count, state.repositories.count, state.roles.count, state.roleBindings.count, state.users.count,
             state.teams.count, state.robotAccounts.count, state.signers.count, state.vulnerabilityExceptions.count,
-            state.secretRules.count, state.secretExceptions.count,
+            state.secretRules.count, state.secretExceptions.count, state.webhooks.count,
         ]
         #expect(canonical.count == declared.reduce(0, +))
         let again = try DesiredState(canonical: canonical).canonicalObjects()

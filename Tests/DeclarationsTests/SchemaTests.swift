@@ -1,3 +1,4 @@
+import AuditRecords
 import Foundation
 import Testing
 @testable import Declarations
@@ -62,6 +63,13 @@ import Testing
             return
         }
         check(spec, against: FieldTable.spec(of: kind), path: name)
+    }
+
+    /// A Webhook's events are the audit log's actions, however that vocabulary grows.
+    @Test func webhookEventsAreTheAuditActions() {
+        let definitions = schema["$defs"] as! [String: Any]
+        let actions = (definitions["auditAction"] as? [String: Any])?["enum"] as? [String]
+        #expect(actions == AuditAction.allCases.map(\.rawValue))
     }
 
     /// Each kind's spec is bound to its definition, so the definitions checked above are the ones used.

@@ -52,7 +52,7 @@ import Declarations
 
     @Test func unknownKindIsRefused() {
         #expect(message(kind: "Gadget", #"{"kind":"Gadget","name":"basic","spec":{}}"#)
-            == "Gadget 'basic': unknown kind; expected one of: Tier, Repository, Role, RoleBinding, User, Team, RobotAccount, Signer, VulnerabilityException, SecretRule, SecretException")
+            == "Gadget 'basic': unknown kind; expected one of: Tier, Repository, Role, RoleBinding, User, Team, RobotAccount, Signer, VulnerabilityException, SecretRule, SecretException, Webhook")
     }
 
     @Test func robotKeysGetTheInjectedCheck() {

@@ -195,6 +195,7 @@ import Reconciler
             object(.vulnerabilityException, "old-exception", ["vulnerability": "CVE-2024-0001", "repositories": ["old/repo"], "expires": "2027-01-31", "reason": "r"]),
             object(.secretRule, "old-rule", ["regex": "old_[a-z]{8}", "keywords": ["old_"]]),
             object(.secretException, "old-secret-exception", ["rule": "old-rule", "repositories": ["old/repo"], "expires": "2027-01-31", "reason": "r"]),
+            object(.webhook, "old-webhook", ["url": "https://old.example.com/", "events": ["tag-delete"], "secretRef": ["env": "K"], "timeout": "10s"]),
             Fixture.internalTier.with(["retention": ["keepLast": 1]]),
             Fixture.confidentialTier.with([:]),
         ]
@@ -217,6 +218,8 @@ import Reconciler
             "create VulnerabilityException/cve-2024-0001",
             "create SecretRule/acme-token",
             "create SecretException/test-keys",
+            "create Webhook/security-feed",
+            "delete Webhook/old-webhook",
             "delete SecretException/old-secret-exception",
             "delete SecretRule/old-rule",
             "delete VulnerabilityException/old-exception",
@@ -229,7 +232,7 @@ import Reconciler
             "delete Tier/old-tier",
             "delete Signer/old-signer",
         ])
-        #expect(plan.summary == PlanSummary(create: 15, update: 2, delete: 11, destructive: 0))
+        #expect(plan.summary == PlanSummary(create: 16, update: 2, delete: 12, destructive: 0))
     }
 
     @Test func applyOrderCoversEveryKindOnce() {

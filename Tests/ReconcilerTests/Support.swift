@@ -52,9 +52,14 @@ enum Fixture {
         "reason": "test fixtures",
     ])
 
+    static let webhook = object(.webhook, "security-feed", [
+        "url": "https://hooks.example.com/berth", "events": ["manifest-push", "verdict-change"],
+        "repositories": ["payments/*"], "secretRef": ["env": "BERTH_WEBHOOK_SECURITY"], "timeout": "10s",
+    ])
+
     static let all: [CanonicalObject] = [
         signer, internalTier, confidentialTier, adminRole, developerRole, alice, bob, payments, robot,
-        paymentsGlob, paymentsAPI, catchAll, admins, developers, exception, secretRule, secretException,
+        paymentsGlob, paymentsAPI, catchAll, admins, developers, exception, secretRule, secretException, webhook,
     ].sorted()
 }
 

@@ -1,3 +1,6 @@
+import AuditRecords
+import Foundation
+
 /// Why a canonical object could not be turned back into a typed declaration.
 public struct CanonicalDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: DeclarationKind
@@ -35,7 +38,7 @@ extension DesiredState {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
-        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = []
+        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = [], webhooks: [Webhook] = []
         var seen = Set<String>()
         seen.reserveCapacity(objects.count)
         for object in objects {
@@ -56,11 +59,12 @@ extension DesiredState {
             case .vulnerabilityException: exceptions.append(try reader.vulnerabilityException())
             case .secretRule: secretRules.append(try reader.secretRule())
             case .secretException: secretExceptions.append(try reader.secretException())
+            case .webhook: webhooks.append(try reader.webhook())
             }
         }
         self.init(tiers: tiers, repositories: repositories, roles: roles, roleBindings: bindings, users: users,
                   teams: teams, robotAccounts: robots, signers: signers, vulnerabilityExceptions: exceptions,
-                  secretRules: secretRules, secretExceptions: secretExceptions)
+                  secretRules: secretRules, secretExceptions: secretExceptions, webhooks: webhooks)
     }
 }
 
@@ -425,5 +429,40 @@ private struct SpecReader {
             repositories: try s.repositoryPatterns("repositories"), paths: try s.pathGlobs("paths"),
             expires: try s.parsed("expires", "date", CalendarDate.init)!,
             reason: try s.requiredString("reason"), owner: try s.string("owner"))
+    }
+
+    func webhook() throws(CanonicalDecodingError) -> Webhook {
+        let s = try spec()
+        let url: URL
+        switch WebhookURL.parse(try s.requiredString("url")) {
+        case .success(let parsed): url = parsed
+        case .failure(let problem): throw fail("url", "invalid URL: \(problem.reason)")
+        }
+        var events = Set<AuditAction>()
+        for (index, text) in try s.nonEmptyStrings("events").enumerated() {
+            guard let action = AuditAction(rawValue: text) else { throw fail("events[\(index)]", "unknown audit action \"\(text)\"") }
+            guard events.insert(action).inserted else { throw fail("events[\(index)]", "\"\(text)\" is listed twice") }
+        }
+        let repositories = s.entries["repositories"] == nil ? nil : try s.repositoryPatterns("repositories")
+        let ref = try fields(try s.required("secretRef"), "secretRef", .webhookSecretRef)
+        let secretRef: WebhookSecretRef
+        switch (try ref.string("env"), try ref.string("file")) {
+        case (let name?, nil):
+            if let problem = WebhookSecretRef.environmentNameProblem(name) {
+                throw fail("secretRef.env", "invalid environment variable name \"\(name)\": \(problem)")
+            }
+            secretRef = .environment(name)
+        case (nil, let path?):
+            if let problem = WebhookSecretRef.filePathProblem(path) { throw fail("secretRef.file", "invalid path \"\(path)\": \(problem)") }
+            secretRef = .file(path)
+        default:
+            throw fail("secretRef", "expected exactly one of env or file")
+        }
+        let timeout = try s.parsed("timeout", "duration", TimeSpan.init) ?? Webhook.defaultTimeout
+        guard Webhook.timeoutRange.contains(timeout.totalSeconds) else {
+            throw fail("timeout", "\(timeout) is outside \(Webhook.timeoutRange.lowerBound)s to \(Webhook.timeoutRange.upperBound)s")
+        }
+        return Webhook(metadata: metadata, source: source, url: url, events: events, repositories: repositories,
+                       secretRef: secretRef, timeout: timeout)
     }
 }

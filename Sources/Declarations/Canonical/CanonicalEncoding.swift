@@ -17,6 +17,7 @@ extension DesiredState {
             (vulnerabilityExceptions.count, { CanonicalObject(vulnerabilityExceptions[$0]) }),
             (secretRules.count, { CanonicalObject(secretRules[$0]) }),
             (secretExceptions.count, { CanonicalObject(secretExceptions[$0]) }),
+            (webhooks.count, { CanonicalObject(webhooks[$0]) }),
         ]
         var result = ConcurrentMap.build(count: sections.reduce(0) { $0 + $1.count }) { index in
             var offset = index
@@ -207,6 +208,28 @@ extension CanonicalObject {
         s.set("reason", .string(exception.reason))
         s.set("owner", exception.owner.map(ConfigValue.string))
         self.init(exception.metadata, .secretException, s)
+    }
+
+    /// `timeout` is always written, the default when not declared, so leaving it out and declaring `10s` are the same
+    /// object.
+    public init(_ webhook: Webhook) {
+        var s = SpecBuilder()
+        s.set("url", .string(webhook.url.absoluteString))
+        s.set("events", sortedStrings(webhook.events.map(\.rawValue)))
+        s.set("repositories", webhook.repositories.map { sortedStrings($0.map(\.text)) })
+        s.set("secretRef", webhook.secretRef.canonicalValue)
+        s.set("timeout", .string(webhook.timeout.description))
+        self.init(webhook.metadata, .webhook, s)
+    }
+}
+
+extension WebhookSecretRef {
+    /// `{"env": name}` or `{"file": path}`.
+    var canonicalValue: ConfigValue {
+        switch self {
+        case .environment(let name): return .object(["env": .string(name)])
+        case .file(let path): return .object(["file": .string(path)])
+        }
     }
 }
 

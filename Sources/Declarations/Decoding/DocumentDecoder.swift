@@ -13,6 +13,7 @@ enum DecodedDeclaration {
     case vulnerabilityException(VulnerabilityException)
     case secretRule(SecretRule)
     case secretException(SecretException)
+    case webhook(Webhook)
 }
 
 /// Decodes the envelope shared by every kind (apiVersion, kind, metadata,
@@ -84,6 +85,7 @@ struct DocumentDecoder {
             declaration = specDecoder.vulnerabilityException(specNode).map { .vulnerabilityException($0) }
         case .secretRule: declaration = specDecoder.secretRule(specNode).map { .secretRule($0) }
         case .secretException: declaration = specDecoder.secretException(specNode).map { .secretException($0) }
+        case .webhook: declaration = specDecoder.webhook(specNode).map { .webhook($0) }
         }
         return declaration.map { Result(declaration: $0, reference: reference) }
     }

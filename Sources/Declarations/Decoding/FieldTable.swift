@@ -46,6 +46,9 @@ struct FieldTable: Sendable {
     static let vulnerabilityException = FieldTable(["vulnerability", "repositories", "expires", "reason", "owner"])
     static let secretRule = FieldTable(["description", "regex", "keywords", "entropy", "paths"])
     static let secretException = FieldTable(["rule", "repositories", "paths", "expires", "reason", "owner"])
+    static let webhookSecretRef = FieldTable(["env", "file"])
+    static let webhook = FieldTable(["url", "events", "repositories", "secretRef", "timeout"],
+                                    nested: ["secretRef": webhookSecretRef])
 
     /// The fields of a kind's spec.
     static func spec(of kind: DeclarationKind) -> FieldTable {
@@ -61,6 +64,7 @@ struct FieldTable: Sendable {
         case .vulnerabilityException: return vulnerabilityException
         case .secretRule: return secretRule
         case .secretException: return secretException
+        case .webhook: return webhook
         }
     }
 }

@@ -13,6 +13,8 @@ public enum DeclarationKind: String, Sendable, Hashable, CaseIterable, Comparabl
     // rules precede exceptions because an exception names the rule it accepts.
     case secretRule = "SecretRule"
     case secretException = "SecretException"
+    // Appended for the same reason: kinds added later go last, so stored objects keep their order.
+    case webhook = "Webhook"
 
     public var description: String { rawValue }
 

@@ -15,6 +15,7 @@ public struct DesiredState: Sendable, Equatable {
     public let vulnerabilityExceptions: [VulnerabilityException]
     public let secretRules: [SecretRule]
     public let secretExceptions: [SecretException]
+    public let webhooks: [Webhook]
 
     let repositoryIndex: RepositoryIndex
     private let tierIndex: [String: Int]
@@ -29,7 +30,7 @@ public struct DesiredState: Sendable, Equatable {
                 roleBindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = [],
                 robotAccounts: [RobotAccount] = [], signers: [Signer] = [],
                 vulnerabilityExceptions: [VulnerabilityException] = [], secretRules: [SecretRule] = [],
-                secretExceptions: [SecretException] = []) {
+                secretExceptions: [SecretException] = [], webhooks: [Webhook] = []) {
         /// Sorted by name. Declarations usually arrive in order (files are read in path order), and the sort
         /// is stable: an ordered list is kept as it is rather than copied, object by object, into a new one.
         func byName<T>(_ values: [T], _ name: (T) -> String) -> [T] {
@@ -47,6 +48,7 @@ public struct DesiredState: Sendable, Equatable {
         self.vulnerabilityExceptions = byName(vulnerabilityExceptions) { $0.name }
         self.secretRules = byName(secretRules) { $0.name }
         self.secretExceptions = byName(secretExceptions) { $0.name }
+        self.webhooks = byName(webhooks) { $0.name }
 
         func index(_ names: [String]) -> [String: Int] {
             var result: [String: Int] = [:]
@@ -72,6 +74,7 @@ public struct DesiredState: Sendable, Equatable {
             && lhs.robotAccounts == rhs.robotAccounts && lhs.signers == rhs.signers
             && lhs.vulnerabilityExceptions == rhs.vulnerabilityExceptions
             && lhs.secretRules == rhs.secretRules && lhs.secretExceptions == rhs.secretExceptions
+            && lhs.webhooks == rhs.webhooks
     }
 
     public func tier(named name: String) -> Tier? { tierIndex[name].map { tiers[$0] } }
@@ -97,6 +100,7 @@ public struct DesiredState: Sendable, Equatable {
         case .vulnerabilityException: return vulnerabilityExceptions.contains { $0.name == name }
         case .secretRule: return secretRuleIndex[name] != nil
         case .secretException: return secretExceptions.contains { $0.name == name }
+        case .webhook: return webhooks.contains { $0.name == name }
         }
     }
 

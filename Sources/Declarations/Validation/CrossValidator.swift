@@ -29,7 +29,7 @@ struct CrossValidator {
         var tiers: [Tier] = [], repositories: [Repository] = [], roles: [Role] = []
         var bindings: [RoleBinding] = [], users: [User] = [], teams: [Team] = []
         var robots: [RobotAccount] = [], signers: [Signer] = [], exceptions: [VulnerabilityException] = []
-        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = []
+        var secretRules: [SecretRule] = [], secretExceptions: [SecretException] = [], webhooks: [Webhook] = []
         for result in pending.lazy.flatMap(\.declarations) {
             let ref = result.reference
             let key = Key(kind: ref.kind, name: ref.name)
@@ -52,12 +52,13 @@ struct CrossValidator {
             case .vulnerabilityException(let x): exceptions.append(x)
             case .secretRule(let x): secretRules.append(x)
             case .secretException(let x): secretExceptions.append(x)
+            case .webhook(let x): webhooks.append(x)
             }
         }
         return DesiredState(tiers: tiers, repositories: repositories, roles: roles, roleBindings: bindings,
                             users: users, teams: teams, robotAccounts: robots, signers: signers,
                             vulnerabilityExceptions: exceptions, secretRules: secretRules,
-                            secretExceptions: secretExceptions)
+                            secretExceptions: secretExceptions, webhooks: webhooks)
     }
 
     private mutating func checkReferences(_ state: DesiredState) {
@@ -77,6 +78,7 @@ struct CrossValidator {
             case .vulnerabilityException: list = state.vulnerabilityExceptions.map(\.name)
             case .secretRule: list = state.secretRules.map(\.name)
             case .secretException: list = state.secretExceptions.map(\.name)
+            case .webhook: list = state.webhooks.map(\.name)
             }
             namesByKind[kind] = list
             return list

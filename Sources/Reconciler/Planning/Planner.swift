@@ -13,11 +13,11 @@ public enum Planner {
     /// written after the objects it refers to: signers before the tiers
     /// that require them, tiers before repositories, roles, users, teams and
     /// robots before bindings, secret rules before the secret exceptions that
-    /// name them. Deletes run after every create and update, in the reverse
-    /// order.
+    /// name them. Webhooks refer to nothing and come last. Deletes run after
+    /// every create and update, in the reverse order.
     public static let applyOrder: [DeclarationKind] = [
         .signer, .tier, .role, .user, .team, .robotAccount, .repository, .roleBinding, .vulnerabilityException,
-        .secretRule, .secretException,
+        .secretRule, .secretException, .webhook,
     ]
 
     static let rank: [DeclarationKind: Int] = Dictionary(

@@ -7,7 +7,7 @@ import Testing
 struct PlanApplyTests {
     /// Creates in apply order (spec/plan.md, "Order").
     static let kindOrder = ["Signer", "Tier", "Role", "User", "Team", "RobotAccount", "Repository", "RoleBinding",
-                            "VulnerabilityException", "SecretRule", "SecretException"]
+                            "VulnerabilityException", "SecretRule", "SecretException", "Webhook"]
 
     /// How many objects of each kind `examples/` declares.
     static func exampleKindCounts() throws -> [String: Int] {
