@@ -155,6 +155,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Delivers the audit log to webhooks: signed CloudEvents, in order, at least once, resumed from the outbox after a restart.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "AuditRecords", "Storage", "WireFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Registry",
             dependencies: [
@@ -307,6 +320,18 @@ let package = Package(
             dependencies: [
                 "Reconciler", "Declarations", "Storage", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A real HTTP receiver (Hummingbird on a loopback port) and a real SQLite outbox; the log is in memory.
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "AuditRecords", "Storage", "TestSupport", "Webhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

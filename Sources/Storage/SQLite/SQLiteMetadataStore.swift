@@ -69,6 +69,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.collectionSchema)
         try writeConnection.execute(Self.layerScanSchema)
         try writeConnection.execute(Self.vulnerabilitySchema)
+        try writeConnection.execute(Self.webhookOutboxSchema)
         writer = GroupCommitter(executor: SQLiteExecutor(connection: writeConnection, label: "berth.sqlite.writer"))
         readers = try (0..<max(1, readerCount)).map { index in
             let connection = try SQLiteConnection(path: path, readOnly: true)
