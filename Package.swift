@@ -210,6 +210,7 @@ let package = Package(
                 "Sealing",
                 "Storage",
                 "Vulnerabilities",
+                "Webhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -27,7 +27,8 @@ extension BerthServer {
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
 
-        AdminRoutes(admin: admin, access: access, policy: policy, vulnerabilities: vulnerabilities, audit: audit, retention: retention,
+        AdminRoutes(admin: admin, access: access, policy: policy, vulnerabilities: vulnerabilities, audit: audit, webhooks: webhooks,
+                    retention: retention,
                     garbageCollection: garbageCollection, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
         return BerthResponder(registry: router.middlewares.constructResponder(finalResponder: registry), router: router.buildResponder(),

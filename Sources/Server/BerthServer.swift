@@ -13,6 +13,7 @@ import Reconciler
 import Registry
 import ServiceLifecycle
 import Storage
+import Webhooks
 
 /// The whole server, composed: the OCI registry under `/v2/`, the token endpoint, the admin API under `/admin/v1/`
 /// and `/metrics`, as routes of one Hummingbird router, with robot credential renewal (and the reconcile loop, when
@@ -57,6 +58,8 @@ public struct BerthServer: Sendable {
         public var auditCheckpointInterval: Duration = .seconds(60)
         /// The size at which an audit segment is closed and compressed.
         public var auditSegmentBytes: Int = SegmentedAuditStore.defaultSegmentBytes
+        /// The CloudEvents `source` of webhook deliveries: a URI reference naming this registry, such as its external URL.
+        public var eventSource = "/berth"
         /// The time verdicts are judged at (exception expiries, certificate validity); tests move it.
         public var clock: @Sendable () -> Date = Date.init
 
@@ -78,6 +81,7 @@ public struct BerthServer: Sendable {
     public let policy: DeclaredPolicy
     public let vulnerabilities: VulnerabilityFeed
     public let audit: AuditLog
+    let webhooks: WebhookDispatcher
     let registry: Registry
     let stores: EmbeddedStores
     let pulls = PullTimeLog()
@@ -96,7 +100,11 @@ public struct BerthServer: Sendable {
         let auditFolder = configuration.dataDirectory.appendingPathComponent("audit")
         let auditStore = try SegmentedAuditStore(folder: auditFolder, segmentBytes: configuration.auditSegmentBytes)
         await auditStore.compressClosedSegments()
-        let audit = try await AuditLog(store: auditStore, key: try AuditKey.loadOrCreate(in: auditFolder), metrics: metrics.factory, logger: logger)
+        let webhooks = WebhookDispatcher(records: AuditStoreRecords(store: auditStore), outbox: stores.metadata,
+                                         options: .init(source: configuration.eventSource), metrics: metrics.factory, logger: logger)
+        let audit = try await AuditLog(store: auditStore, key: try AuditKey.loadOrCreate(in: auditFolder), metrics: metrics.factory, logger: logger,
+                                       appended: { _ in webhooks.recordsAppended() })
+        let dataDirectory = configuration.dataDirectory
         let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata, audit: audit,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
@@ -114,6 +122,7 @@ public struct BerthServer: Sendable {
                                                   untaggedGrace: configuration.untaggedGrace, now: configuration.clock),
                            didApply: { declarations, revision in
                                await Self.recordApply(revision, in: audit, logger: logger)
+                               await Self.configure(webhooks, declarations.webhooks, dataDirectory: dataDirectory, logger: logger)
                                await access.configurationChanged(to: declarations)
                                await policy.configurationChanged(to: declarations)
                            },
@@ -130,6 +139,8 @@ public struct BerthServer: Sendable {
         }
         await access.configurationChanged(to: live)
         await policy.configurationChanged(to: live)
+        await Self.configure(webhooks, live.webhooks, dataDirectory: dataDirectory, logger: logger)
+        self.webhooks = webhooks
         self.policy = policy
         self.audit = audit
         self.vulnerabilities = vulnerabilities
@@ -163,6 +174,7 @@ public struct BerthServer: Sendable {
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
             RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),
             garbageCollection,
+            webhooks,
             VulnerabilityRescans(policy: policy, checkInterval: configuration.vulnerabilityCheckInterval, clock: configuration.clock, logger: logger),
         ]
         if let folder = configuration.vulnerabilityFolder {

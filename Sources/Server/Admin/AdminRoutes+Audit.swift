@@ -5,6 +5,7 @@ import AuditRecords
 import Foundation
 import Hummingbird
 import NIOCore
+import Webhooks
 
 /// `/admin/v1/audit`: the log itself, its key, and a checkpoint to keep (spec/admin-api.md, "Audit").
 extension AdminRoutes {
@@ -48,5 +49,11 @@ extension AdminRoutes {
     func auditCheckpoint(_ request: Request, _ context: Context) async throws -> Response {
         guard let checkpoint = try await audit.checkpoint() else { throw AdminAPIError.invalid("no checkpoint could be signed") }
         return try AdminResponse.json(checkpoint)
+    }
+
+    /// Each webhook's delivery: how far it got, its failures in a row, its last error and its next attempt.
+    func webhookStatus(_ request: Request, _ context: Context) async throws -> Response {
+        struct Webhooks: Encodable { let webhooks: [WebhookStatus] }
+        return try AdminResponse.json(Webhooks(webhooks: await webhooks.status()))
     }
 }

@@ -1,4 +1,5 @@
 import AdminAPI
+import Webhooks
 import Audit
 import AuditRecords
 import Foundation
@@ -24,6 +25,7 @@ struct AdminRoutes: Sendable {
     let policy: DeclaredPolicy
     let vulnerabilities: VulnerabilityFeed
     let audit: AuditLog
+    let webhooks: WebhookDispatcher
     let retention: RetentionKeeper
     let garbageCollection: GarbageCollectionService
     let status: ReconcileStatusBoard
@@ -55,6 +57,7 @@ struct AdminRoutes: Sendable {
             ("/admin/v1/audit", .get, auditRecords),
             ("/admin/v1/audit/key", .get, auditKey),
             ("/admin/v1/audit/checkpoint", .get, auditCheckpoint),
+            ("/admin/v1/webhooks", .get, webhookStatus),
         ]
         let group = router.group().add(middleware: authentication)
         // Each path is routed once for every method; a path may serve several of them.

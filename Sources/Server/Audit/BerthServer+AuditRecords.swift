@@ -2,7 +2,10 @@ import Audit
 import AuditRecords
 import Logging
 import Reconciler
+import Declarations
+import Foundation
 import Storage
+import Webhooks
 
 extension BerthServer {
     /// A configuration revision applied: by the reconciler (with its commit and author), `berth apply`, or the admin API.
@@ -27,6 +30,15 @@ extension BerthServer {
             details["commit"] = commit
             details["revision"] = revision.map(String.init)
             await Self.record(AuditEvent(actor: "reconciler", action: .driftRevert, object: objects.first, details: details), in: audit, logger: logger)
+        }
+    }
+
+    /// The declared webhooks become the delivery targets; one whose key cannot be read is left out (and logged).
+    static func configure(_ dispatcher: WebhookDispatcher, _ webhooks: [Webhook], dataDirectory: URL, logger: Logger) async {
+        do {
+            try await dispatcher.configure(WebhookTargets.resolve(webhooks, dataDirectory: dataDirectory, logger: logger))
+        } catch {
+            logger.error("could not configure webhooks", metadata: ["error": "\(error)"])
         }
     }
 
