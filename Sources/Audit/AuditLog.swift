@@ -16,7 +16,10 @@ import Synchronization
 public final class AuditLog: Sendable {
     private struct Waiting {
         var event: AuditEvent
+        /// Who waits for the batch holding this record: the last record of a ``record(_:)`` call; nil otherwise.
         var continuation: CheckedContinuation<Void, any Error>?
+        /// Queued by ``note(_:)``: nobody hears if it is lost.
+        var noted = false
     }
 
     private struct Queue {
@@ -52,9 +55,18 @@ public final class AuditLog: Sendable {
 
     /// Writes `event` and returns once it is durable. Throws when it could not be written.
     public func record(_ event: AuditEvent) async throws {
+        try await record([event])
+    }
+
+    /// Writes `events`, in order and in one batch, and returns once they are durable: a retention run's deletions
+    /// share one sync rather than waiting for one each.
+    public func record(_ events: [AuditEvent]) async throws {
+        guard let last = events.last else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let start = queue.withLock { queue in
-                queue.waiting.append(Waiting(event: event, continuation: continuation))
+                // Queued together, so one batch takes them all: the last one durable means every one is.
+                queue.waiting += events.dropLast().map { Waiting(event: $0) }
+                queue.waiting.append(Waiting(event: last, continuation: continuation))
                 guard !queue.writing else { return false }
                 queue.writing = true
                 return true
@@ -66,7 +78,7 @@ public final class AuditLog: Sendable {
     /// Queues `event` for the next batch and returns at once; a crash may lose it if it comes within ``flushDelay``.
     public func note(_ event: AuditEvent) {
         let arm = queue.withLock { queue in
-            queue.waiting.append(Waiting(event: event, continuation: nil))
+            queue.waiting.append(Waiting(event: event, noted: true))
             guard !queue.writing, !queue.timerSet else { return false }
             queue.timerSet = true
             return true
@@ -100,7 +112,7 @@ public final class AuditLog: Sendable {
                 for record in records { written[record.event.action]?.increment() }
                 if let last = records.last { appended(last.sequence) }
             } catch {
-                let dropped = batch.filter { $0.continuation == nil }.count
+                let dropped = batch.filter(\.noted).count
                 if dropped > 0 { lost.increment(by: dropped) }
                 logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.count)"])
                 for waiting in batch { waiting.continuation?.resume(throwing: error) }

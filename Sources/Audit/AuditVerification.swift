@@ -46,6 +46,8 @@ extension AuditVerification {
         for checkpoint in checkpoints where !(key.map(checkpoint.isSigned(by:)) ?? false) {
             return broken(checkpoint.sequence, "a checkpoint at record \(checkpoint.sequence) is not signed by the audit key")
         }
+        // Two signed checkpoints that disagree about one record cannot both hold: the zero hash matches no record, so
+        // that record is reported.
         var wanted = Dictionary(checkpoints.map { ($0.sequence, $0.head) }, uniquingKeysWith: { first, second in first == second ? first : .zero })
         var location = previous.sequence
         while true {

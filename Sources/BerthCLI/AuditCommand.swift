@@ -103,41 +103,38 @@ struct AuditExportCommand: AsyncParsableCommand {
             Output.error("\(error)")
             throw ExitCode(1)
         }
-        let output = FileHandle.standardOutput
+        // One page after another: the lines as stored, and where the next page starts (nil at the end of the log).
+        let page: (UInt64) async throws -> (lines: [[UInt8]], next: UInt64?)
         switch (data, registry) {
         case (let folder?, nil):
             let store = try SegmentedAuditStore(folder: URL(fileURLWithPath: folder).appendingPathComponent("audit"), readOnly: true)
-            var since: UInt64 = 0
-            while true {
-                let page = try await AuditPage.read(store, after: since, filter: filter, limit: 10_000)
-                var text = Data()
-                for record in page.records {
-                    text.append(contentsOf: record.canonicalLine())
-                    text.append(UInt8(ascii: "\n"))
-                }
-                output.write(text)
-                guard let next = page.next else { return }
-                since = next
+            page = { after in
+                let read = try await AuditPage.read(store, after: after, filter: filter, limit: 10_000)
+                return (read.records.map { $0.canonicalLine() }, read.next)
             }
         case (nil, let url?):
             guard let tokenFile, let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
                 throw ValidationError("--registry needs --token-file FILE holding the admin secret")
             }
             let remote = RemoteAdmin(baseURL: url, token: token)
-            var since: UInt64 = 0
-            while true {
-                let page = try await remote.auditPage(since: since, filter: filter.queryItems, limit: 10_000)
-                var text = Data()
-                for line in page.lines {
-                    text.append(line)
-                    text.append(UInt8(ascii: "\n"))
-                }
-                output.write(text)
-                guard let next = page.next else { return }
-                since = next
+            page = { after in
+                let read = try await remote.auditPage(since: after, filter: filter.queryItems, limit: 10_000)
+                return (read.lines.map { Array($0) }, read.next)
             }
         case (.some, .some): throw ValidationError("give either --data or --registry, not both")
         case (nil, nil): throw ValidationError("give the registry to export from: --data DIR or --registry URL --token-file FILE")
+        }
+        var after: UInt64 = 0
+        while true {
+            let (lines, next) = try await page(after)
+            var text = Data()
+            for line in lines {
+                text.append(contentsOf: line)
+                text.append(UInt8(ascii: "\n"))
+            }
+            FileHandle.standardOutput.write(text)
+            guard let next else { return }
+            after = next
         }
     }
 }

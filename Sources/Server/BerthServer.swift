@@ -105,7 +105,7 @@ public struct BerthServer: Sendable {
         let audit = try await AuditLog(store: auditStore, key: try AuditKey.loadOrCreate(in: auditFolder), metrics: metrics.factory, logger: logger,
                                        appended: { _ in webhooks.recordsAppended() })
         let dataDirectory = configuration.dataDirectory
-        let access = try AccessService(dataDirectory: configuration.dataDirectory, store: stores.metadata, audit: audit,
+        let access = try AccessService(dataDirectory: dataDirectory, store: stores.metadata, audit: audit,
                                        administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
         let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
                                workers: configuration.scanWorkers, metrics: metrics.factory)
@@ -115,7 +115,7 @@ public struct BerthServer: Sendable {
                                     vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events), metrics: metrics.factory,
                                     clock: configuration.clock)
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
-                                activity: RegistryAudit(audit: audit, pulls: pulls), logger: logger)
+                                activity: RegistryAudit(audit: audit, pulls: pulls, logger: logger), logger: logger)
         let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy, audit: audit, logger: logger)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
                            preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: vulnerabilities,

@@ -25,14 +25,13 @@ struct DeletedOutsideTheRegistry: Sendable {
     }
 
     private func follow(_ repository: RepositoryName, _ deleted: RetentionDeleted, cause: String) async {
-        let objects = deleted.tags.map { ($0.description, "tag") } + deleted.manifests.map { ($0.description, "manifest") }
-        for (object, kind) in objects {
-            do {
-                try await audit.record(AuditEvent(actor: "berth", action: .retentionDelete, repository: repository.value, object: object,
-                                                  details: ["kind": kind, "cause": cause]))
-            } catch {
-                logger.error("could not record a retention deletion in the audit log", metadata: ["error": "\(error)"])
-            }
+        let records = deleted.tags.map { ($0.description, "tag") } + deleted.manifests.map { ($0.description, "manifest") }
+        do {
+            try await audit.record(records.map { object, kind in
+                AuditEvent(actor: "berth", action: .retentionDelete, repository: repository.value, object: object, details: ["kind": kind, "cause": cause])
+            })
+        } catch {
+            logger.error("could not record retention deletions in the audit log", metadata: ["error": "\(error)", "repository": "\(repository)"])
         }
         registry.manifestsChanged(in: repository)
         for tag in deleted.tags { await policy.written(.deleteTag(repository: repository, tag: tag)) }

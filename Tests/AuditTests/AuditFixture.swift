@@ -16,10 +16,8 @@ struct AuditFixture {
 
     init(in directory: URL) throws {
         folder = directory.appendingPathComponent("audit")
-        key = try AuditKey.loadOrCreate(in: try {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("audit"), withIntermediateDirectories: true)
-            return directory.appendingPathComponent("audit")
-        }())
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        key = try AuditKey.loadOrCreate(in: folder)
     }
 
     func open(segmentBytes: Int = AuditFixture.segmentBytes) async throws -> (AuditLog, SegmentedAuditStore) {

@@ -68,12 +68,10 @@ actor RobotCredentialKeeper {
         }
         records += retired.map { AuditEvent(time: now, actor: "berth", action: .robotTokenRevoke, object: $0, details: ["reason": "the robot is no longer declared"]) }
         // After the store: a record says what happened, never what was about to.
-        for record in records {
-            do {
-                try await audit.record(record)
-            } catch {
-                logger.error("could not record a robot token change in the audit log", metadata: ["error": "\(error)"])
-            }
+        do {
+            try await audit.record(records)
+        } catch {
+            logger.error("could not record robot token changes in the audit log", metadata: ["error": "\(error)"])
         }
         return accepted
     }

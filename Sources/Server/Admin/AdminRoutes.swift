@@ -1,5 +1,4 @@
 import AdminAPI
-import Webhooks
 import Audit
 import AuditRecords
 import Foundation
@@ -14,6 +13,7 @@ import OCI
 import Reconciler
 import Registry
 import Storage
+import Webhooks
 
 /// The authenticated admin API over the live configuration (`/admin/v1/…`), as routes of the server's router.
 struct AdminRoutes: Sendable {

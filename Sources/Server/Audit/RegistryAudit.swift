@@ -1,5 +1,6 @@
 import Audit
 import AuditRecords
+import Logging
 import OCI
 import Registry
 import Storage
@@ -9,23 +10,36 @@ import Storage
 struct RegistryAudit: RegistryActivity {
     let audit: AuditLog
     let pulls: PullTimeLog
+    let logger: Logger
+
+    /// A write whose record cannot be written is answered 500 with what happened: the write itself is stored, the
+    /// client should know it is not accounted for.
+    private func record(_ event: AuditEvent) async throws {
+        do {
+            try await audit.record(event)
+        } catch {
+            logger.error("could not write to the audit log", metadata: ["error": "\(error)", "action": "\(event.action.rawValue)"])
+            throw RegistryError(.unknown, status: .internalServerError,
+                                "the \(event.action.rawValue) of \(event.repository ?? "") was done, but its audit record could not be written; see the registry's log")
+        }
+    }
 
     func manifestPushed(repository: RepositoryName, digest: Digest, tags: [Tag], size: Int, mediaType: String, by caller: RegistryCaller) async throws {
         var details = ["digest": digest.description, "size": String(size), "mediaType": mediaType]
         if !tags.isEmpty { details["tags"] = tags.map(\.description).joined(separator: ",") }
-        try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestPush, repository: repository.value,
+        try await record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestPush, repository: repository.value,
                                           object: tags.first?.description ?? digest.description, details: details))
     }
 
     func manifestDeleted(_ write: ManifestWrite, by caller: RegistryCaller) async throws {
         switch write {
         case .deleteTag(let repository, let tag):
-            try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .tagDelete, repository: repository.value,
+            try await record(AuditEvent(actor: caller.identity, address: caller.address, action: .tagDelete, repository: repository.value,
                                               object: tag.description))
         case .deleteManifest(let repository, let digest, let tags):
             var details = ["digest": digest.description]
             if !tags.isEmpty { details["tags"] = tags.map(\.description).joined(separator: ",") }
-            try await audit.record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestDelete, repository: repository.value,
+            try await record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestDelete, repository: repository.value,
                                               object: digest.description, details: details))
         case .put: break
         }

@@ -68,7 +68,18 @@ public actor SegmentedAuditStore: AuditStore {
         self.readOnly = readOnly
         let segmentsPath = folder.appendingPathComponent("segments").path
         if !readOnly { try FileSystemCalls.makeDirectoryDurably(segmentsPath) }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: segmentsPath)) ?? []
+        // Read-only, a data folder whose log was never written holds none; writable, a folder that cannot be listed must
+        // stop the start, or a new chain from record 1 would be written over the one it hides.
+        let names: [String]
+        if readOnly, !FileManager.default.fileExists(atPath: segmentsPath) {
+            names = []
+        } else {
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: segmentsPath)
+            } catch {
+                throw AuditStoreError.unreadable(location: segmentsPath, reason: "the segment folder cannot be listed: \(error)")
+            }
+        }
         var byFirst: [UInt64: Segment] = [:]
         for name in names {
             guard let segment = Segment(name: name) else { continue }
