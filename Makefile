@@ -44,6 +44,7 @@ bench: deps
 	bash bench/scan-push.sh
 	bash bench/vulndb.sh
 	bash bench/rescan.sh
+	bash bench/audit.sh
 
 clean:
 	rm -rf .build

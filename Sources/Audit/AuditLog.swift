@@ -100,16 +100,20 @@ public final class AuditLog: Sendable {
     /// Writes every waiting record until none is left.
     private func write() async {
         while true {
+            // Taken, not copied: the queue starts a new array.
             let batch = queue.withLock { queue in
-                defer { queue.waiting.removeAll(keepingCapacity: true) }
                 if queue.waiting.isEmpty { queue.writing = false }
-                return queue.waiting
+                var taken: [Waiting] = []
+                swap(&taken, &queue.waiting)
+                return taken
             }
             guard !batch.isEmpty else { return }
             do {
                 let records = try await chain.append(batch.map(\.event))
                 for waiting in batch { waiting.continuation?.resume() }
-                for record in records { written[record.event.action]?.increment() }
+                var counts: [AuditAction: Int] = [:]
+                for record in records { counts[record.event.action, default: 0] += 1 }
+                for (action, count) in counts { written[action]?.increment(by: count) }
                 if let last = records.last { appended(last.sequence) }
             } catch {
                 let dropped = batch.filter(\.noted).count

@@ -21,10 +21,13 @@ public struct AuditRecord: Sendable, Hashable {
 public struct AuditLine: Sendable, Hashable {
     public let bytes: [UInt8]
     public let record: AuditRecord
+    /// What the next record names as `prev`: computed once, as the writer and the store both need it.
+    public let hash: AuditHash
 
     public init(_ record: AuditRecord) {
         self.record = record
         bytes = record.canonicalLine()
+        hash = AuditHash(ofLine: bytes)
     }
 
     /// Reads a stored line. Throws when it is not JSON of a record, or not the canonical encoding of the record it
@@ -34,10 +37,8 @@ public struct AuditLine: Sendable, Hashable {
         guard record.canonicalLine() == bytes else { throw AuditLineError("not in canonical form") }
         self.bytes = bytes
         self.record = record
+        hash = AuditHash(ofLine: bytes)
     }
-
-    /// What the next record names as `prev`.
-    public var hash: AuditHash { AuditHash(ofLine: bytes) }
 }
 
 public struct AuditLineError: Error, Sendable, Hashable, CustomStringConvertible {

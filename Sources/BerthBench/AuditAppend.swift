@@ -38,7 +38,7 @@ struct AuditAppend: AsyncParsableCommand {
                     for index in 0..<perWriter {
                         let event = AuditEvent(actor: "user:writer\(writer)", address: "10.0.0.\(writer)", action: mode == .noted ? .manifestPull : .manifestPush,
                                                repository: "bench/app\(writer % 8)", object: "v\(index)",
-                                               details: ["digest": "sha256:9f2c1e7a5b3d8f6e4c2a0b1d3e5f7a9c8b6d4e2f0a1c3e5b7d9f1a3c5e7b9d1f", "method": "GET"])
+                                               details: ["digest": "sha256:9f2c1e7a5b3d8f6e4c2a0b1d3e5f7a9c8b6d4e2f0a1c3e5b7d9f1a3c5e7b9d1f"])
                         if mode == .noted { log.note(event) } else { try await log.record(event) }
                     }
                 }

@@ -58,6 +58,8 @@ public struct BerthServer: Sendable {
         public var auditCheckpointInterval: Duration = .seconds(60)
         /// The size at which an audit segment is closed and compressed.
         public var auditSegmentBytes: Int = SegmentedAuditStore.defaultSegmentBytes
+        /// Whether pushes, pulls and deletions are audit records: false only in bench/audit.sh, to measure what they cost.
+        public var auditsRegistryActivity = true
         /// The CloudEvents `source` of webhook deliveries: a URI reference naming this registry, such as its external URL.
         public var eventSource = "/berth"
         /// The time verdicts are judged at (exception expiries, certificate validity); tests move it.
@@ -115,7 +117,11 @@ public struct BerthServer: Sendable {
                                     vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events), metrics: metrics.factory,
                                     clock: configuration.clock)
         let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
-                                activity: RegistryAudit(audit: audit, pulls: pulls, logger: logger), logger: logger)
+                                activity: RegistryAudit(audit: configuration.auditsRegistryActivity ? audit : nil, pulls: pulls, logger: logger),
+                                logger: logger)
+        if !configuration.auditsRegistryActivity {
+            logger.warning("pushes, pulls and deletions are NOT recorded in the audit log (--benchmark-without-registry-audit)")
+        }
         let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy, audit: audit, logger: logger)
         admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
                            preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: vulnerabilities,
@@ -169,7 +175,8 @@ public struct BerthServer: Sendable {
     ) -> some ApplicationProtocol {
         let configuration = self.configuration
         var services: [any Service] = [
-            AuditService(audit: audit, checkpointInterval: configuration.auditCheckpointInterval, retention: configuration.auditRetention, logger: logger),
+            AuditService(audit: audit, checkpointInterval: configuration.auditCheckpointInterval, retention: configuration.auditRetention,
+                         registryActivity: configuration.auditsRegistryActivity, logger: logger),
             RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
             PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
             RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),

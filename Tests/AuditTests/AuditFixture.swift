@@ -46,21 +46,21 @@ struct AuditFixture {
 
     func segments() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: segmentsFolder, includingPropertiesForKeys: nil)
-            .filter { $0.lastPathComponent.hasSuffix(".jsonl") || $0.lastPathComponent.hasSuffix(".jsonl.gz") }
+            .filter { $0.lastPathComponent.hasSuffix(".jsonl") || $0.lastPathComponent.hasSuffix(".jsonl.zst") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    /// The lines of a segment, decompressed with the system's gzip when it is compressed.
+    /// The lines of a segment, decompressed with the system's zstd when it is compressed.
     func lines(of segment: URL) throws -> [String] {
-        let data = segment.pathExtension == "gz" ? try run("gzip", ["-dc", segment.path]).stdout : try Data(contentsOf: segment)
+        let data = segment.pathExtension == "zst" ? try run("zstd", ["-dcq", segment.path]).stdout : try Data(contentsOf: segment)
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
-    /// Writes `lines` back to `segment`, compressing with the system's gzip when it was compressed.
+    /// Writes `lines` back to `segment`, compressing with the system's zstd when it was compressed.
     func replace(_ segment: URL, with lines: [String]) throws {
         let text = Data((lines.joined(separator: "\n") + "\n").utf8)
-        if segment.pathExtension == "gz" {
-            try run("gzip", ["-c"], stdin: text).stdout.write(to: segment)
+        if segment.pathExtension == "zst" {
+            try run("zstd", ["-c", "-q"], stdin: text).stdout.write(to: segment)
         } else {
             try text.write(to: segment)
         }

@@ -6,7 +6,7 @@ import Storage
 import TestSupport
 import Testing
 
-/// `berth audit verify`'s checks on real segment files (plain and gzip, edited with the system's gzip): every kind of
+/// `berth audit verify`'s checks on real segment files (plain and zstd, edited with the system's zstd): every kind of
 /// tampering is found, and named by the first record it breaks.
 @Suite struct AuditTamperingTests {
     static let records = 400
@@ -16,7 +16,7 @@ import Testing
             let fixture = try AuditFixture(in: directory)
             try await fixture.write(Self.records)
             #expect(try await fixture.verify().isIntact, "the log verifies before it is touched")
-            #expect(try fixture.segments().count >= 3 && fixture.segments().contains { $0.pathExtension == "gz" }, "the log spans compressed segments")
+            #expect(try fixture.segments().count >= 3 && fixture.segments().contains { $0.pathExtension == "zst" }, "the log spans compressed segments")
             try change(fixture)
             return try await fixture.verify()
         }
@@ -75,7 +75,7 @@ import Testing
         // longer names its last record's hash.
         var replaced: ClosedRange<UInt64> = 0...0
         let result = try await tampered { fixture in
-            let segment = try #require(try fixture.segments().dropFirst().first { $0.pathExtension == "gz" })
+            let segment = try #require(try fixture.segments().dropFirst().first { $0.pathExtension == "zst" })
             let lines = try fixture.lines(of: segment).map { try AuditLine(bytes: Array($0.utf8)) }
             var previous = lines[0].record.previous
             var forged: [String] = []

@@ -10,10 +10,14 @@ struct AuditService: Service {
     let audit: AuditLog
     let checkpointInterval: Duration
     let retention: TimeInterval
+    /// False when pushes, pulls and deletions are not recorded (a benchmark): the start record says so.
+    let registryActivity: Bool
     let logger: Logger
 
     func run() async throws {
-        await record(AuditEvent(actor: "berth", action: .serverStart, details: ["retentionDays": String(Int(retention / 86_400))]))
+        var details = ["retentionDays": String(Int(retention / 86_400))]
+        if !registryActivity { details["registryActivity"] = "not recorded" }
+        await record(AuditEvent(actor: "berth", action: .serverStart, details: details))
         var lastRetention = Date.distantPast
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if Date().timeIntervalSince(lastRetention) >= 86_400 {

@@ -34,9 +34,15 @@ extension SegmentedAuditStore {
         let path = path(of: segment, in: folder)
         let content: [UInt8]
         if segment.compressed {
-            content = try GzipFile.read(URL(fileURLWithPath: path))
+            content = try ZstdFile.read(URL(fileURLWithPath: path))
         } else {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0, errno == ENOENT {
+                // Compressed since it was listed (by the server, next to this reader): read the compressed file.
+                var compressed = segment
+                compressed.compressed = true
+                return try readLines(of: compressed, in: folder)
+            }
             guard descriptor >= 0 else { throw FileSystemCalls.error("open", path) }
             defer { close(descriptor) }
             content = try readAll(descriptor, path: path)

@@ -1,4 +1,5 @@
 import AuditRecords
+import CSystemCalls
 import Foundation
 import NIOCore
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Glibc
 /// The embedded audit store: the chain as JSON-lines segment files under `DATA/audit/segments`, one canonical record
 /// per line, named by their first record's sequence and day (`00000000000000000001-20261206.jsonl`). The open segment is
 /// appended to with one write and one `fdatasync` per batch; it is closed when it reaches ``segmentBytes`` or when a
-/// record of a later day (UTC) arrives, and closed segments are gzip-compressed. Checkpoints are appended to
+/// record of a later day (UTC) arrives, and closed segments are zstd-compressed. Checkpoints are appended to
 /// `checkpoints.jsonl`; retention's anchor is `anchor.json`. spec/storage.md, "Audit", describes the layout.
 ///
 /// Reads are by position: line k of the segment whose first record is F is read as record F + k, whatever the line
@@ -22,7 +23,7 @@ public actor SegmentedAuditStore: AuditStore {
         var compressed: Bool
 
         var stem: String { String(repeating: "0", count: max(0, 20 - String(first).count)) + String(first) + "-" + day }
-        var name: String { stem + (compressed ? ".jsonl.gz" : ".jsonl") }
+        var name: String { stem + (compressed ? ".jsonl.zst" : ".jsonl") }
 
         init(first: UInt64, day: String, compressed: Bool) {
             self.first = first
@@ -31,7 +32,7 @@ public actor SegmentedAuditStore: AuditStore {
         }
 
         init?(name: String) {
-            let compressed = name.hasSuffix(".jsonl.gz")
+            let compressed = name.hasSuffix(".jsonl.zst")
             guard compressed || name.hasSuffix(".jsonl") else { return nil }
             let stem = name.prefix(while: { $0 != "." })
             let parts = stem.split(separator: "-")
@@ -48,6 +49,9 @@ public actor SegmentedAuditStore: AuditStore {
         var size: Int64
         var lineStarts: [Int64]
     }
+
+    private let executor = DispatchQueueExecutor(label: "berth.audit")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public let folder: URL
     public let segmentBytes: Int
@@ -145,28 +149,33 @@ public actor SegmentedAuditStore: AuditStore {
             bytes.append(contentsOf: line.bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        var segment = try openSegment(for: first.record, adding: bytes.count)
-        let path = Self.path(of: segment.segment, in: folder)
+        try openSegment(for: first.record, adding: bytes.count)
+        guard let descriptor = open?.descriptor, let offset = open?.size, let segment = open?.segment else { return }
+        let path = Self.path(of: segment, in: folder)
         do {
-            try FileSystemCalls.write([ByteBuffer(bytes: bytes)], to: segment.descriptor, at: segment.size)
-            guard fdatasync(segment.descriptor) == 0 else { throw FileSystemCalls.error("fsync", path) }
+            try FileSystemCalls.write([ByteBuffer(bytes: bytes)], to: descriptor, at: offset)
+            guard fdatasync(descriptor) == 0 else { throw FileSystemCalls.error("fsync", path) }
+            // Written and synced, the batch's pages are given back: the log is read rarely, and pages the kernel frees
+            // are reused for the next batch, where fresh ones cost a VM several times more (bench/README.md, "Audit log").
+            _ = posix_fadvise(descriptor, off_t(offset), off_t(bytes.count), POSIX_FADV_DONTNEED)
         } catch {
             // Nothing of a failed batch may stay behind to be taken for the chain's continuation.
-            _ = ftruncate(segment.descriptor, off_t(segment.size))
+            _ = ftruncate(descriptor, off_t(offset))
             throw error
         }
-        segment.lineStarts.append(contentsOf: starts.map { $0 + segment.size })
-        segment.size += Int64(bytes.count)
-        open = segment
+        // In place: a copy of the open segment would copy every line's offset at every batch.
+        open?.lineStarts.append(contentsOf: starts.lazy.map { $0 + offset })
+        open?.size += Int64(bytes.count)
         storedHead = expected
     }
 
-    /// The open segment `record` goes into: the current one, or a new one when the current is full or of an earlier day.
-    private func openSegment(for record: AuditRecord, adding count: Int) throws -> OpenSegment {
+    /// Makes `open` the segment `record` goes into: the current one, or a new one when the current is full or of an
+    /// earlier day.
+    private func openSegment(for record: AuditRecord, adding count: Int) throws {
         let day = Self.day(of: record.event.time)
         if let current = open {
             let full = current.size > 0 && current.size + Int64(count) > Int64(segmentBytes)
-            if !full, current.segment.day >= day { return current }
+            if !full, current.segment.day >= day { return }
             closeOpenSegment()
         }
         let segment = Segment(first: record.sequence, day: day, compressed: false)
@@ -175,9 +184,7 @@ public actor SegmentedAuditStore: AuditStore {
         guard descriptor >= 0 else { throw FileSystemCalls.error("create", path) }
         try FileSystemCalls.syncDirectory((path as NSString).deletingLastPathComponent)
         segments.append(segment)
-        let opened = OpenSegment(segment: segment, descriptor: descriptor, size: 0, lineStarts: [])
-        open = opened
-        return opened
+        open = OpenSegment(segment: segment, descriptor: descriptor, size: 0, lineStarts: [])
     }
 
     private func closeOpenSegment() {
@@ -194,13 +201,18 @@ public actor SegmentedAuditStore: AuditStore {
             var compressed = segment
             compressed.compressed = true
             let source = URL(fileURLWithPath: Self.path(of: segment, in: folder))
-            do {
-                try GzipFile.compress(source, to: URL(fileURLWithPath: Self.path(of: compressed, in: folder)))
-                await self.compressed(compressed)
-                unlink(source.path)
-            } catch {
-                // The uncompressed segment stays and is read as it is; the next start tries again.
+            let target = URL(fileURLWithPath: Self.path(of: compressed, in: folder))
+            // A thread of its own, for this segment only, at the lowest priority: it takes only the CPU requests leave.
+            let done = await withCheckedContinuation { continuation in
+                Thread {
+                    _ = berth_lower_thread_priority(19)
+                    continuation.resume(returning: (try? ZstdFile.compress(source, to: target)) != nil)
+                }.start()
             }
+            // On failure the uncompressed segment stays and is read as it is; the next start tries again.
+            guard done else { return }
+            await self.compressed(compressed)
+            unlink(source.path)
         }
     }
 
