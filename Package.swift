@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "CommitSigning", "Declarations", "GitSource", "Storage",
+                "CommitSigning", "Declarations", "GitSource", "Storage", "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +99,7 @@ let package = Package(
         ),
         .target(
             name: "OCI",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WireFormats", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Verifies container-image signatures (cosign, sigstore bundle, notation JWS) against declared keys and CAs, offline.
         .target(
@@ -121,7 +121,7 @@ let package = Package(
         // Reads layer blobs as streams through libarchive and finds secrets in them, within limits a hostile layer cannot pass.
         .target(
             name: "ContentAnalysis",
-            dependencies: ["CLibArchive", "CSystemCalls", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CLibArchive", "CSystemCalls", "WireFormats", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
         .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
@@ -129,6 +129,7 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 "AuditRecords",
+                "WireFormats",
                 "CLibArchive",
                 "OCI",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -263,6 +264,7 @@ let package = Package(
                 "Storage",
                 "TestSupport",
                 "Vulnerabilities",
+                "WireFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

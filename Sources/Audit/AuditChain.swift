@@ -21,20 +21,28 @@ actor AuditChain {
         checkpointed = try await store.checkpoints().last?.sequence ?? 0
     }
 
+    /// What one append wrote: the new head's sequence, and how many records of each action.
+    struct Appended {
+        var head: UInt64
+        var counts: [AuditAction: Int]
+    }
+
     /// Appends `events` as the next records; durable when it returns.
-    func append(_ events: [AuditEvent]) async throws -> [AuditRecord] {
+    func append(_ events: [AuditEvent]) async throws -> Appended {
         var next = head
         var lines: [AuditLine] = []
         lines.reserveCapacity(events.count)
+        var counts: [AuditAction: Int] = [:]
         for event in events {
             let line = AuditLine(AuditRecord(sequence: next.sequence + 1, previous: next.hash, event: event))
             lines.append(line)
             next = AuditHead(sequence: line.record.sequence, hash: line.hash)
+            counts[event.action, default: 0] += 1
         }
         try await store.append(lines)
         head = next
         if head.sequence >= checkpointed + checkpointEvery { _ = try await checkpoint(at: Date()) }
-        return lines.map(\.record)
+        return Appended(head: head.sequence, counts: counts)
     }
 
     /// Signs and stores a checkpoint of the current head. With `onlyIfMoved`, does nothing (and returns nil) when the

@@ -24,6 +24,8 @@ public final class AuditLog: Sendable {
 
     private struct Queue {
         var waiting: [Waiting] = []
+        /// A waiting record's caller waits for it to be on disk: its batch is written at once, not at the timer.
+        var durableWaiting = false
         var writing = false
         var timerSet = false
     }
@@ -67,6 +69,7 @@ public final class AuditLog: Sendable {
                 // Queued together, so one batch takes them all: the last one durable means every one is.
                 queue.waiting += events.dropLast().map { Waiting(event: $0) }
                 queue.waiting.append(Waiting(event: last, continuation: continuation))
+                queue.durableWaiting = true
                 guard !queue.writing else { return false }
                 queue.writing = true
                 return true
@@ -83,7 +86,10 @@ public final class AuditLog: Sendable {
             queue.timerSet = true
             return true
         }
-        guard arm else { return }
+        if arm { writeAfterDelay() }
+    }
+
+    private func writeAfterDelay() {
         let delay = flushDelay
         Task {
             try? await Task.sleep(for: delay)
@@ -97,30 +103,38 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Writes every waiting record until none is left.
+    /// Writes what is waiting, and again while a caller of ``record(_:)`` waits. Records only noted wait for the timer:
+    /// under a steady stream of pulls, writing on as soon as a batch is durable would sync a few records at a time
+    /// without end instead of one batch per ``flushDelay``.
     private func write() async {
         while true {
             // Taken, not copied: the queue starts a new array.
             let batch = queue.withLock { queue in
-                if queue.waiting.isEmpty { queue.writing = false }
+                queue.durableWaiting = false
                 var taken: [Waiting] = []
                 swap(&taken, &queue.waiting)
                 return taken
             }
-            guard !batch.isEmpty else { return }
             do {
                 let records = try await chain.append(batch.map(\.event))
                 for waiting in batch { waiting.continuation?.resume() }
-                var counts: [AuditAction: Int] = [:]
-                for record in records { counts[record.event.action, default: 0] += 1 }
-                for (action, count) in counts { written[action]?.increment(by: count) }
-                if let last = records.last { appended(last.sequence) }
+                for (action, count) in records.counts { written[action]?.increment(by: count) }
+                appended(records.head)
             } catch {
                 let dropped = batch.filter(\.noted).count
                 if dropped > 0 { lost.increment(by: dropped) }
                 logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.count)"])
                 for waiting in batch { waiting.continuation?.resume(throwing: error) }
             }
+            let (writeAgain, arm) = queue.withLock { queue in
+                if queue.durableWaiting { return (true, false) }
+                queue.writing = false
+                guard !queue.waiting.isEmpty, !queue.timerSet else { return (false, false) }
+                queue.timerSet = true
+                return (false, true)
+            }
+            if arm { writeAfterDelay() }
+            if !writeAgain { return }
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import WireFormats
 import Foundation
 
 /// A SHA-256 in the chain: of a record's canonical line, or the zero hash the first record follows.
@@ -41,15 +42,5 @@ public struct AuditHash: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    public var description: String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in bytes {
-            text.append(Self.digits[Int(byte >> 4)])
-            text.append(Self.digits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var description: String { Hex.string(bytes) }
 }

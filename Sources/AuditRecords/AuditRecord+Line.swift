@@ -8,7 +8,8 @@ import WireFormats
 extension AuditRecord {
     public func canonicalLine() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        // A pull's line is about 330 bytes: one allocation, no growth.
+        out.reserveCapacity(512)
         func key(_ name: StaticString, first: Bool = false) {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             out.append(UInt8(ascii: "\""))
@@ -41,7 +42,9 @@ extension AuditRecord {
         key("outcome")
         CanonicalJSONString.write(event.outcome.rawValue, to: &out)
         key("prev")
-        CanonicalJSONString.write(previous.description, to: &out)
+        out.append(UInt8(ascii: "\""))
+        Hex.write(previous.bytes, to: &out)
+        out.append(UInt8(ascii: "\""))
         if let repository = event.repository {
             key("repository")
             CanonicalJSONString.write(repository, to: &out)

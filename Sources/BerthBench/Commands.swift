@@ -3,6 +3,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Crypto
 import NIOCore
+import WireFormats
 
 @main
 struct BerthBench: AsyncParsableCommand {
@@ -76,7 +77,7 @@ func jsonString(_ s: String) -> String {
         case "\t": out += "\\t"
         default:
             if u.value < 0x20 {
-                out += "\\u00" + hex([UInt8(u.value)])
+                out += "\\u00" + Hex.string([UInt8(u.value)])
             } else {
                 out.unicodeScalars.append(u)
             }
@@ -174,7 +175,7 @@ func randomBytes(_ count: Int, using rng: inout SplitMix64) -> [UInt8] {
 
 func randomToken() -> String {
     var rng = SystemRandomNumberGenerator()
-    return hex(withUnsafeBytes(of: rng.next() as UInt64) { Array($0) })
+    return Hex.string(withUnsafeBytes(of: rng.next() as UInt64) { Array($0) })
 }
 
 // MARK: - push-blob

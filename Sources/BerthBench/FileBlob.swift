@@ -1,5 +1,6 @@
 import Crypto
 import NIOCore
+import WireFormats
 
 #if canImport(Glibc)
     import Glibc
@@ -41,7 +42,7 @@ struct FileBlob: Sendable {
         for try await buffer in chunks(offset: 0, length: size) {
             buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         }
-        return "sha256:" + hex(hasher.finalize())
+        return "sha256:" + Hex.string(hasher.finalize())
     }
 
     /// The bytes in `[offset, offset+length)` as a sequence of buffers of at most `readSize` bytes.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import NIOCore
 import TestSupport
+import WireFormats
 
 /// A failure the benchmark reports and exits non-zero on.
 struct BenchError: Error, CustomStringConvertible {
@@ -15,22 +16,10 @@ enum MediaType {
     static let layerTar = "application/vnd.oci.image.layer.v1.tar"
 }
 
-/// Lowercase hex of the bytes of a digest.
-func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
 func sha256Digest<B: Sequence>(_ bytes: B) -> String where B.Element == UInt8 {
     var h = SHA256()
     h.update(data: Array(bytes))
-    return "sha256:" + hex(h.finalize())
+    return "sha256:" + Hex.string(h.finalize())
 }
 
 /// Minimal OCI Distribution v1.1 client over one shared `HTTPClient`.

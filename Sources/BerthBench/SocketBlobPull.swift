@@ -3,6 +3,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import WireFormats
 #endif
 
 /// One blob GET over a plain blocking socket, received into a few reused buffers while a second thread
@@ -190,7 +191,7 @@ private final class BufferRing: @unchecked Sendable {
             free.signal()
             slot = (slot + 1) % buffers.count
         }
-        return "sha256:" + hex(hasher.finalize())
+        return "sha256:" + Hex.string(hasher.finalize())
     }
 
     func deallocate() {

@@ -74,7 +74,7 @@ struct SigstoreBundle {
         guard let hint = try bundle.optionalObject("verificationMaterial")?.optionalObject("publicKey")?.optionalString("hint"),
               let hash = decodeBytes(hint), hash.count == 32
         else { return nil }
-        return "sha256:" + hash.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hash, prefix: "sha256:")
     }
 
     /// Protobuf's JSON form of `bytes`: standard base64 with padding when written, but readers take either alphabet,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// A content digest as the OCI image spec defines it: `algorithm ":" encoded`.
 ///
@@ -15,6 +16,8 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let algorithm: Algorithm
     /// Lower-case hexadecimal encoding of the hash.
     public let hex: String
+    /// `algorithm:hex`, made once: every pull's audit record and every storage key asks for it.
+    public let description: String
 
     /// Parses `sha256:<64 hex>` or `sha512:<128 hex>`; returns nil for anything else,
     /// including upper-case hex, which the image spec forbids.
@@ -28,17 +31,22 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         else { return nil }
         self.algorithm = algorithm
         self.hex = String(encoded)
+        description = "\(algorithm.rawValue):\(hex)"
     }
 
     init(algorithm: Algorithm, hashBytes: some Sequence<UInt8>) {
         self.algorithm = algorithm
-        self.hex = hashBytes.map { byte in
-            let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        hex = Hex.string(hashBytes)
+        description = "\(algorithm.rawValue):\(hex)"
     }
 
-    public var description: String { "\(algorithm.rawValue):\(hex)" }
+    // The description repeats the algorithm and the hex: equality and hashing need only those two.
+    public static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.algorithm == rhs.algorithm && lhs.hex == rhs.hex }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(algorithm)
+        hasher.combine(hex)
+    }
 
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// One object of the live configuration, as the reconciler stores it: its kind, its name and its spec
 /// in canonical JSON (sorted keys, no whitespace), so equal specs are equal strings.
@@ -40,7 +41,7 @@ public struct ConfigurationObject: Sendable, Hashable, Codable {
                 line.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             }
         }
-        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize(), prefix: "sha256:")
     }
 }
 

@@ -14,8 +14,6 @@ public enum CanonicalJSONString {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     private static func writeEscaped(_ bytes: String.UTF8View, to out: inout [UInt8]) {
         for byte in bytes {
             switch byte {
@@ -28,8 +26,7 @@ public enum CanonicalJSONString {
             case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
                 out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
+                Hex.write(CollectionOfOne(byte), to: &out)
             default: out.append(byte)
             }
         }

@@ -51,7 +51,7 @@ public struct RobotSecret: Sendable {
     }
 
     static func digest(of plaintext: String) -> String {
-        "sha256:" + SHA256.hash(data: Data(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(plaintext.utf8)), prefix: "sha256:")
     }
 }
 

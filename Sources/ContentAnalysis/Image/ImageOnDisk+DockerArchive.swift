@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 extension ImageOnDisk {
     private struct ArchiveManifest: Decodable {
@@ -35,7 +36,7 @@ extension ImageOnDisk {
                     break
                 }
             }
-            let digest = named ?? "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = named ?? Hex.string(hasher.finalize(), prefix: "sha256:")
             found[member.path] = ImageLayerOnDisk(digest: digest, mediaType: mediaType(of: head), size: member.size)
         }
         let layers = try members.map { path in

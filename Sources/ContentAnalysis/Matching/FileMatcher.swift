@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// Matches one file's bytes, block by block, as they stream out of the archive: the keyword automaton over every
 /// byte, and a pattern's regular expression only on a line where one of its keywords occurred.
@@ -174,7 +175,7 @@ struct FileMatcher {
     }
 
     private mutating func close(_ open: PrivateKeyBlock) {
-        findings[open.finding].fingerprint = "sha256:" + open.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        findings[open.finding].fingerprint = Hex.string(open.hasher.finalize(), prefix: "sha256:")
         privateKey = nil
     }
 
@@ -188,6 +189,6 @@ struct FileMatcher {
     }
 
     static func fingerprint(_ bytes: [UInt8]) -> String {
-        "sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: bytes), prefix: "sha256:")
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormats
 
 /// Scans layer blobs for secrets, and lists the software they install, one stream each, within limits. Value-typed and
 /// immutable: one scanner serves any number of concurrent scans.
@@ -73,7 +74,7 @@ public struct LayerScanner: Sendable {
         }
         description += "limits:\(limits.maxExpandedBytes),\(limits.maxExpansionRatio),\(limits.maxEntries),\(limits.maxPathLength),\(limits.maxSymlinkHops)"
         description += inventories ? "\ninventories:\(limits.maxPackageDatabaseBytes),\(limits.maxInventoryFileBytes)" : "\ninventories:off"
-        return "sha256:" + SHA256.hash(data: Array(description.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: Array(description.utf8)), prefix: "sha256:")
     }
 }
 

@@ -2,6 +2,7 @@ import Crypto
 import Declarations
 import Foundation
 import GitSource
+import WireFormats
 
 /// Where declarations come from: a folder, or a commit of a git repository read through libgit2.
 public enum DeclarationSource: Sendable, Hashable, CustomStringConvertible {
@@ -88,7 +89,7 @@ public struct DeclarationReader: Sendable {
             hasher.update(data: FileManager.default.contents(atPath: "\(path)/\(file)") ?? Data())
             hasher.update(data: Data([0]))
         }
-        return "folder:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize(), prefix: "folder:")
     }
 
     /// Reads one commit of an opened repository (used by `diff`, which reads two).
@@ -107,7 +108,7 @@ public struct DeclarationReader: Sendable {
         if url.hasPrefix("/") || url.hasPrefix("./") || url.hasPrefix("../") || FileManager.default.fileExists(atPath: url) {
             return try GitRepository(path: url)
         }
-        let key = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let key = Hex.string(SHA256.hash(data: Data(url.utf8)).prefix(12))
         return try GitRepository(url: url, cacheDirectory: cacheDirectory.appendingPathComponent(key))
     }
 }
