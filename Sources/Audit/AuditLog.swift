@@ -14,20 +14,27 @@ import Synchronization
 /// batch, at most ``flushDelay`` later: pulls, so a `GET` costs no disk write of its own. Whatever is waiting is
 /// written together, one append and one sync per batch (group commit).
 public final class AuditLog: Sendable {
-    private struct Waiting {
-        var event: AuditEvent
-        /// Who waits for the batch holding this record: the last record of a ``record(_:)`` call; nil otherwise.
-        var continuation: CheckedContinuation<Void, any Error>?
-        /// Queued by ``note(_:)``: nobody hears if it is lost.
-        var noted = false
-    }
-
+    /// What the next batch appends.
     private struct Queue {
-        var waiting: [Waiting] = []
-        /// A waiting record's caller waits for it to be on disk: its batch is written at once, not at the timer.
-        var durableWaiting = false
+        /// In the order they came.
+        var events: [AuditEvent] = []
+        /// Callers of ``record(_:)`` waiting for their records to be on disk: while there is one, the batch is written at
+        /// once, not at the timer.
+        var continuations: [CheckedContinuation<Void, any Error>] = []
+        /// How many of `events` came through ``note(_:)``: nobody hears if they are lost.
+        var noted = 0
         var writing = false
         var timerSet = false
+
+        /// Empties the queue into a batch, leaving room for as many events again.
+        mutating func take() -> Queue {
+            var batch = Queue(events: [], continuations: [], noted: noted)
+            swap(&batch.events, &events)
+            swap(&batch.continuations, &continuations)
+            events.reserveCapacity(batch.events.count)
+            noted = 0
+            return batch
+        }
     }
 
     private let queue = Mutex(Queue())
@@ -63,13 +70,12 @@ public final class AuditLog: Sendable {
     /// Writes `events`, in order and in one batch, and returns once they are durable: a retention run's deletions
     /// share one sync rather than waiting for one each.
     public func record(_ events: [AuditEvent]) async throws {
-        guard let last = events.last else { return }
+        guard !events.isEmpty else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let start = queue.withLock { queue in
-                // Queued together, so one batch takes them all: the last one durable means every one is.
-                queue.waiting += events.dropLast().map { Waiting(event: $0) }
-                queue.waiting.append(Waiting(event: last, continuation: continuation))
-                queue.durableWaiting = true
+                // Queued together, so one batch takes them all.
+                queue.events += events
+                queue.continuations.append(continuation)
                 guard !queue.writing else { return false }
                 queue.writing = true
                 return true
@@ -81,7 +87,8 @@ public final class AuditLog: Sendable {
     /// Queues `event` for the next batch and returns at once; a crash may lose it if it comes within ``flushDelay``.
     public func note(_ event: AuditEvent) {
         let arm = queue.withLock { queue in
-            queue.waiting.append(Waiting(event: event, noted: true))
+            queue.events.append(event)
+            queue.noted += 1
             guard !queue.writing, !queue.timerSet else { return false }
             queue.timerSet = true
             return true
@@ -95,7 +102,7 @@ public final class AuditLog: Sendable {
             try? await Task.sleep(for: delay)
             let start = self.queue.withLock { queue in
                 queue.timerSet = false
-                guard !queue.writing, !queue.waiting.isEmpty else { return false }
+                guard !queue.writing, !queue.events.isEmpty else { return false }
                 queue.writing = true
                 return true
             }
@@ -108,28 +115,21 @@ public final class AuditLog: Sendable {
     /// without end instead of one batch per ``flushDelay``.
     private func write() async {
         while true {
-            // Taken, not copied: the queue starts a new array.
-            let batch = queue.withLock { queue in
-                queue.durableWaiting = false
-                var taken: [Waiting] = []
-                swap(&taken, &queue.waiting)
-                return taken
-            }
+            let batch = queue.withLock { $0.take() }
             do {
-                let records = try await chain.append(batch.map(\.event))
-                for waiting in batch { waiting.continuation?.resume() }
+                let records = try await chain.append(batch.events)
+                for continuation in batch.continuations { continuation.resume() }
                 for (action, count) in records.counts { written[action]?.increment(by: count) }
                 appended(records.head)
             } catch {
-                let dropped = batch.filter(\.noted).count
-                if dropped > 0 { lost.increment(by: dropped) }
-                logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.count)"])
-                for waiting in batch { waiting.continuation?.resume(throwing: error) }
+                if batch.noted > 0 { lost.increment(by: batch.noted) }
+                logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.events.count)"])
+                for continuation in batch.continuations { continuation.resume(throwing: error) }
             }
             let (writeAgain, arm) = queue.withLock { queue in
-                if queue.durableWaiting { return (true, false) }
+                if !queue.continuations.isEmpty { return (true, false) }
                 queue.writing = false
-                guard !queue.waiting.isEmpty, !queue.timerSet else { return (false, false) }
+                guard !queue.events.isEmpty, !queue.timerSet else { return (false, false) }
                 queue.timerSet = true
                 return (false, true)
             }
@@ -142,7 +142,7 @@ public final class AuditLog: Sendable {
     /// checkpoint, and at shutdown.
     public func flush() async {
         let start = queue.withLock { queue in
-            guard !queue.writing, !queue.waiting.isEmpty else { return false }
+            guard !queue.writing, !queue.events.isEmpty else { return false }
             queue.writing = true
             return true
         }
