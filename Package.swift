@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -194,10 +195,18 @@ let package = Package(
         ),
         // The composition: the registry, the token endpoint, the admin API and /metrics on one Hummingbird router, the
         // access service, and the background services.
+        // The read-only web console's parts that need no server: its pages (Mustache templates and their view models),
+        // the SVG charts, sessions.
+        .target(
+            name: "Console",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
         .target(
             name: "Server",
             dependencies: [
                 "Access",
+                "Console",
                 "Audit",
                 "AuditRecords",
                 "AdminAPI",
