@@ -3,8 +3,12 @@ SWIFT ?= swift
 DATA ?= ./berth-data
 LISTEN ?= 127.0.0.1:5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging. Benchmark: the reference registry, wrk and GNU time.
-APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging zstd
+# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging, and for the console's browser tests headless Chromium with its chromedriver and python3-venv (Selenium comes from PyPI, below). Benchmark: the reference registry, wrk and GNU time.
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging python3-venv zstd chromium chromium-driver
+# The browser tests drive Chromium with Selenium from PyPI at a pinned version, installed in a venv of Debian's python3
+# at the repository root (Tests/IntegrationTests/Console/BrowserTools.swift finds it there).
+BROWSER_VENV := .venv-browser
+SELENIUM_VERSION := 4.51.0
 
 .PHONY: deps build release run test bench clean
 
@@ -14,6 +18,11 @@ deps:
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# Made only when missing, or when it holds another Selenium than the pinned one.
+	@$(BROWSER_VENV)/bin/python -c 'import sys, selenium; sys.exit(selenium.__version__ != "$(SELENIUM_VERSION)")' 2>/dev/null || { \
+		echo "creating $(BROWSER_VENV) with selenium $(SELENIUM_VERSION)"; \
+		rm -rf $(BROWSER_VENV) && /usr/bin/python3 -m venv $(BROWSER_VENV) && \
+		$(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check selenium==$(SELENIUM_VERSION); }
 
 build: deps
 	$(SWIFT) build --product berth
