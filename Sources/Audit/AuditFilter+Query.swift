@@ -48,10 +48,12 @@ extension AuditFilter {
 
 /// Reads the log backwards: the newest records first.
 public enum AuditSearch {
-    /// Up to `limit` of the newest records `matching` keeps, looking at no more than `scanLimit` records.
-    public static func newest(_ limit: Int, in store: any AuditStore, scanLimit: UInt64 = 200_000,
+    /// Up to `limit` of the newest records `matching` keeps (before sequence `before`, when given), looking at no more
+    /// than `scanLimit` records.
+    public static func newest(_ limit: Int, in store: any AuditStore, before: UInt64? = nil, scanLimit: UInt64 = 200_000,
                               matching: (AuditRecord) -> Bool) async throws -> [AuditRecord] {
-        let head = try await store.head().sequence
+        var head = try await store.head().sequence
+        if let before { head = min(head, before > 0 ? before - 1 : 0) }
         var found: [AuditRecord] = []
         var end = head
         let floor = head > scanLimit ? head - scanLimit : 0

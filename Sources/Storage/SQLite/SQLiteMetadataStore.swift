@@ -66,6 +66,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.accessSchema)
         try Self.prepareUsage(writeConnection)
         try Self.preparePullTimes(writeConnection)
+        try Self.prepareRevisionPlans(writeConnection)
         try writeConnection.execute(Self.collectionSchema)
         try writeConnection.execute(Self.layerScanSchema)
         try writeConnection.execute(Self.vulnerabilitySchema)
@@ -289,6 +290,27 @@ public final class SQLiteMetadataStore: MetadataStore {
             try connection.query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
                                  [.text(last ?? ""), .integer(Int64(limit ?? -1))])
                 .compactMap { $0[0].string.flatMap { RepositoryName($0) } }
+        }
+    }
+
+    public func repositorySummaries() async throws -> [RepositorySummary] {
+        try await read { connection in
+            // Grouped scans of the tag and manifest keys, not a subquery per repository: thousands of repositories in
+            // one pass each (bench/console.sh).
+            var tags: [String: Int] = [:]
+            for row in try connection.query("SELECT repository, COUNT(*) FROM tags GROUP BY repository") {
+                if let name = row[0].string, let count = row[1].int { tags[name] = Int(count) }
+            }
+            var manifests: [String: (count: Int, last: Double)] = [:]
+            for row in try connection.query("SELECT repository, COUNT(*), MAX(pushed_at) FROM manifests GROUP BY repository") {
+                if let name = row[0].string, let count = row[1].int, let last = row[2].double { manifests[name] = (Int(count), last) }
+            }
+            return try connection.query("SELECT name FROM repositories ORDER BY name").compactMap { row -> RepositorySummary? in
+                guard let text = row[0].string, let name = RepositoryName(text) else { return nil }
+                let held = manifests[text]
+                return RepositorySummary(name: name, tags: tags[text] ?? 0, manifests: held?.count ?? 0,
+                                         lastPush: held.map { Date(timeIntervalSince1970: $0.last) })
+            }
         }
     }
 
