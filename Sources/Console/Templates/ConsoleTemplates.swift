@@ -181,7 +181,7 @@ enum ConsoleTemplates {
         <section>
         <h2>Retention</h2>
         <p id="retention">{{retention}}</p>
-        {{#sbomLink}}<p><a id="sbom" href="{{sbomLink}}" download>Download the SBOM (SPDX JSON)</a></p>{{/sbomLink}}
+        {{#sbomLink}}<p><a id="sbom" href="{{sbomLink}}" download>Download the SBOM (CycloneDX JSON)</a></p>{{/sbomLink}}
         </section>
         {{> footer}}
         """
