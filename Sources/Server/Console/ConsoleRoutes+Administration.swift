@@ -8,6 +8,9 @@ import Storage
 /// Pages for administrators only: to anyone else they do not exist (404).
 extension ConsoleRoutes {
     static let auditPerPage = 100
+    /// Records one page looks through for matches, newest first; the page links to the next stretch when it found
+    /// fewer than a page.
+    static let auditScanned: UInt64 = 50_000
 
     private func requireAdministrator(_ viewer: Viewer) throws {
         guard viewer.isAdministrator else { throw ConsoleNotFound(message: "There is no such page.") }
@@ -22,8 +25,7 @@ extension ConsoleRoutes {
     func revisions(_ request: Request, _ viewer: Viewer) async throws -> Answer {
         try requireAdministrator(viewer)
         let revisions = try await admin.revisions(limit: 200).map(Self.revisionRow)
-        let drift = try await AuditSearch.newest(50, in: audit.store) { $0.event.action == .driftDetect || $0.event.action == .driftRevert }
-            .map { record in
+        let drift = await digest.drift().map { record in
                 let details = record.event.details
                 let detail = record.event.action == .driftDetect
                     ? "changed by \(details["by"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone outside git")"
@@ -52,10 +54,14 @@ extension ConsoleRoutes {
         let before = value("before").flatMap { UInt64($0) }
         var records: [AuditRecord] = []
         var problem: String?
+        var newest = await audit.head.sequence
+        if let before { newest = min(newest, before > 0 ? before - 1 : 0) }
+        let oldestSearched = newest > Self.auditScanned ? newest - Self.auditScanned + 1 : 1
         do {
             let filter = try AuditFilter(query: value, actions: value("action").map { [$0] } ?? [])
             await audit.flush()
-            records = try await AuditSearch.newest(Self.auditPerPage + 1, in: audit.store, before: before, matching: filter.matches)
+            records = try await AuditSearch.newest(Self.auditPerPage + 1, in: audit.store, before: before, scanLimit: Self.auditScanned,
+                                                   lines: filter.mayMatch(line:), matching: filter.matches)
         } catch {
             problem = "\(error)"
         }
@@ -69,9 +75,11 @@ extension ConsoleRoutes {
         }
         let pairs: [(String, String?)] = [("repository", shown.repository), ("actor", shown.actor), ("action", shown.action), ("from", shown.from),
                                           ("until", shown.until)]
+        // A full page continues below its oldest record; a short one below the stretch it searched, if older records remain.
+        let continueBelow = more ? records.last?.sequence : (oldestSearched > 1 ? oldestSearched : nil)
         let paging = Paging(previous: before == nil ? nil : "/ui/audit" + ConsoleText.query(pairs),
-                            next: more ? records.last.map { "/ui/audit" + ConsoleText.query(pairs + [("before", String($0.sequence))]) } : nil,
-                            summary: rows.isEmpty ? "" : "records \(rows.last!.sequence)–\(rows.first!.sequence), newest first")
+                            next: continueBelow.map { "/ui/audit" + ConsoleText.query(pairs + [("before", String($0))]) },
+                            summary: "searched records \(oldestSearched)–\(newest), newest first")
         let chain = await chain.state()
         return Answer(html: renderer.render(AuditPage(frame: viewer.frame("Audit log"), filter: shown, actions: AuditAction.allCases.map(\.rawValue),
                                                       records: rows, chain: chain.text, chainIntact: chain.intact, error: problem, paging: paging)))

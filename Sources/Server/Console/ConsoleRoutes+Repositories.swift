@@ -47,7 +47,7 @@ extension ConsoleRoutes {
         let topRepositories = visible.map { ($0.name.value, usage[$0.name] ?? 0) }.sorted { $0.1 > $1.1 }.prefix(10).map { name, bytes in
             SVGChart.Bar(label: name, value: Double(bytes), valueText: ConsoleText.bytes(bytes))
         }
-        let days = await activity.days(30, repositories: { viewer.mayPull($0) })
+        let days = await digest.days(30, repositories: { viewer.mayPull($0) })
         let charts = [
             OverviewPage.Chart(title: "Storage by tier", svg: SVGChart.bars(storageByTier, title: "Storage by tier")),
             OverviewPage.Chart(title: "Largest repositories", svg: SVGChart.bars(Array(topRepositories), title: "Largest repositories")),

@@ -25,7 +25,7 @@ struct ConsoleRoutes: Sendable {
     let sessions: ConsoleSessions
     let renderer: ConsoleRenderer
     let chain: ChainCheck
-    let activity: ActivityHistogram
+    let digest: ConsoleAuditDigest
 
     static let cookieName = "berth_session"
 

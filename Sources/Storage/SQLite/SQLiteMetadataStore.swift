@@ -35,6 +35,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         );
         CREATE INDEX IF NOT EXISTS manifests_by_subject ON manifests (repository, subject) WHERE subject IS NOT NULL;
         CREATE INDEX IF NOT EXISTS repository_blobs_by_digest ON repository_blobs (digest);
+        CREATE INDEX IF NOT EXISTS manifests_by_push ON manifests (repository, pushed_at);
         CREATE TABLE IF NOT EXISTS manifest_references (
             repository TEXT NOT NULL,
             manifest TEXT NOT NULL,
