@@ -54,6 +54,7 @@ bench: deps
 	bash bench/vulndb.sh
 	bash bench/rescan.sh
 	bash bench/audit.sh
+	bash bench/console.sh
 
 clean:
 	rm -rf .build

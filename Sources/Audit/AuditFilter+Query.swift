@@ -1,6 +1,7 @@
 import AuditRecords
 import Foundation
 import Storage
+import WireFormats
 
 public struct AuditFilterError: Error, Sendable, CustomStringConvertible {
     public let description: String
@@ -48,22 +49,67 @@ extension AuditFilter {
 
 /// Reads the log backwards: the newest records first.
 public enum AuditSearch {
-    /// Up to `limit` of the newest records `matching` keeps, looking at no more than `scanLimit` records.
-    public static func newest(_ limit: Int, in store: any AuditStore, scanLimit: UInt64 = 200_000,
-                              matching: (AuditRecord) -> Bool) async throws -> [AuditRecord] {
-        let head = try await store.head().sequence
+    /// Up to `limit` of the newest records `matching` keeps (before sequence `before`, when given), looking at no more
+    /// than `scanLimit` records. `lines`, when given, must hold for a stored line for its record to be read at all: a
+    /// byte test that spares decoding the records a filter would drop (``AuditFilter/mayMatch(line:)``).
+    public static func newest(_ limit: Int, in store: any AuditStore, before: UInt64? = nil, scanLimit: UInt64 = 200_000,
+                              lines: (([UInt8]) -> Bool)? = nil, matching: (AuditRecord) -> Bool) async throws -> [AuditRecord] {
+        var head = try await store.head().sequence
+        if let before { head = min(head, before > 0 ? before - 1 : 0) }
         var found: [AuditRecord] = []
         var end = head
         let floor = head > scanLimit ? head - scanLimit : 0
+        // Small windows first: the newest page of an unfiltered log is in the last few hundred lines.
+        var window = UInt64(min(10_000, max(256, limit * 2)))
         while end > floor, found.count < limit {
-            let start = max(floor, end >= 10_000 ? end - 10_000 : 0)
-            let window = try await store.records(after: start, limit: Int(end - start))
-            for record in window.reversed() where matching(record) {
+            let start = max(floor, end >= window ? end - window : 0)
+            for stored in try await store.lines(after: start, limit: Int(end - start)).reversed() where lines?(stored.bytes) ?? true {
+                let record: AuditRecord
+                do {
+                    record = try AuditLine(bytes: stored.bytes).record
+                } catch {
+                    throw AuditStoreError.unreadable(location: stored.location, reason: "\(error)")
+                }
+                guard matching(record) else { continue }
                 found.append(record)
                 if found.count == limit { break }
             }
             end = start
+            window = min(10_000, window * 4)
         }
         return found
+    }
+}
+
+extension AuditFilter {
+    /// Whether a stored line can hold a record this filter keeps, from its bytes alone: the canonical encoding writes
+    /// `"action":`, `"actor":` and `"repository":` exactly one way, so a line without the filter's values is skipped
+    /// without decoding. A line that passes is still decoded and checked with ``matches(_:)``.
+    public func mayMatch(line: [UInt8]) -> Bool {
+        for needle in needles where line.firstRange(of: needle) == nil { return false }
+        if !actions.isEmpty, !actions.contains(where: { line.starts(with: Self.actionPrefix($0)) }) { return false }
+        return true
+    }
+
+    private var needles: [[UInt8]] {
+        var needles: [[UInt8]] = []
+        if let actor {
+            var needle = Array(#","actor":"#.utf8)
+            CanonicalJSONString.write(actor, to: &needle)
+            needles.append(needle)
+        }
+        if let repository {
+            var needle = Array(#","repository":"#.utf8)
+            CanonicalJSONString.write(repository, to: &needle)
+            needle += Array(#","seq":"#.utf8)
+            needles.append(needle)
+        }
+        return needles
+    }
+
+    private static func actionPrefix(_ action: AuditAction) -> [UInt8] {
+        var prefix = Array(#"{"action":"#.utf8)
+        CanonicalJSONString.write(action.rawValue, to: &prefix)
+        return prefix + [UInt8(ascii: ",")]
     }
 }

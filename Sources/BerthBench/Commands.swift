@@ -16,7 +16,7 @@ struct BerthBench: AsyncParsableCommand {
             """,
         subcommands: [
             PushBlob.self, PullBlob.self, SmallBlobs.self, Manifests.self, ManifestLatency.self, PrepareHot.self, ScanLayer.self,
-            VulnDBImport.self, VulnDBMatch.self, Rescan.self, AuditAppend.self,
+            VulnDBImport.self, VulnDBMatch.self, Rescan.self, AuditAppend.self, SeedConsole.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Console
 import Hummingbird
 import NIOCore
 import Registry
@@ -31,6 +32,9 @@ extension BerthServer {
                     retention: retention,
                     garbageCollection: garbageCollection, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
+        ConsoleRoutes(admin: admin, access: access, policy: policy, audit: audit, retention: retention, status: status, sessions: ConsoleSessions(),
+                      renderer: ConsoleRenderer(), chain: ChainCheck(audit: audit), digest: ConsoleAuditDigest(audit: audit))
+            .add(to: router)
         return BerthResponder(registry: router.middlewares.constructResponder(finalResponder: registry), router: router.buildResponder(),
                               unrouted: registry)
     }

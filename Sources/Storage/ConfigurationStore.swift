@@ -57,12 +57,16 @@ public struct ConfigurationSource: Sendable, Hashable, Codable {
     public var commit: String?
     public var author: String?
     public var summary: String
+    /// The plan as rendered for review (text) when it was applied; nil for changes made directly through the admin API,
+    /// and for revisions stored before plans were kept.
+    public var plan: String?
 
-    public init(actor: String, commit: String? = nil, author: String? = nil, summary: String) {
+    public init(actor: String, commit: String? = nil, author: String? = nil, summary: String, plan: String? = nil) {
         self.actor = actor
         self.commit = commit
         self.author = author
         self.summary = summary
+        self.plan = plan
     }
 }
 

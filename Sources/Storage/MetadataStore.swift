@@ -166,6 +166,9 @@ public protocol MetadataStore: Sendable {
     func deleteUnreferenced(repository: RepositoryName, tags: [Tag: Digest], manifests: [Digest]) async throws -> RetentionDeleted
     /// Repository names in lexical order after `last`.
     func repositories(after last: String?, limit: Int?) async throws -> [RepositoryName]
+    /// Every repository in brief, in name order: what a list or an overview of thousands reads in one go, rather
+    /// than a query per repository.
+    func repositorySummaries() async throws -> [RepositorySummary]
 
     func createUpload(_ session: UploadSession) async throws
     func upload(id: String) async throws -> UploadSession?

@@ -77,3 +77,19 @@ public struct ManifestPull: Sendable, Hashable {
         self.at = at
     }
 }
+
+/// One repository in brief (`MetadataStore.repositorySummaries`).
+public struct RepositorySummary: Sendable, Hashable {
+    public var name: RepositoryName
+    public var tags: Int
+    public var manifests: Int
+    /// The newest manifest's push; nil for a repository that holds none (only blobs, or everything deleted).
+    public var lastPush: Date?
+
+    public init(name: RepositoryName, tags: Int, manifests: Int, lastPush: Date?) {
+        self.name = name
+        self.tags = tags
+        self.manifests = manifests
+        self.lastPush = lastPush
+    }
+}

@@ -29,6 +29,7 @@ public struct MetadataStoreConformance: Sendable {
             ConformanceCheck("retentionDeletesOnlyWhatIsStillAsPlanned", retentionDeletesOnlyWhatIsStillAsPlanned),
             ConformanceCheck("garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks", garbageCollectionUnlinksAfterTheGraceAndMarksRefuseLinks),
             ConformanceCheck("listsRepositoriesInOrder", listsRepositoriesInOrder),
+            ConformanceCheck("summarisesEveryRepository", summarisesEveryRepository),
             ConformanceCheck("uploadSessionsCompleteIntoLinks", uploadSessionsCompleteIntoLinks),
             ConformanceCheck("concurrentWritesAllLandAndFailuresStayIsolated", concurrentWritesAllLandAndFailuresStayIsolated),
             ConformanceCheck("survivesReopening", survivesReopening),
@@ -215,6 +216,28 @@ public struct MetadataStoreConformance: Sendable {
             }
             #expect(try await store.repositories(after: nil, limit: nil).map(\.value) == ["a", "a/b", "b", "c"], check)
             #expect(try await store.repositories(after: "a/b", limit: 1).map(\.value) == ["b"], check)
+        }
+    }
+
+    public func summarisesEveryRepository() async throws {
+        let check: Comment = "MetadataStoreConformance.summarisesEveryRepository"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let app = repo("team/app")
+            let first = manifest(app, "first")
+            let second = manifest(app, "second")
+            let before = Date()
+            try await store.putManifest(ManifestPut(record: first, tags: [Tag("v1")!, Tag("latest")!], blobs: [], manifests: []))
+            try await store.putManifest(ManifestPut(record: second, tags: [Tag("v2")!], blobs: [], manifests: []))
+            try await store.linkBlob(repository: repo("blobs-only"), digest: Digest.compute([1]), size: 1)
+            let summaries = try await store.repositorySummaries()
+            #expect(summaries.map(\.name.value) == ["blobs-only", "team/app"], check)
+            #expect(summaries.map(\.tags) == [0, 3] && summaries.map(\.manifests) == [0, 2], check)
+            #expect(summaries.first?.lastPush == nil, check)
+            // Stores may keep push times to the second.
+            #expect(summaries.last?.lastPush.map { $0.timeIntervalSince(before) > -2 && $0.timeIntervalSinceNow < 2 } == true, check)
+            #expect(try await store.deleteTag(repository: app, tag: Tag("latest")!), check)
+            #expect(try await store.repositorySummaries().last?.tags == 2, check)
         }
     }
 

@@ -39,6 +39,11 @@ import Testing
     }
 
     @Test(arguments: MetadataDriver.allCases)
+    func summarisesEveryRepository(driver: MetadataDriver) async throws {
+        try await driver.metadata.summarisesEveryRepository()
+    }
+
+    @Test(arguments: MetadataDriver.allCases)
     func uploadSessionsCompleteIntoLinks(driver: MetadataDriver) async throws {
         try await driver.metadata.uploadSessionsCompleteIntoLinks()
     }

@@ -105,7 +105,8 @@ public enum Reconciliation {
         let pruning = plan.changes.filter { $0.kind == .repository && $0.action == .delete && $0.destructive }.map(\.name)
         return try await admin.apply(
             changes(of: plan), expectedFingerprint: plan.liveFingerprint,
-            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary),
+            source: ConfigurationSource(actor: actor, commit: plan.source.commit, author: plan.source.author, summary: summary,
+                                        plan: PlanRenderer.text(plan)),
             pruning: pruning)
     }
 }

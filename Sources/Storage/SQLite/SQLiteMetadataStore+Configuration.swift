@@ -42,9 +42,10 @@ extension SQLiteMetadataStore: ConfigurationStore {
             }
             let appliedAt = Date()
             try connection.query(
-                "INSERT INTO configuration_revisions (applied_at, actor, commit_id, author, summary, change_count, fingerprint_before, fingerprint_after) VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+                "INSERT INTO configuration_revisions (applied_at, actor, commit_id, author, summary, change_count, fingerprint_before, fingerprint_after, plan) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)",
                 [.real(appliedAt.timeIntervalSince1970), .text(source.actor), source.commit.map { .text($0) } ?? .null,
-                 source.author.map { .text($0) } ?? .null, .text(source.summary), .integer(Int64(changes.count)), .text(before)])
+                 source.author.map { .text($0) } ?? .null, .text(source.summary), .integer(Int64(changes.count)), .text(before),
+                 source.plan.map { .text($0) } ?? .null])
             let revision = connection.lastInsertedRow
             for change in changes {
                 switch change {
@@ -63,17 +64,23 @@ extension SQLiteMetadataStore: ConfigurationStore {
         }
     }
 
+    /// Adds `plan` to a revisions table created before plans were kept with revisions.
+    static func prepareRevisionPlans(_ connection: SQLiteConnection) throws {
+        let columns = try connection.query("PRAGMA table_info(configuration_revisions)").compactMap { $0[1].string }
+        if !columns.contains("plan") { try connection.execute("ALTER TABLE configuration_revisions ADD COLUMN plan TEXT") }
+    }
+
     public func revisions(limit: Int) async throws -> [ConfigurationRevision] {
         try await read { connection in
             try connection.query(
-                "SELECT id, applied_at, actor, commit_id, author, summary, change_count, fingerprint_before, fingerprint_after FROM configuration_revisions ORDER BY id DESC LIMIT ?",
+                "SELECT id, applied_at, actor, commit_id, author, summary, change_count, fingerprint_before, fingerprint_after, plan FROM configuration_revisions ORDER BY id DESC LIMIT ?",
                 [.integer(Int64(limit))]
             ).compactMap { row in
                 guard let id = row[0].int, let appliedAt = row[1].double, let actor = row[2].string, let summary = row[5].string,
                       let count = row[6].int, let before = row[7].string, let after = row[8].string else { return nil }
                 return ConfigurationRevision(
                     id: id, appliedAt: Date(timeIntervalSince1970: appliedAt),
-                    source: ConfigurationSource(actor: actor, commit: row[3].string, author: row[4].string, summary: summary),
+                    source: ConfigurationSource(actor: actor, commit: row[3].string, author: row[4].string, summary: summary, plan: row[9].string),
                     changeCount: Int(count), fingerprintBefore: before, fingerprintAfter: after)
             }
         }

@@ -35,6 +35,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         );
         CREATE INDEX IF NOT EXISTS manifests_by_subject ON manifests (repository, subject) WHERE subject IS NOT NULL;
         CREATE INDEX IF NOT EXISTS repository_blobs_by_digest ON repository_blobs (digest);
+        CREATE INDEX IF NOT EXISTS manifests_by_push ON manifests (repository, pushed_at);
         CREATE TABLE IF NOT EXISTS manifest_references (
             repository TEXT NOT NULL,
             manifest TEXT NOT NULL,
@@ -66,6 +67,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         try writeConnection.execute(Self.accessSchema)
         try Self.prepareUsage(writeConnection)
         try Self.preparePullTimes(writeConnection)
+        try Self.prepareRevisionPlans(writeConnection)
         try writeConnection.execute(Self.collectionSchema)
         try writeConnection.execute(Self.layerScanSchema)
         try writeConnection.execute(Self.vulnerabilitySchema)
@@ -289,6 +291,27 @@ public final class SQLiteMetadataStore: MetadataStore {
             try connection.query("SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?",
                                  [.text(last ?? ""), .integer(Int64(limit ?? -1))])
                 .compactMap { $0[0].string.flatMap { RepositoryName($0) } }
+        }
+    }
+
+    public func repositorySummaries() async throws -> [RepositorySummary] {
+        try await read { connection in
+            // Grouped scans of the tag and manifest keys, not a subquery per repository: thousands of repositories in
+            // one pass each (bench/console.sh).
+            var tags: [String: Int] = [:]
+            for row in try connection.query("SELECT repository, COUNT(*) FROM tags GROUP BY repository") {
+                if let name = row[0].string, let count = row[1].int { tags[name] = Int(count) }
+            }
+            var manifests: [String: (count: Int, last: Double)] = [:]
+            for row in try connection.query("SELECT repository, COUNT(*), MAX(pushed_at) FROM manifests GROUP BY repository") {
+                if let name = row[0].string, let count = row[1].int, let last = row[2].double { manifests[name] = (Int(count), last) }
+            }
+            return try connection.query("SELECT name FROM repositories ORDER BY name").compactMap { row -> RepositorySummary? in
+                guard let text = row[0].string, let name = RepositoryName(text) else { return nil }
+                let held = manifests[text]
+                return RepositorySummary(name: name, tags: tags[text] ?? 0, manifests: held?.count ?? 0,
+                                         lastPush: held.map { Date(timeIntervalSince1970: $0.last) })
+            }
         }
     }
 
