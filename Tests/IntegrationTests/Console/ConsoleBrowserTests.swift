@@ -21,7 +21,7 @@ struct ConsoleBrowserTests {
     /// The steps console_browser.py reports, each of which must pass.
     static let steps = [
         "login-refused", "consumer-login", "session-cookie", "overview", "repositories", "repository", "hostile-description",
-        "image-verdict", "hostile-annotation", "suppressed-finding", "consumer-no-admin-pages", "security-headers",
+        "image-verdict", "hostile-annotation", "suppressed-finding", "phone-width", "consumer-no-admin-pages", "security-headers",
         "cross-site-post-refused", "logout", "admin-login", "revisions", "audit-filter", "outsider-login", "outsider-404",
         "outsider-list",
     ]
@@ -106,9 +106,9 @@ struct ConsoleBrowserTests {
         let folder = environment.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? TestEnvironment.packageRoot.appendingPathComponent(".build/console-screenshots")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let ours = Set(screenshots + ["image-vulnerabilities.png", "outsider-repositories.png"])
+        let ours = Set(screenshots + ["image-vulnerabilities.png", "outsider-repositories.png", "outsider-overview.png"])
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        where ours.contains(name) || (name.hasPrefix("failed-") && name.hasSuffix(".png")) {
+        where ours.contains(name) || ((name.hasPrefix("failed-") || name.hasPrefix("phone-")) && name.hasSuffix(".png")) {
             try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
         return folder
@@ -175,7 +175,8 @@ struct ConsoleBrowserTests {
         try await withTemporaryDirectory("console-browser") { tmp in
             let repo = try await DeclarationsRepo.create(at: tmp.url.appendingPathComponent("declarations"), withExamples: false)
             try repo.write("console.yaml", Self.declarations)
-            let commit = try await repo.commit("console fixtures")
+            // A fixed date makes the commit id, which several pages show, the same at every run.
+            let commit = try await repo.commit("console fixtures", date: "2026-01-02T03:04:05Z")
             let data = tmp.url.appendingPathComponent("data")
             try await Self.importVulnerabilities(into: data, tmp)
 
@@ -208,6 +209,9 @@ struct ConsoleBrowserTests {
                     "exceptionExpiry": [Self.exceptionExpiry, "15 July 2098", "July 15, 2098", "15 Jul 2098", "Jul 15, 2098"],
                     "revision": revision, "commit": commit,
                     "hostileDescription": Self.hostileDescription, "hostileAnnotation": Self.hostileAnnotation,
+                    // The overview's counts: the outsider's leave out the repository they may not pull, and its quarantined image.
+                    "consumerCounts": ["repositories": 2, "images": 2, "quarantined": 1],
+                    "outsiderCounts": ["repositories": 1, "images": 1, "quarantined": 0],
                 ]
                 let inputFile = tmp.url.appendingPathComponent("console-browser.json")
                 try JSONSerialization.data(withJSONObject: inputs, options: [.sortedKeys]).write(to: inputFile)

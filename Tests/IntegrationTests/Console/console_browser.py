@@ -11,6 +11,7 @@ every mismatch with the contract.
 import http.client
 import json
 import os
+import re
 import sys
 import tempfile
 import urllib.parse
@@ -25,6 +26,33 @@ WAIT_SECONDS = 10
 COOKIE = "berth_session"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
+
+# Run by chromedriver, not by the page (which runs no script): the page's width, the window's, and the innermost element
+# reaching furthest right, so a failure names what does not fit.
+WIDEST_ELEMENT = """
+const width = document.documentElement.clientWidth;
+// Inside a box that scrolls (a wide table) or clips, an element may reach past the window without widening the page.
+const contained = (element) => {
+    for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+        if (getComputedStyle(box).overflowX !== "visible") return true;
+    }
+    return false;
+};
+let culprit = null, reach = width + 1;
+for (const element of document.body.querySelectorAll("*")) {
+    if (!(element instanceof HTMLElement) || contained(element)) continue;
+    const box = element.getBoundingClientRect();
+    // Text too long to wrap overflows its element's box: scrollWidth sees it, the box does not.
+    const own = getComputedStyle(element).overflowX === "visible" ? element.scrollWidth : box.width;
+    const right = box.left + window.scrollX + Math.max(box.width, own);
+    // Within a pixel of the furthest, an element inside the one found so far is the more precise answer.
+    if ((right > reach + 1) || (culprit && right > reach - 1 && culprit.contains(element))) { reach = Math.max(reach, right); culprit = element; }
+}
+const name = culprit ? culprit.tagName.toLowerCase() + (culprit.id ? "#" + culprit.id : "")
+    + (culprit.className ? "." + culprit.className.trim().split(/\\s+/).join(".") : "")
+    + " " + JSON.stringify((culprit.textContent || "").trim().slice(0, 80)) : "none";
+return [document.documentElement.scrollWidth, width, name];
+"""
 
 
 class Failed(Exception):
@@ -148,6 +176,17 @@ class Walk:
               if handlers else "")
 
     @staticmethod
+    def counts(driver):
+        """The overview's `#counts` as label → number, e.g. {"repositories": 2, "quarantined": 1}."""
+        text = driver.find_element(By.CSS_SELECTOR, "#counts").text
+        return {label.strip().lower(): int(number) for number, label in re.findall(r"(\d+)\s+([A-Za-z][A-Za-z ]*)", text)}
+
+    def expect_counts(self, driver, expected, who):
+        seen = self.counts(driver)
+        wrong = {label: seen.get(label) for label, number in expected.items() if seen.get(label) != number}
+        check(not wrong, f"{who}'s #counts says {seen}; expected {expected}")
+
+    @staticmethod
     def session_cookie(driver):
         cookie = driver.get_cookie(COOKIE)
         return cookie["value"] if cookie else None
@@ -233,6 +272,7 @@ class Walk:
                 offered = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")
                            if "/ui/revisions" in (a.get_attribute("href") or "") or "/ui/audit" in (a.get_attribute("href") or "")]
                 check(not offered, f"the navigation offers administrators' pages to a consumer: {offered}")
+                self.expect_counts(driver, i["consumerCounts"], "the consumer")
                 self.no_script_ran(driver)
             self.step("overview", overview, needs=["consumer-login"])
 
@@ -310,6 +350,35 @@ class Walk:
                       f"{i['openFinding']} is marked suppressed though no exception covers it")
                 return f"td.exception {exception!r}"
             self.step("suppressed-finding", suppressed, needs=["consumer-login"])
+
+            def phone():
+                # spec/console.md: pages "fit a phone's width". Chromium emulates a 320 CSS px phone (the narrowest
+                # common one, and WCAG's reflow width), honouring the viewport meta. Wide tables may scroll in their
+                # own box; the page may not.
+                pages = {
+                    "overview": "/ui/",
+                    "repositories": "/ui/repositories",
+                    "repository": "/ui/repository?" + urllib.parse.urlencode({"name": i["signedRepository"]}),
+                    "image": "/ui/image?" + urllib.parse.urlencode({"repository": i["vulnerableRepository"], "digest": i["vulnerableDigest"]}),
+                }
+                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                       {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True})
+                try:
+                    too_wide = []
+                    for name, path in pages.items():
+                        driver.get(self.url(path))
+                        self.element(driver, "main h1")
+                        viewport = driver.find_elements(By.CSS_SELECTOR, 'meta[name="viewport"]')
+                        check(viewport and "width=device-width" in (viewport[0].get_attribute("content") or ""),
+                              f"{path} has no viewport meta with width=device-width")
+                        page, window, culprit = driver.execute_script(WIDEST_ELEMENT)
+                        self.screenshot(driver, f"phone-{name}.png")
+                        if page > window:
+                            too_wide.append(f"{path}: {page}px in a {window}px window, reaching furthest: {culprit}")
+                    check(not too_wide, "pages wider than a phone: " + "; ".join(too_wide))
+                finally:
+                    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.step("phone-width", phone, needs=["consumer-login"])
 
             def not_admin():
                 for path in ("/ui/revisions", "/ui/audit"):
@@ -440,7 +509,9 @@ class Walk:
                 check(hidden not in driver.page_source, f"a search finds {hidden} for the outsider")
                 driver.get(self.url("/ui/"))
                 self.element(driver, "#tiers")
+                self.screenshot(driver, "outsider-overview.png")
                 check(hidden not in driver.page_source, f"the outsider's overview names {hidden}")
+                self.expect_counts(driver, i["outsiderCounts"], "the outsider")
                 return f"rows {shown}"
             self.step("outsider-list", hidden_from_lists, needs=["outsider-login"])
         finally:
