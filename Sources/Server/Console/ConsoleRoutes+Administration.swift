@@ -59,7 +59,6 @@ extension ConsoleRoutes {
         let oldestSearched = newest > Self.auditScanned ? newest - Self.auditScanned + 1 : 1
         do {
             let filter = try AuditFilter(query: value, actions: value("action").map { [$0] } ?? [])
-            await audit.flush()
             records = try await AuditSearch.newest(Self.auditPerPage + 1, in: audit.store, before: before, scanLimit: Self.auditScanned,
                                                    lines: filter.mayMatch(line:), matching: filter.matches)
         } catch {
