@@ -10,7 +10,7 @@ extension ConsoleRoutes {
     static let auditPerPage = 100
     /// Records one page looks through for matches, newest first; the page links to the next stretch when it found
     /// fewer than a page.
-    static let auditScanned: UInt64 = 50_000
+    static let auditScanned: UInt64 = 20_000
 
     private func requireAdministrator(_ viewer: Viewer) throws {
         guard viewer.isAdministrator else { throw ConsoleNotFound(message: "There is no such page.") }
