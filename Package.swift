@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "Audit",
             dependencies: [
-                "AuditRecords", "Storage", "WireFormats",
+                "AuditRecords", "CSystemCalls", "Storage", "WireFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

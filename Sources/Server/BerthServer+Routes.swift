@@ -33,7 +33,8 @@ extension BerthServer {
                     garbageCollection: garbageCollection, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
         ConsoleRoutes(admin: admin, access: access, policy: policy, audit: audit, retention: retention, status: status, sessions: ConsoleSessions(),
-                      renderer: ConsoleRenderer(), chain: ChainCheck(audit: audit), digest: ConsoleAuditDigest(audit: audit))
+                      renderer: ConsoleRenderer(), chain: ChainCheck(audit: audit), digest: ConsoleAuditDigest(audit: audit),
+                      catalog: ConsoleCatalog(admin: admin))
             .add(to: router)
         return BerthResponder(registry: router.middlewares.constructResponder(finalResponder: registry), router: router.buildResponder(),
                               unrouted: registry)

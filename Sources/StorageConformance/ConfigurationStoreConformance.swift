@@ -25,7 +25,8 @@ public struct ConfigurationStoreConformance: Sendable {
 
     private let tier = ConfigurationObject(kind: "Tier", name: "internal", spec: #"{"anonymousPull":false}"#)
     private let repository = ConfigurationObject(kind: "Repository", name: "payments/api", spec: #"{"tier":"internal"}"#)
-    private let source = ConfigurationSource(actor: "reconciler", commit: "abc123", author: "Alice <alice@example.com>", summary: "2 to create")
+    private let source = ConfigurationSource(actor: "reconciler", commit: "abc123", author: "Alice <alice@example.com>", summary: "2 to create",
+                                             plan: "+ Tier \"internal\" {\n    + anonymousPull = false\n  }\n\nPlan: 2 to create, 0 to update, 0 to delete.\n")
 
     public func appliesChangeSetsAndRecordsRevisions() async throws {
         let check: Comment = "ConfigurationStoreConformance.appliesChangeSetsAndRecordsRevisions"
@@ -48,7 +49,9 @@ public struct ConfigurationStoreConformance: Sendable {
             #expect(try await store.configuration().objects == [changed], check)
             let revisions = try await store.revisions(limit: 10)
             #expect(revisions.map(\.id) == [second.id, first.id], check)
+            // The revision keeps its source, plan text included.
             #expect(revisions.last?.source == source, check)
+            #expect(revisions.first?.source.plan == nil, check)
             #expect(revisions.first?.changeCount == 2, check)
         }
     }

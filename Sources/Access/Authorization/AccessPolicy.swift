@@ -68,8 +68,18 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// `permissions(of:on:).contains(permission)`, deciding with the bindings first: the anonymous-pull check computes
+    /// the repository's effective policy, which a console listing ten thousand repositories cannot afford per row.
     public func allows(_ principal: Principal, _ permission: Permission, on repository: String) -> Bool {
-        permissions(of: principal, on: repository).contains(permission)
+        switch principal {
+        case .administrator:
+            return true
+        case .anonymous:
+            return permission == .pull && allowsAnonymousPull(repository)
+        case .user, .robot:
+            if (grants[principal] ?? []).contains(where: { $0.permissions.contains(permission) && $0.pattern.matches(repository) }) { return true }
+            return permission == .pull && allowsAnonymousPull(repository)
+        }
     }
 
     /// Administrators of the whole registry (who may use the admin API): the bootstrap administrator and

@@ -10,7 +10,7 @@ extension ConsoleRoutes {
     static let auditPerPage = 100
     /// Records one page looks through for matches, newest first; the page links to the next stretch when it found
     /// fewer than a page.
-    static let auditScanned: UInt64 = 50_000
+    static let auditScanned: UInt64 = 20_000
 
     private func requireAdministrator(_ viewer: Viewer) throws {
         guard viewer.isAdministrator else { throw ConsoleNotFound(message: "There is no such page.") }
@@ -59,7 +59,6 @@ extension ConsoleRoutes {
         let oldestSearched = newest > Self.auditScanned ? newest - Self.auditScanned + 1 : 1
         do {
             let filter = try AuditFilter(query: value, actions: value("action").map { [$0] } ?? [])
-            await audit.flush()
             records = try await AuditSearch.newest(Self.auditPerPage + 1, in: audit.store, before: before, scanLimit: Self.auditScanned,
                                                    lines: filter.mayMatch(line:), matching: filter.matches)
         } catch {

@@ -16,19 +16,18 @@ extension ConsoleRoutes {
 
     func overview(_ request: Request, _ viewer: Viewer) async throws -> Answer {
         let declarations = try await admin.liveDeclarations()
-        let visible = try await admin.metadata.repositorySummaries().filter { viewer.mayPull($0.name.value) }
-        let usage = try await admin.metadata.usage()
+        let visible = try await catalog.current().filter { viewer.mayPull($0.summary.name.value) }
         var perTier: [String: (repositories: Int, images: Int, bytes: Int64)] = [:]
         var images = 0, quarantined = 0, blocked = 0
         var severityByTier: [String: [Int]] = [:]
-        for summary in visible {
-            images += summary.manifests
-            let tier = declarations.effectivePolicy(for: summary.name.value)?.tier.name ?? "(no tier)"
+        for entry in visible {
+            images += entry.summary.manifests
+            let tier = entry.tier ?? "(no tier)"
             perTier[tier, default: (0, 0, 0)].repositories += 1
-            perTier[tier, default: (0, 0, 0)].images += summary.manifests
-            perTier[tier, default: (0, 0, 0)].bytes += usage[summary.name] ?? 0
-            guard policy.requiresVerdicts(summary.name) else { continue }
-            for verdict in policy.verdictSummaries(in: summary.name).values {
+            perTier[tier, default: (0, 0, 0)].images += entry.summary.manifests
+            perTier[tier, default: (0, 0, 0)].bytes += entry.bytes
+            guard policy.requiresVerdicts(entry.summary.name) else { continue }
+            for verdict in policy.verdictSummaries(in: entry.summary.name).values {
                 if verdict.status == .quarantined { quarantined += 1 }
                 if verdict.blockedByVulnerabilities { blocked += 1 }
                 var counts = severityByTier[tier] ?? Array(repeating: 0, count: Self.severities.count)
@@ -44,7 +43,7 @@ extension ConsoleRoutes {
         let storageByTier = perTier.sorted { $0.value.bytes > $1.value.bytes }.map { name, counts in
             SVGChart.Bar(label: name, value: Double(counts.bytes), valueText: ConsoleText.bytes(counts.bytes))
         }
-        let topRepositories = visible.map { ($0.name.value, usage[$0.name] ?? 0) }.sorted { $0.1 > $1.1 }.prefix(10).map { name, bytes in
+        let topRepositories = visible.map { ($0.summary.name.value, $0.bytes) }.sorted { $0.1 > $1.1 }.prefix(10).map { name, bytes in
             SVGChart.Bar(label: name, value: Double(bytes), valueText: ConsoleText.bytes(bytes))
         }
         let days = await digest.days(30, repositories: { viewer.mayPull($0) })
@@ -79,16 +78,14 @@ extension ConsoleRoutes {
     func repositories(_ request: Request, _ viewer: Viewer) async throws -> Answer {
         let query = request.uri.queryParameters["q"].map(String.init) ?? ""
         let page = max(1, request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1)
-        let declarations = try await admin.liveDeclarations()
-        let matching = try await admin.metadata.repositorySummaries().filter {
-            viewer.mayPull($0.name.value) && (query.isEmpty || $0.name.value.localizedCaseInsensitiveContains(query))
+        let matching = try await catalog.current().filter {
+            (query.isEmpty || $0.summary.name.value.localizedCaseInsensitiveContains(query)) && viewer.mayPull($0.summary.name.value)
         }
-        let usage = try await admin.metadata.usage()
         let shown = matching.dropFirst((page - 1) * Self.repositoriesPerPage).prefix(Self.repositoriesPerPage)
-        let rows = shown.map { summary in
-            RepositoriesPage.Row(name: summary.name.value, link: "/ui/repository" + ConsoleText.query([("name", summary.name.value)]),
-                                 tier: declarations.effectivePolicy(for: summary.name.value)?.tier.name, tags: summary.tags,
-                                 size: ConsoleText.bytes(usage[summary.name] ?? 0), lastPush: summary.lastPush.map(ConsoleText.time))
+        let rows = shown.map { entry in
+            RepositoriesPage.Row(name: entry.summary.name.value, link: "/ui/repository" + ConsoleText.query([("name", entry.summary.name.value)]),
+                                 tier: entry.tier, tags: entry.summary.tags, size: ConsoleText.bytes(entry.bytes),
+                                 lastPush: entry.summary.lastPush.map(ConsoleText.time))
         }
         let paging = Self.paging(page: page, perPage: Self.repositoriesPerPage, total: matching.count, noun: "repositories") { number in
             "/ui/repositories" + ConsoleText.query([("q", query), ("page", String(number))])

@@ -26,6 +26,7 @@ struct ConsoleRoutes: Sendable {
     let renderer: ConsoleRenderer
     let chain: ChainCheck
     let digest: ConsoleAuditDigest
+    let catalog: ConsoleCatalog
 
     static let cookieName = "berth_session"
 

@@ -17,12 +17,22 @@ public struct AuditHead: Sendable, Hashable {
 /// One stored line as read back, unchecked: what verification hashes, and where it lies so a report can point at it.
 public struct StoredAuditLine: Sendable, Hashable {
     public var bytes: [UInt8]
-    /// The segment (or table) it came from, and its line number there, from 1.
-    public var location: String
+    private var source: String
+    private var line: Int?
+
+    /// The segment (or table) it came from, and its line number there, from 1. Written out only when asked for (an
+    /// error names it): a search reads tens of thousands of lines and reports on none.
+    public var location: String { line.map { "\(source):\($0)" } ?? source }
 
     public init(bytes: [UInt8], location: String) {
         self.bytes = bytes
-        self.location = location
+        source = location
+    }
+
+    public init(bytes: [UInt8], source: String, line: Int) {
+        self.bytes = bytes
+        self.source = source
+        self.line = line
     }
 }
 

@@ -242,8 +242,9 @@ public actor SegmentedAuditStore: AuditStore {
             let segment = segments[index]
             position = max(position, segment.first)
             let lines = try lines(of: segment, from: Int(position - segment.first), limit: limit - result.count)
+            let name = segment.name
             for (offset, line) in lines.enumerated() {
-                result.append(StoredAuditLine(bytes: line, location: "\(segment.name):\(Int(position - segment.first) + offset + 1)"))
+                result.append(StoredAuditLine(bytes: line, source: name, line: Int(position - segment.first) + offset + 1))
             }
             index += 1
         }
