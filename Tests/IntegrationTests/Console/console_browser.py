@@ -17,7 +17,7 @@ import tempfile
 import urllib.parse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -138,6 +138,17 @@ class Walk:
         root = scope or driver
         return self.wait(driver, f"`{css}`", lambda _: (root.find_elements(By.CSS_SELECTOR, css) or [None])[0])
 
+    def fresh(self, driver, path, probe):
+        """Loads `path` until `probe` holds. spec/console.md lets the repository list and the overview's counts show a
+        push "within seconds" (they are re-read every 5 s), so a page read just after the pushes may be stale."""
+        def loaded(d):
+            d.get(self.url(path))
+            return probe(d)
+        try:
+            WebDriverWait(driver, WAIT_SECONDS, poll_frequency=1).until(loaded)
+        except TimeoutException:
+            pass  # the caller's checks, made on the last load, say what is wrong
+
     def path_is(self, driver, path):
         self.wait(driver, f"the page {path}", lambda d: urllib.parse.urlsplit(d.current_url).path == path)
 
@@ -180,6 +191,10 @@ class Walk:
         """The overview's `#counts` as label → number, e.g. {"repositories": 2, "quarantined": 1}."""
         text = driver.find_element(By.CSS_SELECTOR, "#counts").text
         return {label.strip().lower(): int(number) for number, label in re.findall(r"(\d+)\s+([A-Za-z][A-Za-z ]*)", text)}
+
+    def has_counts(self, driver, expected):
+        seen = self.counts(driver)
+        return all(seen.get(label) == number for label, number in expected.items())
 
     def expect_counts(self, driver, expected, who):
         seen = self.counts(driver)
@@ -265,7 +280,7 @@ class Walk:
             self.step("session-cookie", cookie, needs=["consumer-login"])
 
             def overview():
-                driver.get(self.url("/ui/"))
+                self.fresh(driver, "/ui/", lambda d: self.has_counts(d, i["consumerCounts"]))
                 self.element(driver, "main h1")
                 self.element(driver, "#tiers")
                 self.screenshot(driver, "overview.png")
@@ -277,11 +292,13 @@ class Walk:
             self.step("overview", overview, needs=["consumer-login"])
 
             def repositories():
-                driver.get(self.url("/ui/repositories"))
+                names = (i["signedRepository"], i["vulnerableRepository"])
+                self.fresh(driver, "/ui/repositories", lambda d: all(
+                    d.find_elements(By.CSS_SELECTOR, f'table#repositories tr[data-repository="{name}"]') for name in names))
                 table = self.element(driver, "table#repositories")
                 self.screenshot(driver, "repositories.png")
                 shown = [row.get_attribute("data-repository") for row in table.find_elements(By.CSS_SELECTOR, "tr[data-repository]")]
-                for name in (i["signedRepository"], i["vulnerableRepository"]):
+                for name in names:
                     check(name in shown, f"{name} is not listed: rows {shown}")
                 return f"rows {shown}"
             self.step("repositories", repositories, needs=["consumer-login"])
@@ -498,7 +515,8 @@ class Walk:
 
             def hidden_from_lists():
                 hidden = i["signedRepository"]
-                driver.get(self.url("/ui/repositories"))
+                self.fresh(driver, "/ui/repositories", lambda d: d.find_elements(
+                    By.CSS_SELECTOR, f'table#repositories tr[data-repository="{i["vulnerableRepository"]}"]'))
                 table = self.element(driver, "table#repositories")
                 self.screenshot(driver, "outsider-repositories.png")
                 shown = [row.get_attribute("data-repository") for row in table.find_elements(By.CSS_SELECTOR, "tr[data-repository]")]
@@ -507,7 +525,7 @@ class Walk:
                 driver.get(self.url("/ui/repositories?" + urllib.parse.urlencode({"q": hidden.split("/")[0]})))
                 self.element(driver, "table#repositories")
                 check(hidden not in driver.page_source, f"a search finds {hidden} for the outsider")
-                driver.get(self.url("/ui/"))
+                self.fresh(driver, "/ui/", lambda d: self.has_counts(d, i["outsiderCounts"]))
                 self.element(driver, "#tiers")
                 self.screenshot(driver, "outsider-overview.png")
                 check(hidden not in driver.page_source, f"the outsider's overview names {hidden}")
