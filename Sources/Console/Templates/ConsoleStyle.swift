@@ -4,7 +4,7 @@ enum ConsoleStyle {
     static let css = """
         :root { --ink: #1c2430; --muted: #5b6675; --line: #d9dee5; --accent: #1f5fa8; --bad: #b3261e; --good: #1e7b34; --warn: #9a5b00; }
         * { box-sizing: border-box; }
-        body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--ink); background: #f7f8fa; }
+        body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--ink); background: #f7f8fa; overflow-wrap: anywhere; }
         nav { display: flex; flex-wrap: wrap; gap: .8em; align-items: center; padding: .6em 1em; background: #fff; border-bottom: 1px solid var(--line); }
         nav .brand { font-weight: 700; }
         nav form { margin-left: auto; }
