@@ -9,6 +9,9 @@ public final class ConsoleSessions: Sendable {
     public struct Session: Sendable, Hashable {
         /// As the audit log names actors: `admin`, `user:alice`.
         public var identity: String
+        /// A digest of the credential the session was opened with (a user's password hash from git): a session outlives
+        /// no password change.
+        public var credential: String
         public var started: Date
         public var lastSeen: Date
     }
@@ -22,8 +25,8 @@ public final class ConsoleSessions: Sendable {
 
     public init() {}
 
-    /// Starts a session for `identity` and returns the cookie value.
-    public func start(identity: String, now: Date = Date()) -> String {
+    /// Starts a session for `identity`, signed in with the credential `credential` digests, and returns the cookie value.
+    public func start(identity: String, credential: String = "", now: Date = Date()) -> String {
         let id = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let cookie = id.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
@@ -31,7 +34,7 @@ public final class ConsoleSessions: Sendable {
             if sessions.count >= Self.capacity, let oldest = sessions.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
                 sessions.removeValue(forKey: oldest.key)
             }
-            sessions[Self.key(cookie)] = Session(identity: identity, started: now, lastSeen: now)
+            sessions[Self.key(cookie)] = Session(identity: identity, credential: credential, started: now, lastSeen: now)
         }
         return cookie
     }

@@ -1,6 +1,7 @@
 import Access
 import Audit
 import Console
+import Crypto
 import Enforcement
 import Foundation
 import HTTPTypes
@@ -101,8 +102,8 @@ struct ConsoleRoutes: Sendable {
         guard let cookie = Self.sessionCookie(in: request), let session = sessions.session(cookie: cookie) else { return nil }
         let accessPolicy = access.authenticator.policy
         let principal = Principal(login: session.identity == "admin" ? "admin" : String(session.identity.dropFirst("user:".count)))
-        // A user removed from git since signing in is signed out.
-        if case .user(let name) = principal, accessPolicy.passwordHash(ofUser: name) == nil {
+        // A user removed from git, or whose password hash changed there, since signing in is signed out.
+        if case .user(let name) = principal, accessPolicy.passwordHash(ofUser: name).map(Self.credentialDigest) != session.credential {
             sessions.end(identity: session.identity)
             return nil
         }
@@ -113,8 +114,14 @@ struct ConsoleRoutes: Sendable {
     private func login(_ request: Request, _ context: Context) async throws -> Response {
         let started = ContinuousClock.now
         guard Self.sameOrigin(request) else { return Self.forbiddenOrigin() }
-        var body = try await request.body.collect(upTo: 16 << 10)
-        let fields = FormBody.fields(body.readString(length: body.readableBytes) ?? "")
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: 16 << 10)
+        } catch is NIOTooManyBytesError {
+            return Self.respond(Answer(status: .contentTooLarge, html: renderer.render(LoginPage(next: "/ui/", error: "That form is too large."))),
+                                started: started)
+        }
+        let fields = FormBody.fields(String(buffer: body))
         let name = fields["name"] ?? ""
         let next = Self.safeNext(fields["next"])
         let address = context.remoteAddress?.ipAddress ?? "unknown"
@@ -127,7 +134,9 @@ struct ConsoleRoutes: Sendable {
             guard principal == .administrator || { if case .user = principal { return true } else { return false } }() else {
                 return again(.forbidden, "Robots sign in to the registry, not to the console.")
             }
-            let cookie = sessions.start(identity: principal.description)
+            var credential = ""
+            if case .user(let user) = principal { credential = passwordHash(ofUser: user).map(Self.credentialDigest) ?? "" }
+            let cookie = sessions.start(identity: principal.description, credential: credential)
             var response = Self.redirect(to: next)
             response.headers[.setCookie] = Self.sessionCookieHeader(cookie, secure: Self.isSecure(request))
             return response
@@ -142,6 +151,17 @@ struct ConsoleRoutes: Sendable {
         case .anonymous, .token:
             return again(.unauthorized, "Wrong name or password.")
         }
+    }
+}
+
+extension ConsoleRoutes {
+    /// What a session keeps of a user's password hash: its digest, enough to notice a change, useless to guess from.
+    static func credentialDigest(_ passwordHash: String) -> String {
+        SHA256.hash(data: Data(passwordHash.utf8)).description
+    }
+
+    func passwordHash(ofUser user: String) -> String? {
+        access.authenticator.policy.passwordHash(ofUser: user)
     }
 }
 

@@ -82,7 +82,7 @@ struct ConsoleAccessTests {
             let declarations = tmp.url.appendingPathComponent("declarations")
             try FileManager.default.createDirectory(at: declarations, withIntermediateDirectories: true)
             try Data(Self.declarations.utf8).write(to: declarations.appendingPathComponent("console.yaml"))
-            try await withServe(data: tmp.url.appendingPathComponent("data"), logs: tmp.url, ["--declarations", declarations.path, "--interval", "1h"]) { server in
+            try await withServe(data: tmp.url.appendingPathComponent("data"), logs: tmp.url, ["--declarations", declarations.path, "--interval", "1s"]) { server in
                 try await waitUntilDeclarationsApplied(server)
                 try await RegistryClient.with(baseURL: server.baseURL, authorization: TestEnvironment.adminAuthorization) { admin in
                     for repository in ["team/app", "hidden/secret-project"] {
@@ -116,6 +116,9 @@ struct ConsoleAccessTests {
                     let crossSite = try await client.request(.POST, "/ui/login", headers: Self.formHeaders + [("Origin", "http://evil.example")],
                                                              body: Self.form([("name", "reader"), ("password", "reader-password")]))
                     #expect(crossSite.status == 403 && crossSite.header("Set-Cookie") == nil)
+                    let oversized = try await client.request(.POST, "/ui/login", headers: Self.formHeaders,
+                                                             body: Self.form([("name", "reader"), ("password", String(repeating: "p", count: 20_000))]))
+                    #expect(oversized.status == 413, "\(oversized.status)")
                     // A `next` outside the console is ignored.
                     let elsewhere = try await client.request(.POST, "/ui/login", headers: Self.formHeaders,
                                                              body: Self.form([("name", "reader"), ("password", "reader-password"), ("next", "//evil.example/")]))
@@ -177,6 +180,17 @@ struct ConsoleAccessTests {
                     let logout = try await client.request(.POST, "/ui/logout", headers: [("Cookie", reader)])
                     #expect(logout.status == 303 && logout.header("Set-Cookie")?.contains("Max-Age=0") == true)
                     #expect(try await Self.get(client, "/ui/repositories", cookie: reader).status == 303)
+
+                    // A password changed in git signs that user's sessions out.
+                    let beforeChange = try await Self.signIn(client, "reader", "reader-password")
+                    let changed = Self.declarations.replacingOccurrences(of: DeclarationFixtures.passwordHashes["reader"]!,
+                                                                         with: DeclarationFixtures.passwordHashes["writer"]!)
+                    try Data(changed.utf8).write(to: declarations.appendingPathComponent("console.yaml"))
+                    try await waitUntil("the new password hash is applied", server: server) { () async throws -> Poll<Void> in
+                        let status = try await Self.get(client, "/ui/repositories", cookie: beforeChange).status
+                        return status == 303 ? .done(()) : .notYet("the old session is still served: \(status)")
+                    }
+                    _ = try await Self.signIn(client, "reader", "writer-password")
 
                     // Failed sign-ins count against the registry's throttle.
                     var statuses: [Int] = []
