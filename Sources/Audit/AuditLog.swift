@@ -27,14 +27,21 @@ public final class AuditLog: Sendable {
         var timerSet = false
 
         /// Empties the queue into a batch, leaving room for as many events again.
-        mutating func take() -> Queue {
-            var batch = Queue(events: [], continuations: [], noted: noted)
+        mutating func take() -> Batch {
+            var batch = Batch(events: [], continuations: [], noted: noted)
             swap(&batch.events, &events)
             swap(&batch.continuations, &continuations)
             events.reserveCapacity(batch.events.count)
             noted = 0
             return batch
         }
+    }
+
+    /// What one append writes, and who hears when it is durable.
+    private struct Batch {
+        var events: [AuditEvent]
+        var continuations: [CheckedContinuation<Void, any Error>]
+        var noted: Int
     }
 
     private let queue = Mutex(Queue())

@@ -32,19 +32,3 @@ public enum ConsoleText {
         return components.percentEncodedQuery.map { "?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? ""
     }
 }
-
-/// `application/x-www-form-urlencoded`, as the login form posts it.
-public enum FormBody {
-    public static func fields(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            }
-            guard let name = parts.first.flatMap(decode) else { continue }
-            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
-        }
-        return fields
-    }
-}

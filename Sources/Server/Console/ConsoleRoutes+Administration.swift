@@ -33,7 +33,7 @@ extension ConsoleRoutes {
                 return RevisionsPage.Drift(time: ConsoleText.time(record.event.time), action: record.event.action == .driftDetect ? "detected" : "reverted",
                                            objects: details["objects"] ?? "", detail: detail)
             }
-        return Answer(html: renderer.render(RevisionsPage(frame: viewer.frame("Revisions"), revisions: revisions, drift: drift)))
+        return Answer(body: renderer.render(RevisionsPage(frame: viewer.frame("Revisions"), revisions: revisions, drift: drift)))
     }
 
     func revision(_ request: Request, _ viewer: Viewer) async throws -> Answer {
@@ -41,7 +41,7 @@ extension ConsoleRoutes {
         guard let number = request.uri.queryParameters["number"].flatMap({ Int64(String($0)) }),
               let revision = try await admin.revisions(limit: Int.max).first(where: { $0.id == number })
         else { throw ConsoleNotFound(message: "There is no such revision.") }
-        return Answer(html: renderer.render(RevisionPage(frame: viewer.frame("Revision \(number)"), revision: Self.revisionRow(revision),
+        return Answer(body: renderer.render(RevisionPage(frame: viewer.frame("Revision \(number)"), revision: Self.revisionRow(revision),
                                                          plan: revision.source.plan)))
     }
 
@@ -80,7 +80,7 @@ extension ConsoleRoutes {
                             next: continueBelow.map { "/ui/audit" + ConsoleText.query(pairs + [("before", String($0))]) },
                             summary: "searched records \(oldestSearched)–\(newest), newest first")
         let chain = await chain.state()
-        return Answer(html: renderer.render(AuditPage(frame: viewer.frame("Audit log"), filter: shown, actions: AuditAction.allCases.map(\.rawValue),
+        return Answer(body: renderer.render(AuditPage(frame: viewer.frame("Audit log"), filter: shown, actions: AuditAction.allCases.map(\.rawValue),
                                                       records: rows, chain: chain.text, chainIntact: chain.intact, error: problem, paging: paging)))
     }
 }

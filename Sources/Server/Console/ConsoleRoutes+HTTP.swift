@@ -21,7 +21,7 @@ extension ConsoleRoutes {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         headers[HTTPField.Name("Server-Timing")!] = String(format: "render;dur=%.2f", milliseconds)
-        let body = ByteBuffer(string: answer.html)
+        let body = ByteBuffer(string: answer.body)
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: answer.status, headers: headers, body: .init(byteBuffer: body))
     }

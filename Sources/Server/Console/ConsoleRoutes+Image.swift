@@ -53,7 +53,7 @@ extension ConsoleRoutes {
         } else if requiresVerdicts {
             vulnerabilityStatus = "Its tier does not check vulnerabilities."
         }
-        return Answer(html: renderer.render(ImagePage(
+        return Answer(body: renderer.render(ImagePage(
             frame: viewer.frame(tags.first.map { "\(repository):\($0)" } ?? "\(repository)@\(digest.hex.prefix(12))"),
             repository: repository.value, repositoryLink: "/ui/repository" + ConsoleText.query([("name", repository.value)]),
             digest: digest.description, tags: tags, mediaType: record.mediaType, size: ConsoleText.bytes(Self.imageSize(record)),
@@ -109,9 +109,9 @@ extension ConsoleRoutes {
             let json = String(decoding: try CycloneDXDocument(inventory, name: repository.value, digest: record.digest.description, time: Date()).json(),
                               as: UTF8.self)
             let file = repository.value.replacingOccurrences(of: "/", with: "_") + "-" + digest.hex.prefix(12) + ".cdx.json"
-            return Answer(html: json, headers: [.contentType: CycloneDXDocument.mediaType, .contentDisposition: "attachment; filename=\"\(file)\""])
+            return Answer(body: json, headers: [.contentType: CycloneDXDocument.mediaType, .contentDisposition: "attachment; filename=\"\(file)\""])
         case .pending?:
-            return Answer(status: .conflict, html: renderer.render(MessagePage(frame: viewer.frame("SBOM"),
+            return Answer(status: .conflict, body: renderer.render(MessagePage(frame: viewer.frame("SBOM"),
                                                                                message: "Its layers are still being scanned; try again shortly.")))
         case .index?, nil:
             throw ConsoleNotFound(message: "\(repository) holds no such image.")

@@ -55,7 +55,7 @@ extension ConsoleRoutes {
                 severityByTier.sorted { $0.key < $1.key }.map { SVGChart.Stack(label: $0.key, counts: $0.value) },
                 segments: Self.severities, colours: ["#7f1d1d", "#b3261e", "#d97706", "#ca8a04", "#9ca3af"], title: "Vulnerabilities by severity")),
         ]
-        return Answer(html: renderer.render(OverviewPage(
+        return Answer(body: renderer.render(OverviewPage(
             frame: viewer.frame("Overview"), tiers: tiers, reconciler: try await reconciler(for: viewer), repositories: visible.count, images: images,
             quarantined: quarantined, blockedByVulnerabilities: blocked, charts: charts)))
     }
@@ -90,7 +90,7 @@ extension ConsoleRoutes {
         let paging = Self.paging(page: page, perPage: Self.repositoriesPerPage, total: matching.count, noun: "repositories") { number in
             "/ui/repositories" + ConsoleText.query([("q", query), ("page", String(number))])
         }
-        return Answer(html: renderer.render(RepositoriesPage(frame: viewer.frame("Repositories"), query: query, rows: rows, paging: paging)))
+        return Answer(body: renderer.render(RepositoriesPage(frame: viewer.frame("Repositories"), query: query, rows: rows, paging: paging)))
     }
 
     /// The repository `?name=` names, if the viewer may pull it; otherwise the same 404 as a name that does not exist.
@@ -119,26 +119,18 @@ extension ConsoleRoutes {
                                   link: "/ui/image" + ConsoleText.query([("repository", name.value), ("digest", entry.digest.description)]),
                                   size: sizes[entry.digest].map(ConsoleText.bytes) ?? "", pushed: ConsoleText.time(entry.pushedAt),
                                   pulled: pulled[entry.digest].flatMap { $0 }.map(ConsoleText.time) ?? "never",
-                                  verdict: Self.verdictWord(verdicts.map { $0[entry.digest] }))
+                                  // `none` where the tier asks for no verdict; a manifest without a stored verdict where it
+                                  // does is quarantined, as pulls treat it.
+                                  verdict: verdicts.map { ($0[entry.digest]?.status ?? .quarantined).rawValue } ?? "none")
         }
         let paging = Self.paging(page: page, perPage: Self.tagsPerPage, total: tags.count, noun: "tags") { number in
             "/ui/repository" + ConsoleText.query([("name", name.value), ("page", String(number))])
         }
         let policyOf = declarations.effectivePolicy(for: name.value)
         let description = policyOf.flatMap { policy in declarations.repositories.first { $0.name == policy.declaration.name }?.description }
-        return Answer(html: renderer.render(RepositoryPage(
+        return Answer(body: renderer.render(RepositoryPage(
             frame: viewer.frame(name.value), name: name.value, tier: policyOf?.tier.name, description: description,
             size: ConsoleText.bytes(try await admin.metadata.usage(repository: name)), tags: rows, paging: paging)))
-    }
-
-    /// `none` where the tier asks for no verdict; a manifest without a stored verdict where it does is treated as
-    /// quarantined, as pulls treat it.
-    static func verdictWord(_ summary: VerdictSummary??) -> String {
-        switch summary {
-        case nil: "none"
-        case .some(nil): Verdict.Status.quarantined.rawValue
-        case .some(.some(let verdict)): verdict.status.rawValue
-        }
     }
 
     /// An image's size: its manifest, config and layers; an index's, its manifest alone.

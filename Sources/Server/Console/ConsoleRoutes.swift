@@ -6,7 +6,6 @@ import Enforcement
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Reconciler
 import Registry
@@ -36,7 +35,6 @@ struct ConsoleRoutes: Sendable {
         var identity: String
         var principal: Principal
         var isAdministrator: Bool
-        var cookie: String
         var accessPolicy: AccessPolicy
 
         func mayPull(_ repository: String) -> Bool { accessPolicy.allows(principal, .pull, on: repository) }
@@ -46,7 +44,8 @@ struct ConsoleRoutes: Sendable {
     /// A page's answer before the headers every page gets.
     struct Answer {
         var status: HTTPResponse.Status = .ok
-        var html: String
+        /// The page's HTML; the SBOM's JSON, with its own content type in `headers`.
+        var body: String
         var headers: HTTPFields = [:]
     }
 
@@ -63,7 +62,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/ui/login") { request, _ in
             let started = ContinuousClock.now
             let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
-            return Self.respond(Answer(html: renderer.render(LoginPage(next: next))), started: started)
+            return Self.respond(Answer(body: renderer.render(LoginPage(next: next))), started: started)
         }
         router.post("/ui/login") { request, context in try await login(request, context) }
         router.post("/ui/logout") { request, _ in
@@ -93,21 +92,21 @@ struct ConsoleRoutes: Sendable {
         do {
             return Self.respond(try await handler(request, viewer), started: started)
         } catch let missing as ConsoleNotFound {
-            return Self.respond(Answer(status: .notFound, html: renderer.render(MessagePage(frame: viewer.frame("Not found"), message: missing.message))),
+            return Self.respond(Answer(status: .notFound, body: renderer.render(MessagePage(frame: viewer.frame("Not found"), message: missing.message))),
                                 started: started)
         }
     }
 
     func viewer(of request: Request) -> Viewer? {
-        guard let cookie = Self.sessionCookie(in: request), let session = sessions.session(cookie: cookie) else { return nil }
+        guard let cookie = Self.sessionCookie(in: request), let session = sessions.session(cookie: cookie),
+              let principal = Principal(subject: session.identity) else { return nil }
         let accessPolicy = access.authenticator.policy
-        let principal = Principal(login: session.identity == "admin" ? "admin" : String(session.identity.dropFirst("user:".count)))
         // A user removed from git, or whose password hash changed there, since signing in is signed out.
         if case .user(let name) = principal, accessPolicy.passwordHash(ofUser: name).map(Self.credentialDigest) != session.credential {
             sessions.end(identity: session.identity)
             return nil
         }
-        return Viewer(identity: session.identity, principal: principal, isAdministrator: accessPolicy.isAdministrator(principal), cookie: cookie,
+        return Viewer(identity: session.identity, principal: principal, isAdministrator: accessPolicy.isAdministrator(principal),
                       accessPolicy: accessPolicy)
     }
 
@@ -118,17 +117,17 @@ struct ConsoleRoutes: Sendable {
         do {
             body = try await request.body.collect(upTo: 16 << 10)
         } catch is NIOTooManyBytesError {
-            return Self.respond(Answer(status: .contentTooLarge, html: renderer.render(LoginPage(next: "/ui/", error: "That form is too large."))),
+            return Self.respond(Answer(status: .contentTooLarge, body: renderer.render(LoginPage(next: "/ui/", error: "That form is too large."))),
                                 started: started)
         }
-        let fields = FormBody.fields(String(buffer: body))
-        let name = fields["name"] ?? ""
-        let next = Self.safeNext(fields["next"])
+        let form = (try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))) ?? LoginForm()
+        let name = form.name ?? ""
+        let next = Self.safeNext(form.next)
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         func again(_ status: HTTPResponse.Status, _ error: String) -> Response {
-            Self.respond(Answer(status: status, html: renderer.render(LoginPage(next: next, name: name, error: error))), started: started)
+            Self.respond(Answer(status: status, body: renderer.render(LoginPage(next: next, name: name, error: error))), started: started)
         }
-        guard !name.isEmpty, let password = fields["password"], !password.isEmpty else { return again(.badRequest, "Give a name and a password.") }
+        guard !name.isEmpty, let password = form.password, !password.isEmpty else { return again(.badRequest, "Give a name and a password.") }
         switch await access.authenticator.login(name: name, password: password, address: address) {
         case .password(let principal):
             guard principal == .administrator || { if case .user = principal { return true } else { return false } }() else {
@@ -163,6 +162,13 @@ extension ConsoleRoutes {
     func passwordHash(ofUser user: String) -> String? {
         access.authenticator.policy.passwordHash(ofUser: user)
     }
+}
+
+/// The sign-in form's fields, as the browser posts them (`application/x-www-form-urlencoded`).
+struct LoginForm: Decodable {
+    var name: String?
+    var password: String?
+    var next: String?
 }
 
 /// A page for something the viewer may not see, or that does not exist: the same 404 either way.

@@ -123,6 +123,10 @@ struct ConsoleAccessTests {
                     let elsewhere = try await client.request(.POST, "/ui/login", headers: Self.formHeaders,
                                                              body: Self.form([("name", "reader"), ("password", "reader-password"), ("next", "//evil.example/")]))
                     #expect(elsewhere.status == 303 && elsewhere.header("Location") == "/ui/")
+                    // The form is decoded as browsers encode it: `next` comes back with its query intact.
+                    let back = try await client.request(.POST, "/ui/login", headers: Self.formHeaders,
+                                                        body: Self.form([("name", "reader"), ("password", "reader-password"), ("next", "/ui/repositories?q=team&page=1")]))
+                    #expect(back.status == 303 && back.header("Location") == "/ui/repositories?q=team&page=1", "\(back.header("Location") ?? "")")
                     let cookieHeader = elsewhere.header("Set-Cookie") ?? ""
                     #expect(cookieHeader.contains("HttpOnly") && cookieHeader.contains("SameSite=Strict") && cookieHeader.contains("Path=/ui")
                             && !cookieHeader.contains("Secure"), "\(cookieHeader)")
