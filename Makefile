@@ -3,8 +3,8 @@ SWIFT ?= swift
 DATA ?= ./berth-data
 LISTEN ?= 127.0.0.1:5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging, and for the console's browser tests headless Chromium with its chromedriver and python3-venv (Selenium comes from PyPI, below). Scale-out tests: PostgreSQL 15 and curl (Tests/servers/). Benchmark: the reference registry, wrk and GNU time.
-APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging python3-venv zstd chromium chromium-driver postgresql-15 curl
+# Build: sqlite3, libgit2, libarchive, argon2, libyaml. Tests: zstd (layer fixtures), skopeo, git, ssh-keygen, openssl, age, htpasswd, argon2, python3 with bcrypt, cryptography and packaging, and for the console's browser tests headless Chromium with its chromedriver and python3-venv (Selenium comes from PyPI, below). Scale-out tests: PostgreSQL 15 and curl (Tests/servers/), python3-botocore (an independent SigV4 signer). Benchmark: the reference registry, wrk and GNU time.
+APT_PACKAGES := libsqlite3-dev libgit2-dev libarchive-dev libargon2-dev libyaml-dev skopeo git openssh-client docker-registry wrk time openssl age apache2-utils argon2 python3-bcrypt python3-cryptography python3-packaging python3-venv zstd chromium chromium-driver postgresql-15 curl python3-botocore
 # The browser tests drive Chromium with Selenium from PyPI at a pinned version, installed in a venv of Debian's python3
 # at the repository root (Tests/IntegrationTests/Console/BrowserTools.swift finds it there).
 BROWSER_VENV := .venv-browser
