@@ -10,6 +10,8 @@ public final class PostgresDatabase: Sendable {
     /// The schema Berth's tables live in (`public` unless the address names another with `?schema=`).
     public let schema: String
     let logger: Logger
+    /// What the pool connects with, for the coordination's own connections (leases, notifications).
+    let configuration: PostgresClient.Configuration
     private let running: Task<Void, Never>
 
     /// Connects to `address` (`postgres://USER@HOST:PORT/DATABASE[?schema=NAME&sslmode=disable|prefer|require]`),
@@ -22,6 +24,7 @@ public final class PostgresDatabase: Sendable {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.additionalStartupParameters = [("search_path", address.schema)]
         configuration.options.connectTimeout = .seconds(10)
+        self.configuration = configuration
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         schema = address.schema
