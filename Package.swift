@@ -258,6 +258,7 @@ let package = Package(
         .executableTarget(
             name: "BerthCLI",
             dependencies: [
+                "PostgresStorage", "S3Storage",
                 "Access",
                 "AdminAPI",
                 "Audit",
@@ -412,7 +413,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "OCI", "TestSupport",
+                "OCI", "S3Storage", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -5,7 +5,7 @@ import Storage
 
 /// The chain's writer: numbers events in the order they are written, links each to the hash of the one before, appends
 /// them to the store, and signs checkpoints. One per process; the store refuses an append that does not continue what
-/// it holds, so two writers can never fork the chain.
+/// it holds, so two writers (replicas) can never fork the chain: the one refused chains its batch again after the other's.
 actor AuditChain {
     let store: any AuditStore
     private let key: Curve25519.Signing.PrivateKey
@@ -27,8 +27,30 @@ actor AuditChain {
         var counts: [AuditAction: Int]
     }
 
-    /// Appends `events` as the next records; durable when it returns.
+    /// Appends `events` as the next records; durable when it returns. When another writer (a replica sharing the store)
+    /// appended since, the batch is numbered and linked again on top of what it wrote: one chain, in the order the
+    /// store accepted the batches.
     func append(_ events: [AuditEvent]) async throws -> Appended {
+        var attempts = 0
+        while true {
+            let (lines, next, counts) = chained(events, after: head)
+            do {
+                try await store.append(lines)
+                head = next
+                if head.sequence >= checkpointed + checkpointEvery { _ = try await checkpoint(at: Date()) }
+                return Appended(head: head.sequence, counts: counts)
+            } catch AuditStoreError.notContinuing(let stored, _) where attempts < Self.maximumRechains && stored.sequence > head.sequence {
+                attempts += 1
+                head = stored
+            }
+        }
+    }
+
+    /// How often one batch is chained again after other writers' appends before its append fails: contention this long
+    /// means something is wrong, not busy.
+    static let maximumRechains = 100
+
+    private func chained(_ events: [AuditEvent], after head: AuditHead) -> (lines: [AuditLine], head: AuditHead, counts: [AuditAction: Int]) {
         var next = head
         var lines: [AuditLine] = []
         lines.reserveCapacity(events.count)
@@ -39,10 +61,7 @@ actor AuditChain {
             next = AuditHead(sequence: line.record.sequence, hash: line.hash)
             counts[event.action, default: 0] += 1
         }
-        try await store.append(lines)
-        head = next
-        if head.sequence >= checkpointed + checkpointEvery { _ = try await checkpoint(at: Date()) }
-        return Appended(head: head.sequence, counts: counts)
+        return (lines, next, counts)
     }
 
     /// Signs and stores a checkpoint of the current head. With `onlyIfMoved`, does nothing (and returns nil) when the

@@ -15,8 +15,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT. Port 0 picks a free port.")
     var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 5000)
 
-    @Option(help: "Folder holding blobs and metadata.")
+    @Option(help: "Folder holding blobs and metadata (with --metadata and --blobs: only this replica's own keys, when not shared).")
     var data: String = "./berth-data"
+
+    @OptionGroup(title: "Scale-out stores (several replicas)") var stores: StoreOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
@@ -158,7 +160,7 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.vulnerabilityFolder = URL(fileURLWithPath: vulndb)
         }
-        let server = try await BerthServer(configuration: configuration, logger: logger)
+        let server = try await BerthServer(configuration: configuration, stores: try await stores.sharedStores(logger: logger), logger: logger)
         let app = server.makeApplication(reconcileLoop: try reconcileLoop(server: server, logger: logger)) { [logFormat] host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             // Scripts and tests wait for this line, so it must not sit in a buffer: both formats write it unbuffered.

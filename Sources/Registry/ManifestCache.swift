@@ -40,6 +40,15 @@ final class ManifestCache: Sendable {
         return record
     }
 
+    /// Drops every entry: another replica changed manifests this process may not have heard of.
+    func invalidateAll() {
+        state.withLock { state in
+            for repository in state.entries.keys { state.generation[repository, default: 0] &+= 1 }
+            state.entries.removeAll()
+            state.bytes = 0
+        }
+    }
+
     func invalidate(_ repository: RepositoryName) {
         state.withLock { state in
             state.generation[repository, default: 0] &+= 1

@@ -52,6 +52,11 @@ public struct Registry: HTTPResponder {
         manifests.invalidate(repository)
     }
 
+    /// Tells the registry that manifests of any repository may have changed (another replica's, unheard).
+    public func manifestsChangedEverywhere() {
+        manifests.invalidateAll()
+    }
+
     private func need(of route: Route, method: HTTPRequest.Method) -> RegistryNeed {
         let read = method == .get || method == .head
         switch route {

@@ -1,5 +1,6 @@
 import Access
 import Audit
+import Crypto
 import AuditRecords
 import Declarations
 import ContentAnalysis
@@ -85,67 +86,73 @@ public struct BerthServer: Sendable {
     public let audit: AuditLog
     let webhooks: WebhookDispatcher
     let registry: Registry
-    let stores: EmbeddedStores
+    let stores: BerthStores
     let pulls = PullTimeLog()
     let retention: RetentionKeeper
     let garbageCollection: GarbageCollectionService
     let configuration: Configuration
     let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) async throws {
-        let stores = try EmbeddedStores(dataDirectory: configuration.dataDirectory)
-        try await AbandonedUploads.remove(blobs: stores.blobs, metadata: stores.metadata, logger: logger)
-        // Blob deletions a crash interrupted refuse links of their blob until finished: finish them before serving.
-        try await GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace)
-            .finishInterruptedDeletions()
+    /// A server on `stores`; without them, on the embedded stores of the configuration's data folder.
+    public init(configuration: Configuration, stores given: BerthStores? = nil, logger: Logger) async throws {
+        let stores = if let given { given } else {
+            try await BerthStores.embedded(dataDirectory: configuration.dataDirectory, auditSegmentBytes: configuration.auditSegmentBytes)
+        }
+        let coordination = stores.coordination
+        if !coordination.isShared {
+            // With replicas, another may be writing these very uploads and deleting these blobs: left to its GC lease.
+            try await AbandonedUploads.remove(blobs: stores.blobs, metadata: stores.database, logger: logger)
+            // Blob deletions a crash interrupted refuse links of their blob until finished: finish them before serving.
+            try await GarbageCollection(blobs: stores.blobs, metadata: stores.database, grace: configuration.garbageCollectionGrace)
+                .finishInterruptedDeletions()
+        }
         let metrics = ServerMetrics()
         let auditFolder = configuration.dataDirectory.appendingPathComponent("audit")
-        let auditStore = try SegmentedAuditStore(folder: auditFolder, segmentBytes: configuration.auditSegmentBytes)
-        await auditStore.compressClosedSegments()
-        let webhooks = WebhookDispatcher(records: AuditStoreRecords(store: auditStore), outbox: stores.metadata,
+        let webhooks = WebhookDispatcher(records: AuditStoreRecords(store: stores.audit), outbox: stores.database,
                                          options: .init(source: configuration.eventSource), metrics: metrics.factory, logger: logger)
-        let audit = try await AuditLog(store: auditStore, key: try AuditKey.loadOrCreate(in: auditFolder), metrics: metrics.factory, logger: logger,
+        let auditKey = if let pem = try await coordination.sharedKey(named: "audit-key", create: { Curve25519.Signing.PrivateKey().pemRepresentation }) {
+            try Curve25519.Signing.PrivateKey(pemRepresentation: pem)
+        } else {
+            try AuditKey.loadOrCreate(in: auditFolder)
+        }
+        let audit = try await AuditLog(store: stores.audit, key: auditKey, metrics: metrics.factory, logger: logger,
                                        appended: { _ in webhooks.recordsAppended() })
         let dataDirectory = configuration.dataDirectory
-        let access = try AccessService(dataDirectory: dataDirectory, store: stores.metadata, audit: audit,
-                                       administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
-        let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.metadata,
+        let tokens = if let pem = try await coordination.sharedKey(named: "token-signing-key", create: { P256.Signing.PrivateKey().pemRepresentation }) {
+            try TokenAuthority(privateKey: P256.Signing.PrivateKey(pemRepresentation: pem), issuer: "berth", audience: AccessService.service)
+        } else {
+            try TokenAuthority.loadOrCreate(keyFile: dataDirectory.appendingPathComponent("token-signing-key.pem"), issuer: "berth",
+                                            audience: AccessService.service)
+        }
+        let access = AccessService(tokens: tokens, store: stores.database, audit: audit, coordination: coordination,
+                                   administrator: configuration.adminCredentials, metrics: metrics.factory, logger: logger)
+        let scans = LayerScans(limits: configuration.scanLimits, blobs: stores.blobs, store: stores.database,
                                workers: configuration.scanWorkers, metrics: metrics.factory)
-        let vulnerabilities = VulnerabilityFeed(store: stores.metadata, metrics: metrics.factory)
+        let vulnerabilities = VulnerabilityFeed(store: stores.database, metrics: metrics.factory)
         try await vulnerabilities.load()
-        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.metadata, scans: scans, scanWait: configuration.scanWait,
-                                    vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events), metrics: metrics.factory,
-                                    clock: configuration.clock)
-        let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: RegistryGate(access: access), policy: policy,
-                                activity: RegistryAudit(audit: configuration.auditsRegistryActivity ? audit : nil, pulls: pulls, logger: logger),
+        let policy = DeclaredPolicy(blobs: stores.blobs, metadata: stores.database, scans: scans, scanWait: configuration.scanWait,
+                                    vulnerabilities: vulnerabilities, events: EnforcementEventLog(log: access.events, coordination: coordination),
+                                    metrics: metrics.factory, clock: configuration.clock)
+        vulnerabilities.whenImported { _ in await coordination.publish(.vulnerabilityDatabase) }
+        let registry = Registry(blobs: stores.blobs, metadata: stores.database, access: RegistryGate(access: access), policy: policy,
+                                activity: RegistryAudit(audit: configuration.auditsRegistryActivity ? audit : nil, pulls: pulls,
+                                                        coordination: coordination, logger: logger),
                                 logger: logger)
         if !configuration.auditsRegistryActivity {
             logger.warning("pushes, pulls and deletions are NOT recorded in the audit log (--benchmark-without-registry-audit)")
         }
-        let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy, audit: audit, logger: logger)
-        admin = LocalAdmin(configuration: stores.metadata, metadata: stores.metadata, keyChecks: .server,
-                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.metadata, scans: scans, vulnerabilities: vulnerabilities,
+        let deletedOutsideTheRegistry = DeletedOutsideTheRegistry(registry: registry, policy: policy, audit: audit, coordination: coordination,
+                                                                  logger: logger)
+        admin = LocalAdmin(configuration: stores.database, metadata: stores.database, keyChecks: .server,
+                           preview: PolicyPreview(blobs: stores.blobs, metadata: stores.database, scans: scans, vulnerabilities: vulnerabilities,
                                                   untaggedGrace: configuration.untaggedGrace, now: configuration.clock),
                            didApply: { declarations, revision in
                                await Self.recordApply(revision, in: audit, logger: logger)
-                               await Self.configure(webhooks, declarations.webhooks, dataDirectory: dataDirectory, logger: logger)
-                               await access.configurationChanged(to: declarations)
-                               await policy.configurationChanged(to: declarations)
+                               await Self.adopt(declarations, access: access, policy: policy, webhooks: webhooks, dataDirectory: dataDirectory,
+                                                logger: logger)
+                               await coordination.publish(.configuration)
                            },
                            didPrune: deletedOutsideTheRegistry.pruned)
-        let live: DesiredState
-        do {
-            live = try await admin.liveDeclarations()
-        } catch {
-            // Applied by an earlier berth, before a check it now fails (a Signer key the verifier refuses): serve it
-            // with the structural checks, whose unusable keys simply verify nothing, rather than not start at all.
-            logger.error("the stored configuration does not pass today's key checks; serving it as stored until the next apply fixes it",
-                         metadata: ["error": "\(error)"])
-            live = try await LocalAdmin(configuration: stores.metadata, metadata: stores.metadata).liveDeclarations()
-        }
-        await access.configurationChanged(to: live)
-        await policy.configurationChanged(to: live)
-        await Self.configure(webhooks, live.webhooks, dataDirectory: dataDirectory, logger: logger)
         self.webhooks = webhooks
         self.policy = policy
         self.audit = audit
@@ -155,13 +162,42 @@ public struct BerthServer: Sendable {
         status = ReconcileStatusBoard(metrics: metrics.factory)
         self.registry = registry
         self.stores = stores
-        retention = RetentionKeeper(retention: Retention(metadata: stores.metadata, untaggedGrace: configuration.untaggedGrace),
+        retention = RetentionKeeper(retention: Retention(metadata: stores.database, untaggedGrace: configuration.untaggedGrace),
                                     admin: admin, deleted: deletedOutsideTheRegistry, metrics: metrics.factory, logger: logger)
         garbageCollection = GarbageCollectionService(
-            collection: GarbageCollection(blobs: stores.blobs, metadata: stores.metadata, grace: configuration.garbageCollectionGrace),
+            collection: GarbageCollection(blobs: stores.blobs, metadata: stores.database, grace: configuration.garbageCollectionGrace),
             audit: audit, interval: configuration.garbageCollectionInterval, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
+        await adoptLiveConfiguration()
+    }
+
+    /// Reads the live configuration and puts it in force: at start, and when another replica applied one.
+    func adoptLiveConfiguration() async {
+        let live: DesiredState
+        do {
+            live = try await admin.liveDeclarations()
+        } catch {
+            // Applied by an earlier berth, before a check it now fails (a Signer key the verifier refuses): serve it
+            // with the structural checks, whose unusable keys simply verify nothing, rather than not start at all.
+            logger.error("the stored configuration does not pass today's key checks; serving it as stored until the next apply fixes it",
+                         metadata: ["error": "\(error)"])
+            do {
+                live = try await LocalAdmin(configuration: stores.database, metadata: stores.database).liveDeclarations()
+            } catch {
+                logger.error("cannot read the stored configuration", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+        await Self.adopt(live, access: access, policy: policy, webhooks: webhooks, dataDirectory: configuration.dataDirectory, logger: logger)
+    }
+
+    /// Puts declarations in force in this process: access, the manifest policy, webhooks.
+    private static func adopt(_ declarations: DesiredState, access: AccessService, policy: DeclaredPolicy, webhooks: WebhookDispatcher,
+                              dataDirectory: URL, logger: Logger) async {
+        await configure(webhooks, declarations.webhooks, dataDirectory: dataDirectory, logger: logger)
+        await access.configurationChanged(to: declarations)
+        await policy.configurationChanged(to: declarations)
     }
 
     public var dataDirectory: URL { configuration.dataDirectory }
@@ -174,20 +210,29 @@ public struct BerthServer: Sendable {
         onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let configuration = self.configuration
-        var services: [any Service] = [
-            AuditService(audit: audit, checkpointInterval: configuration.auditCheckpointInterval, retention: configuration.auditRetention,
-                         registryActivity: configuration.auditsRegistryActivity, logger: logger),
-            RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval),
-            PullTimeFlush(pulls: pulls, metadata: stores.metadata, interval: configuration.pullTimeFlushInterval, logger: logger),
-            RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger),
-            garbageCollection,
-            webhooks,
-            VulnerabilityRescans(policy: policy, checkInterval: configuration.vulnerabilityCheckInterval, clock: configuration.clock, logger: logger),
-        ]
-        if let folder = configuration.vulnerabilityFolder {
-            services.append(VulnerabilityFolderWatch(folder: folder, feed: vulnerabilities, interval: configuration.vulnerabilityCheckInterval, logger: logger))
+        let coordination = stores.coordination
+        func leased(_ service: any Service, _ job: String) -> any Service {
+            LeasedService.wrapping(service, job: job, coordination: coordination)
         }
-        if let reconcileLoop { services.append(reconcileLoop) }
+        var services: [any Service] = [
+            // First, so it stops last: every other service may use the stores until it stops.
+            StoresClosing(close: stores.close),
+            leased(AuditService(audit: audit, checkpointInterval: configuration.auditCheckpointInterval, retention: configuration.auditRetention,
+                                registryActivity: configuration.auditsRegistryActivity, logger: logger), "audit"),
+            leased(RobotCredentialRenewal(access: access, interval: configuration.credentialRenewalInterval), "robot-renewal"),
+            PullTimeFlush(pulls: pulls, metadata: stores.database, interval: configuration.pullTimeFlushInterval, logger: logger),
+            leased(RetentionService(keeper: retention, interval: configuration.retentionInterval, logger: logger), "retention"),
+            leased(garbageCollection, "garbage-collection"),
+            leased(webhooks, "webhooks"),
+            leased(VulnerabilityRescans(policy: policy, checkInterval: configuration.vulnerabilityCheckInterval, clock: configuration.clock,
+                                        logger: logger), "vulnerability-rescans"),
+        ]
+        if coordination.isShared { services.append(ReplicaFollower(coordination: coordination, server: self)) }
+        if let folder = configuration.vulnerabilityFolder {
+            services.append(leased(VulnerabilityFolderWatch(folder: folder, feed: vulnerabilities, interval: configuration.vulnerabilityCheckInterval,
+                                                            logger: logger), "vulnerability-import"))
+        }
+        if let reconcileLoop { services.append(leased(reconcileLoop, "reconcile")) }
         return Application(
             responder: makeResponder(),
             server: .registryHTTP1(idleTimeout: configuration.idleTimeout),

@@ -7,11 +7,12 @@ import Storage
 
 /// What follows tags and manifests deleted without going through the registry's API (retention, pruning a repository
 /// whose declaration was destroyed): an audit record of each, the registry's manifest cache, and the policy's verdicts
-/// and usage figures.
+/// and usage figures, here and on the other replicas.
 struct DeletedOutsideTheRegistry: Sendable {
     let registry: Registry
     let policy: any ManifestPolicy
     let audit: AuditLog
+    let coordination: any ReplicaCoordination
     let logger: Logger
 
     /// Retention deleted them.
@@ -34,6 +35,8 @@ struct DeletedOutsideTheRegistry: Sendable {
             logger.error("could not record retention deletions in the audit log", metadata: ["error": "\(error)", "repository": "\(repository)"])
         }
         registry.manifestsChanged(in: repository)
+        await coordination.publish(.repository(repository))
+        for digest in deleted.manifests { await coordination.publish(.manifest(repository, digest)) }
         for tag in deleted.tags { await policy.written(.deleteTag(repository: repository, tag: tag)) }
         for digest in deleted.manifests { await policy.written(.deleteManifest(repository: repository, digest: digest, tags: [])) }
     }

@@ -37,7 +37,7 @@ import Testing
         let metadata = try EmbeddedStores(dataDirectory: data).metadata
         let audit = try await AuditLog(store: try SegmentedAuditStore(folder: data.appendingPathComponent("audit")), key: .init(),
                                        metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test"))
-        try await body(RobotCredentialKeeper(store: metadata, audit: audit, logger: Logger(label: "test")), metadata, audit)
+        try await body(RobotCredentialKeeper(store: metadata, audit: audit, coordination: SingleReplica(), logger: Logger(label: "test")), metadata, audit)
     }
 
     @Test func mintsOnceThenKeepsTheTokenUntilRotationIsDue() async throws {

@@ -18,12 +18,11 @@ public final class AccessService: Sendable {
     /// The registry's name in tokens (`aud`) and challenges (`service`).
     public static let service = "berth"
 
-    init(dataDirectory: URL, store: any AccessStore, audit: AuditLog, administrator: AdminCredentials?, metrics: any MetricsFactory, logger: Logger) throws {
-        let tokens = try TokenAuthority.loadOrCreate(
-            keyFile: dataDirectory.appendingPathComponent("token-signing-key.pem"), issuer: "berth", audience: Self.service)
+    init(tokens: TokenAuthority, store: any AccessStore, audit: AuditLog, coordination: any ReplicaCoordination, administrator: AdminCredentials?,
+         metrics: any MetricsFactory, logger: Logger) {
         authenticator = Authenticator(administrator: administrator, tokens: tokens)
         events = SecurityEventLog(audit: audit, logger: logger, metrics: metrics)
-        keeper = RobotCredentialKeeper(store: store, audit: audit, logger: logger)
+        keeper = RobotCredentialKeeper(store: store, audit: audit, coordination: coordination, logger: logger)
         self.store = store
         self.logger = logger
     }
@@ -34,7 +33,13 @@ public final class AccessService: Sendable {
         await refreshRobotCredentials(now: now)
     }
 
-    /// Mints, rotates and expires robot tokens; run at every configuration change and periodically.
+    /// Whether this replica mints robot tokens (it holds the robot-renewal lease) or accepts what another minted.
+    func mintingChanged(_ mints: Bool) async {
+        await keeper.setMinting(mints)
+    }
+
+    /// Mints, rotates and expires robot tokens (or, on a replica that does not mint, reads them); run at every
+    /// configuration change and periodically.
     func refreshRobotCredentials(now: Date = Date()) async {
         do {
             let accepted = try await keeper.reconcile(robots: authenticator.policy.robotAccounts, now: now)

@@ -6,9 +6,11 @@ import Registry
 import Storage
 
 /// The manifest policy's events, as audit records: quarantined reads (served to producers, refused to everyone else),
-/// signatures that do not count, findings at push, and verdicts that change.
+/// signatures that do not count, findings at push, and verdicts that change (told to the other replicas too, which
+/// compute them again from the shared stores).
 struct EnforcementEventLog: EnforcementEvents {
     let log: SecurityEventLog
+    let coordination: any ReplicaCoordination
 
     func quarantinedRead(_ read: ManifestRead, by caller: RegistryCaller, served: Bool, reason: String) async {
         let reference = read.tag.map { "\(read.repository):\($0)" } ?? "\(read.repository)@\(read.digest)"
@@ -44,6 +46,7 @@ struct EnforcementEventLog: EnforcementEvents {
                          reason: "\(cause): " + (ids.isEmpty ? "its packages could not all be checked" : ids.joined(separator: ", ")),
                          repository: repository.value, object: digest.description, outcome: .success,
                          details: ["digest": digest.description, "part": "vulnerabilities", "verdict": blocked ? "blocked" : "released", "cause": cause])
+        await coordination.publish(.manifest(repository, digest))
     }
 
     func verdictChanged(_ verdict: Verdict, from previous: Verdict.Status?, cause: String) async {
@@ -53,5 +56,6 @@ struct EnforcementEventLog: EnforcementEvents {
         await log.record(.verdictChange, actor: "berth", address: nil, attempt: "judge \(verdict.repository)@\(verdict.digest)",
                          reason: verdict.reasons.joined(separator: "; "), repository: verdict.repository.value, object: verdict.digest.description,
                          outcome: .success, details: details)
+        await coordination.publish(.manifest(verdict.repository, verdict.digest))
     }
 }

@@ -16,12 +16,22 @@ actor RobotCredentialKeeper {
 
     private let store: any AccessStore
     private let audit: AuditLog
+    private let coordination: any ReplicaCoordination
     private let logger: Logger
+    /// Whether this replica mints: always where it is alone; among replicas, only the one holding the robot-renewal lease,
+    /// so two never mint a robot's token at once. The others accept what the store holds.
+    private var mints: Bool
 
-    init(store: any AccessStore, audit: AuditLog, logger: Logger) {
+    init(store: any AccessStore, audit: AuditLog, coordination: any ReplicaCoordination, logger: Logger) {
         self.store = store
         self.audit = audit
+        self.coordination = coordination
         self.logger = logger
+        mints = !coordination.isShared
+    }
+
+    func setMinting(_ mints: Bool) {
+        if coordination.isShared { self.mints = mints }
     }
 
     /// Brings the stored credentials in line with `robots` at `now`; returns the tokens to accept.
@@ -33,7 +43,9 @@ actor RobotCredentialKeeper {
         for robot in robots {
             let recipient = Self.recipientText(robot.deliverTo)
             var credential = existing[robot.name]
-            let reason: String? = if let current = credential {
+            let reason: String? = if !mints {
+                nil
+            } else if let current = credential {
                 Self.renewalReason(current, robot: robot, recipient: recipient, now: now)
             } else {
                 "new robot"
@@ -62,9 +74,10 @@ actor RobotCredentialKeeper {
             accepted[robot.name] = tokens
         }
         let declared = Set(robots.map(\.name))
-        let retired = existing.keys.filter { !declared.contains($0) }.sorted()
+        let retired = mints ? existing.keys.filter { !declared.contains($0) }.sorted() : []
         if !changed.isEmpty || !retired.isEmpty {
             try await store.updateRobotCredentials(changed, keeping: declared)
+            await coordination.publish(.robotCredentials)
         }
         records += retired.map { AuditEvent(time: now, actor: "berth", action: .robotTokenRevoke, object: $0, details: ["reason": "the robot is no longer declared"]) }
         // After the store: a record says what happened, never what was about to.

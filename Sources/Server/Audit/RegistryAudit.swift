@@ -7,10 +7,11 @@ import Storage
 
 /// The registry's activity as audit records: pushes and deletions on disk before the client is answered, pulls (and
 /// `HEAD`s) queued for the next batch; and pull times for retention's `keepPulledWithin`. Without `audit` (bench/audit.sh's
-/// baseline), pull times only.
+/// baseline), pull times only. Writes are told to the other replicas too, so their caches and verdicts follow.
 struct RegistryAudit: RegistryActivity {
     let audit: AuditLog?
     let pulls: PullTimeLog
+    let coordination: any ReplicaCoordination
     let logger: Logger
 
     /// A write whose record cannot be written is answered 500 with what happened: the write itself is stored, the
@@ -29,11 +30,17 @@ struct RegistryAudit: RegistryActivity {
     func manifestPushed(repository: RepositoryName, digest: Digest, tags: [Tag], size: Int, mediaType: String, by caller: RegistryCaller) async throws {
         var details = ["digest": digest.description, "size": String(size), "mediaType": mediaType]
         if !tags.isEmpty { details["tags"] = tags.map(\.description).joined(separator: ",") }
+        await coordination.publish(.manifest(repository, digest))
         try await record(AuditEvent(actor: caller.identity, address: caller.address, action: .manifestPush, repository: repository.value,
                                           object: tags.first?.description ?? digest.description, details: details))
     }
 
     func manifestDeleted(_ write: ManifestWrite, by caller: RegistryCaller) async throws {
+        if case .deleteManifest(let repository, let digest, _) = write {
+            await coordination.publish(.manifest(repository, digest))
+        } else {
+            await coordination.publish(.repository(write.repository))
+        }
         switch write {
         case .deleteTag(let repository, let tag):
             try await record(AuditEvent(actor: caller.identity, address: caller.address, action: .tagDelete, repository: repository.value,

@@ -6,6 +6,10 @@ struct RobotCredentialRenewal: Service {
     let interval: Duration
 
     func run() async throws {
+        // Among replicas this runs only under its lease: the holder mints, at once and then every interval.
+        await access.mintingChanged(true)
+        defer { Task { await access.mintingChanged(false) } }
+        await access.refreshRobotCredentials()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }

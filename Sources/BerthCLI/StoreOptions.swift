@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PostgresStorage
+import S3Storage
+import Server
+import Storage
+
+/// Where a command finds the registry's stores: the data folder (the embedded default), or PostgreSQL and S3-compatible
+/// storage shared by replicas (spec/scale-out.md). Passwords and keys never come from the command line.
+struct StoreOptions: ParsableArguments {
+    @Option(help: """
+        Keep metadata in PostgreSQL instead of the data folder: postgres://USER@HOST:PORT/DATABASE[?schema=NAME&sslmode=disable|prefer|require]. \
+        The password comes from PGPASSWORD or --metadata-password-file. Needs --blobs.
+        """)
+    var metadata: String?
+
+    @Option(help: "File holding the PostgreSQL password (else PGPASSWORD).")
+    var metadataPasswordFile: String?
+
+    @Option(help: """
+        Keep blobs in S3-compatible storage instead of the data folder: s3://BUCKET[/PREFIX]?endpoint=URL&region=REGION. Credentials \
+        come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or --blobs-credentials-file. Needs --metadata.
+        """)
+    var blobs: String?
+
+    @Option(help: "File holding the S3 credentials (see spec/scale-out.md for its format; else the AWS_* environment variables).")
+    var blobsCredentialsFile: String?
+
+    var isScaleOut: Bool { metadata != nil || blobs != nil }
+
+    func validate() throws {
+        guard (metadata == nil) == (blobs == nil) else {
+            throw ValidationError("--metadata and --blobs go together: replicas share both their metadata and their blobs")
+        }
+    }
+
+    /// The scale-out stores; nil for the embedded default (neither option given).
+    func sharedStores(logger: Logger) async throws -> BerthStores? {
+        guard let metadata, let blobs else { return nil }
+        let address: PostgresAddress
+        let blobAddress: S3Address
+        do {
+            address = try PostgresAddress(metadata)
+            blobAddress = try S3Address(blobs)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let credentials = try blobsCredentialsFile.map { try S3Credentials.fromFile($0) } ?? S3Credentials.fromEnvironment()
+        let database = try await PostgresDatabase(address: address, password: try password(), logger: logger)
+        let blobStore = try S3BlobStore(address: blobAddress, credentials: credentials, logger: logger)
+        let coordination = PostgresCoordination(database: database, logger: logger)
+        return BerthStores(blobs: blobStore, database: PostgresMetadataStore(database: database), audit: PostgresAuditStore(database: database),
+                           coordination: coordination, close: {
+                               await coordination.shutdown()
+                               try? await blobStore.shutdown()
+                               await database.shutdown()
+                           })
+    }
+
+    private func password() throws -> String? {
+        if let metadataPasswordFile {
+            guard let text = try? String(contentsOfFile: metadataPasswordFile, encoding: .utf8) else {
+                throw ValidationError("--metadata-password-file \(metadataPasswordFile): unreadable")
+            }
+            return text.trimmingCharacters(in: .newlines)
+        }
+        return ProcessInfo.processInfo.environment["PGPASSWORD"]
+    }
+}

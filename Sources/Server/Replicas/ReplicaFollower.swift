@@ -1,0 +1,43 @@
+import Logging
+import Registry
+import ServiceLifecycle
+import Storage
+
+/// Keeps this replica's caches in step with what other replicas change in the shared stores: manifests (the registry's
+/// manifest cache, verdicts), the configuration, the vulnerability database, robot credentials. Changes arrive within a
+/// second of their commit; after a gap in hearing them, everything is read again.
+struct ReplicaFollower: Service {
+    let coordination: any ReplicaCoordination
+    let server: BerthServer
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            for await change in coordination.changes() {
+                await follow(change)
+            }
+        }
+    }
+
+    private func follow(_ change: ReplicaChange?) async {
+        switch change {
+        case .manifest(let repository, let digest)?:
+            server.registry.manifestsChanged(in: repository)
+            await server.policy.changedElsewhere(repository, digest)
+        case .repository(let repository)?:
+            server.registry.manifestsChanged(in: repository)
+        case .configuration?:
+            await server.adoptLiveConfiguration()
+        case .vulnerabilityDatabase?:
+            do {
+                try await server.vulnerabilities.load()
+            } catch {
+                server.logger.error("could not read the vulnerability database another replica imported into", metadata: ["error": "\(error)"])
+            }
+        case .robotCredentials?:
+            await server.access.refreshRobotCredentials()
+        case nil:
+            server.registry.manifestsChangedEverywhere()
+            await server.adoptLiveConfiguration()
+        }
+    }
+}
