@@ -18,9 +18,11 @@ extension PostgresMetadataStore: AccessStore {
     public func updateRobotCredentials(_ credentials: [RobotCredential], keeping: Set<String>) async throws {
         let logger = database.logger
         try await database.transaction { connection in
+            // Updates take turns, across replicas too, so two never interleave (or deadlock on each other's rows). The lock
+            // conflicts with itself and with writes, not with reads.
+            try await connection.query("LOCK TABLE robot_credentials IN SHARE ROW EXCLUSIVE MODE", logger: logger)
             try await connection.query("DELETE FROM robot_credentials WHERE NOT (robot = ANY(\(Array(keeping))))", logger: logger)
-            // In robot order, so two replicas updating the same robots lock their rows in the same order and never deadlock.
-            for credential in credentials.sorted(by: { $0.robot < $1.robot }) {
+            for credential in credentials {
                 try await connection.query(
                     """
                     INSERT INTO robot_credentials (robot, digest, issued_at, expires_at, recipient, sealed, previous_digest, previous_valid_until)
