@@ -86,17 +86,17 @@ struct S3Client: Sendable {
         var attempt = 1
         while true {
             let prepared = prepare(call)
-            let error: S3Error
+            let failure: S3Error
             do {
                 let request = try HTTPClient.Request(url: prepared.url, method: .HEAD, headers: prepared.headers)
                 let response = try http.execute(request: request, deadline: .now() + .seconds(60), logger: logger).wait()
                 if response.status == .notFound { return nil }
                 if (200..<300).contains(response.status.code) { return Self.contentLength(response.headers) }
-                error = S3Error(operation: operation, status: Int(response.status.code), code: "HTTP \(response.status.code)", message: "")
+                failure = S3Error(operation: operation, status: Int(response.status.code), code: "", message: "")
             } catch {
-                error = S3Error(operation: operation, status: nil, code: "ConnectionFailed", message: String(describing: error))
+                failure = S3Error(operation: operation, status: nil, code: "ConnectionFailed", message: String(describing: error))
             }
-            guard error.isTransient, attempt < Self.attempts else { throw error }
+            guard failure.isTransient, attempt < Self.attempts else { throw failure }
             Thread.sleep(forTimeInterval: 0.2 * Double(1 << attempt))
             attempt += 1
         }

@@ -6,12 +6,14 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     public let operation: String
     /// Nil when no response came (a connection error).
     public let status: Int?
-    /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`, …), or the HTTP status when the body had none.
+    /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`, …); empty when the answer had none.
     public let code: String
     public let message: String
 
     public var description: String {
         let status = status.map { " (HTTP \($0))" } ?? ""
+        // An answer without a body (every HEAD's) has no code: the status is all S3 said.
+        let code = code.isEmpty ? "no S3 error code in the answer" : code
         return message.isEmpty ? "S3 \(operation): \(code)\(status)" : "S3 \(operation): \(code)\(status): \(message)"
     }
 
@@ -23,7 +25,7 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     /// From an error response's body (`<Error><Code>…</Code><Message>…</Message></Error>`); HEAD answers have none.
     init(operation: String, status: Int, body: Data) {
         let document = S3XMLElement.parse(body)
-        self.init(operation: operation, status: status, code: document?["Code"] ?? "HTTP \(status)", message: document?["Message"] ?? "")
+        self.init(operation: operation, status: status, code: document?["Code"] ?? "", message: document?["Message"] ?? "")
     }
 
     init(operation: String, status: Int?, code: String, message: String) {

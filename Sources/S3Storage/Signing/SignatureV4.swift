@@ -61,11 +61,9 @@ struct SignatureV4: Sendable {
 
     /// The canonical request and the signed-headers list it names.
     static func canonicalRequest(_ request: Request) -> (request: String, signedHeaders: String) {
-        let query = request.query
-            .map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0)=\($1)" }
-            .joined(separator: "&")
+        let encoded: [(name: String, value: String)] = request.query.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
+        let sorted = encoded.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
+        let query = sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
         // Repeated headers join with commas, in the order given; values lose outer whitespace and inner runs of it.
         var headers: [String: [String]] = [:]
         for (name, value) in request.headers {

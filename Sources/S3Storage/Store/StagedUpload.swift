@@ -52,10 +52,12 @@ struct StagingArea: Sendable {
         return parts
     }
 
-    /// Every upload with at least one staged object.
+    /// Every upload with at least one staged object. Listed object by object, not by "folder" (a delimiter): some
+    /// servers (SeaweedFS) keep reporting a folder after its last object is deleted.
     func allUploads() async throws -> [String] {
         let root = "\(keyPrefix)uploads/"
-        let listing = try await client.list(prefix: root, delimiter: "/")
-        return listing.commonPrefixes.map { String($0.dropFirst(root.count).dropLast()) }.sorted()
+        let listing = try await client.list(prefix: root)
+        let ids = listing.objects.compactMap { $0.key.dropFirst(root.count).split(separator: "/").first.map(String.init) }
+        return Set(ids).sorted()
     }
 }

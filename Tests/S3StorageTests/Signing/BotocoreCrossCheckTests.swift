@@ -23,26 +23,35 @@ import Testing
 
     static let script = #"""
         # botocore's S3 SigV4 signer at a fixed date (20130524T000000Z), over the requests on stdin; prints their
-        # Authorization headers. The key is percent-encoded as botocore's own serializer does (percent_encode, '/~' safe).
-        import datetime, json, sys
+        # Authorization headers. Absent fields (key, body, token) are None. The key is percent-encoded as botocore's own serializer does (percent_encode, '/~' safe).
+        import datetime, json, sys, types
         import botocore.auth
         from botocore.awsrequest import AWSRequest
         from botocore.config import Config
         from botocore.credentials import Credentials
         from botocore.utils import percent_encode
 
-        botocore.auth.get_current_datetime = lambda: datetime.datetime(2013, 5, 24, 0, 0, 0)
+        # The clock, fixed: older botocore (Debian's) calls datetime.datetime.utcnow(), newer get_current_datetime().
+        class FixedClock(datetime.datetime):
+            @classmethod
+            def utcnow(cls):
+                return datetime.datetime(2013, 5, 24, 0, 0, 0)
+        clock = types.ModuleType("datetime")
+        clock.__dict__.update(datetime.__dict__)
+        clock.datetime = FixedClock
+        botocore.auth.datetime = clock
+        botocore.auth.get_current_datetime = FixedClock.utcnow
         out = []
         for r in json.load(sys.stdin):
             path = "/" + r["bucket"]
-            if r["key"] is not None:
+            if r.get("key") is not None:
                 path += "/" + percent_encode(r["key"], safe="/~")
-            request = AWSRequest(method=r["method"], url=r["endpoint"] + path, data=(r["body"] or "").encode(),
+            request = AWSRequest(method=r["method"], url=r["endpoint"] + path, data=(r.get("body") or "").encode(),
                                  params=[tuple(p) for p in r["query"]] or None)
             for name, value in r["headers"]:
                 request.headers[name] = value
             request.context["client_config"] = Config(s3={"payload_signing_enabled": not r["unsigned"]})
-            credentials = Credentials(r["access_key"], r["secret_key"], r["token"])
+            credentials = Credentials(r["access_key"], r["secret_key"], r.get("token"))
             botocore.auth.S3SigV4Auth(credentials, "s3", "us-east-1").add_auth(request)
             out.append(request.headers["Authorization"])
         json.dump(out, sys.stdout)
