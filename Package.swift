@@ -163,10 +163,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "StorageConformance", "TestSupport"]),
+        .testTarget(
+            name: "S3StorageTests",
+            dependencies: ["S3Storage", "Storage", "StorageConformance", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "StorageConformance",
             dependencies: ["AuditRecords", "OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]

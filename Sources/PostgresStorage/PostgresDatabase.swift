@@ -44,9 +44,16 @@ public final class PostgresDatabase: Sendable {
         await running.value
     }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. What `body` throws reaches
+    /// the caller as thrown (a store's own errors, as `MetadataError`), not wrapped in a `PostgresTransactionError`,
+    /// when the rollback went through.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let thrown = error.closureError, error.rollbackError == nil { throw thrown }
+            throw error
+        }
     }
 
     /// Runs one statement outside any transaction of the caller's.

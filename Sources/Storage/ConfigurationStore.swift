@@ -78,6 +78,16 @@ public struct ConfigurationRevision: Sendable, Hashable, Codable {
     public var changeCount: Int
     public var fingerprintBefore: String
     public var fingerprintAfter: String
+
+    /// Public for drivers outside this module (the PostgreSQL store).
+    public init(id: Int64, appliedAt: Date, source: ConfigurationSource, changeCount: Int, fingerprintBefore: String, fingerprintAfter: String) {
+        self.id = id
+        self.appliedAt = appliedAt
+        self.source = source
+        self.changeCount = changeCount
+        self.fingerprintBefore = fingerprintBefore
+        self.fingerprintAfter = fingerprintAfter
+    }
 }
 
 public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {

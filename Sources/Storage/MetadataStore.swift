@@ -84,17 +84,36 @@ public struct MetadataInventory: Sendable {
         public var repository: RepositoryName
         public var digest: Digest
         public var size: Int64
+
+        public init(repository: RepositoryName, digest: Digest, size: Int64) {
+            self.repository = repository
+            self.digest = digest
+            self.size = size
+        }
     }
     public struct ManifestReference: Sendable, Hashable {
         public var repository: RepositoryName
         public var manifest: Digest
         public var target: Digest
         public var isManifest: Bool
+
+        public init(repository: RepositoryName, manifest: Digest, target: Digest, isManifest: Bool) {
+            self.repository = repository
+            self.manifest = manifest
+            self.target = target
+            self.isManifest = isManifest
+        }
     }
     public struct TagEntry: Sendable, Hashable {
         public var repository: RepositoryName
         public var tag: String
         public var digest: Digest
+
+        public init(repository: RepositoryName, tag: String, digest: Digest) {
+            self.repository = repository
+            self.tag = tag
+            self.digest = digest
+        }
     }
 
     public var blobLinks: [Link]
@@ -104,6 +123,16 @@ public struct MetadataInventory: Sendable {
     public var uploads: [UploadSession]
     /// Stored rows that could not be read back (a bad name or digest): always an inconsistency.
     public var unreadable: [String] = []
+
+    public init(blobLinks: [Link], manifests: [ManifestRecord], references: [ManifestReference], tags: [TagEntry], uploads: [UploadSession],
+                unreadable: [String] = []) {
+        self.blobLinks = blobLinks
+        self.manifests = manifests
+        self.references = references
+        self.tags = tags
+        self.uploads = uploads
+        self.unreadable = unreadable
+    }
 }
 
 /// The registry's metadata: which repository holds which blobs and manifests, tags, referrers, and upload sessions.
