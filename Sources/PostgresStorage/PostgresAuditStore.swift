@@ -47,9 +47,8 @@ public final class PostgresAuditStore: AuditStore {
             }
             try await connection.query(
                 """
-                INSERT INTO audit_records (sequence, recorded_at, line)
-                SELECT * FROM unnest(\(lines.map { Int64(bitPattern: $0.record.sequence) })::bigint[], \(lines.map(\.record.event.time))::timestamptz[],
-                                     \(lines.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
+                INSERT INTO audit_records (sequence, line)
+                SELECT * FROM unnest(\(lines.map { Int64(bitPattern: $0.record.sequence) })::bigint[], \(lines.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
                 """, logger: logger)
             try await Self.fileIntoUnits(lines, connection: connection, logger: logger)
             try await connection.query(

@@ -1,14 +1,8 @@
 extension PostgresSchema {
     static let audit: [PostgresMigration] = [
         PostgresMigration(id: "audit-1", statements: [
-            // Each record's canonical line, byte for byte, and its event time, which retention reads.
-            """
-            CREATE TABLE audit_records (
-                sequence bigint PRIMARY KEY,
-                recorded_at timestamptz NOT NULL,
-                line bytea NOT NULL
-            )
-            """,
+            // Each record's canonical line, byte for byte, by its sequence.
+            "CREATE TABLE audit_records (sequence bigint PRIMARY KEY, line bytea NOT NULL)",
             // Retention's units: runs of records, the next opened at a record of a later UTC day than the unit's first.
             // Removal takes whole units, oldest first, so what stays always begins where a unit does.
             """

@@ -67,6 +67,39 @@ import Testing
         await b.shutdown()
     }
 
+    @Test func auditWritersRenumberingAfterARefusalBuildOneChain() async throws {
+        let (a, b) = try await Self.replicas("replicas_audit_retry")
+        let writers = [a, a, b, b].map { PostgresAuditStore(database: $0) }
+        let recordsPerWriter = 10
+        // Each writer appends its records one by one, numbering each from the head it reads, and again on a refusal.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in writers.enumerated() {
+                group.addTask {
+                    var appended = 0
+                    while appended < recordsPerWriter {
+                        do {
+                            try await store.append([Self.successor(of: try await store.head(), by: "user:writer\(index)")])
+                            appended += 1
+                        } catch AuditStoreError.notContinuing {
+                            continue
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let stored = try await writers[0].lines(after: 0, limit: 1000)
+        #expect(stored.count == writers.count * recordsPerWriter, "every record landed once")
+        var previous = AuditHead.empty
+        for line in stored {
+            let record = try AuditLine(bytes: line.bytes).record
+            #expect(record.sequence == previous.sequence + 1 && record.previous == previous.hash, "at \(line.location)")
+            previous = AuditHead(sequence: record.sequence, hash: AuditHash(ofLine: line.bytes))
+        }
+        await a.shutdown()
+        await b.shutdown()
+    }
+
     @Test func configurationAppliesAgainstOneFingerprintLetOneWin() async throws {
         let (a, b) = try await Self.replicas("replicas_configuration")
         let stores = [PostgresMetadataStore(database: a), PostgresMetadataStore(database: b)]

@@ -3,6 +3,8 @@ import OCI
 import Storage
 
 extension S3BlobStore {
+    static let concurrentPartCopies = 4
+
     public func openUpload(id: String) async throws -> any UploadWriter {
         try await openWriter(id: id)
     }
@@ -69,9 +71,17 @@ extension S3BlobStore {
     private func copyInParts(_ parts: [StagedPart], to key: String) async throws {
         let uploadID = try await client.createMultipartUpload(key)
         do {
-            var etags: [String] = []
-            for (index, part) in parts.enumerated() {
-                etags.append(try await client.uploadPartCopy(key, uploadID: uploadID, number: index + 1, from: part.key, length: part.size))
+            // A few copies at once: each is a round trip in which S3 copies one part, so they overlap well.
+            let etags = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var etags = [String](repeating: "", count: parts.count)
+                for (index, part) in parts.enumerated() {
+                    if index >= Self.concurrentPartCopies, let (done, etag) = try await group.next() { etags[done] = etag }
+                    group.addTask { [client] in
+                        (index, try await client.uploadPartCopy(key, uploadID: uploadID, number: index + 1, from: part.key, length: part.size))
+                    }
+                }
+                for try await (done, etag) in group { etags[done] = etag }
+                return etags
             }
             try await client.completeMultipartUpload(key, uploadID: uploadID, etags: etags)
         } catch {

@@ -1,6 +1,5 @@
 import NIOCore
 import OCI
-import S3Storage
 import Storage
 
 /// Small helpers over any blob store, for the driver's tests.

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 @testable import S3Storage
-import Synchronization
 import TestSupport
 
 /// Stores on the test process's SeaweedFS server (`RealServers.s3()`), all in one bucket, each under its own prefix.
