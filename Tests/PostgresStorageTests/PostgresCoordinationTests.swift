@@ -9,9 +9,9 @@ import Testing
 
 /// Two replicas' coordinations on one schema of the real server.
 @Suite struct PostgresCoordinationTests {
-    private func replicas(_ count: Int) async throws -> [PostgresCoordination] {
+    private func replicas(_ count: Int, schema: String = "coordination_\(UInt32.random(in: 0...UInt32.max))") async throws -> [PostgresCoordination] {
         let server = try await RealServers.postgres()
-        let address = try PostgresAddress(server.url + "?sslmode=disable&schema=coordination_\(UInt32.random(in: 0...UInt32.max))")
+        let address = try PostgresAddress(server.url + "?sslmode=disable&schema=\(schema)")
         var replicas: [PostgresCoordination] = []
         for _ in 0..<count {
             let database = try await PostgresDatabase(address: address, maximumConnections: 4, logger: Logger(label: "test"))
@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func oneReplicaHoldsALeaseAndAnotherTakesOverWhenItsConnectionDies() async throws {
-        let replicas = try await replicas(2)
+        let schema = "coordination_\(UInt32.random(in: 0...UInt32.max))"
+        let replicas = try await replicas(2, schema: schema)
         let log = LeaseLog()
         var tasks: [Task<Void, any Error>] = []
         for (index, replica) in replicas.enumerated() {
@@ -35,9 +36,14 @@ import Testing
         }
         try await waitUntil { log.holders.count == 1 }
         let first = log.holders[0]
-        // The holder's connection is ended from outside, as when its process dies: the other replica takes over.
+        // The holder's connection is ended from outside, as when its process dies: the other replica takes over. Only
+        // that connection: the lease's lock is found by its key (an int4 hash, sign-extended, in objid and classid).
         let server = try await RealServers.postgres()
-        try run("psql", [server.url, "-Atc", "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"])
+        let terminated = try run("psql", [server.url, "-Atc", """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted
+              AND objid::bigint = (hashtext('\(schema)/lease/retention')::bigint & 4294967295)
+            """])
+        #expect(terminated.trimmedText == "1", "exactly the holder's connection is ended")
         try await waitUntil { log.holders.count == 2 }
         #expect(log.holders[1] != first)
         #expect(!log.overlapped, "two replicas held the lease at once")
