@@ -185,16 +185,41 @@ public final class LayerScans: Sendable {
     }
 
     /// Reads the blob on a thread of its own (libarchive blocks), at a lower CPU priority: a scan uses two threads
-    /// (decompressing and matching), and when the machine is busy, requests come first. Nil when the blob is gone.
+    /// (decompressing and matching), and when the machine is busy, requests come first. From the blob's file when the
+    /// store keeps one, else streamed from the store (`StreamedLayerSource`). Nil when the blob is gone.
     private func read(_ digest: Digest, mediaType: String?, with scanner: LayerScanner) async -> LayerReport? {
-        guard let file = try? await blobs.openFile(digest), let descriptor = file.take() else { return nil }
-        return await withCheckedContinuation { continuation in
+        if let file = try? await blobs.openFile(digest), let descriptor = file.take() {
+            return await Self.onScanThread {
+                var source = FileDescriptorSource(descriptor: descriptor)
+                defer { close(descriptor) }
+                return scanner.scan(mediaType: mediaType, source: &source)
+            }
+        }
+        guard (try? await blobs.size(of: digest)) != nil else { return nil }
+        let queue = LayerChunkQueue()
+        let blobs = self.blobs
+        let reading = Task {
+            do {
+                try await blobs.read(digest, range: 0..<Int64.max) { chunk in try await queue.put(chunk) }
+                queue.finish(nil)
+            } catch {
+                queue.finish(error)
+            }
+        }
+        let report = await Self.onScanThread {
+            var source = StreamedLayerSource(queue: queue)
+            defer { queue.abandon() }
+            return scanner.scan(mediaType: mediaType, source: &source)
+        }
+        reading.cancel()
+        return report
+    }
+
+    private static func onScanThread(_ scan: @escaping @Sendable () -> LayerReport) async -> LayerReport {
+        await withCheckedContinuation { continuation in
             let thread = Thread {
                 berth_lower_thread_priority(Self.scanNiceness)
-                var source = FileDescriptorSource(descriptor: descriptor)
-                let report = scanner.scan(mediaType: mediaType, source: &source)
-                close(descriptor)
-                continuation.resume(returning: report)
+                continuation.resume(returning: scan())
             }
             thread.name = "berth-scan"
             thread.start()

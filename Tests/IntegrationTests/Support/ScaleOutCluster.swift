@@ -37,8 +37,9 @@ struct ScaleOutCluster {
                                      extraArguments: storeArguments + ["--declarations", declarations.path, "--interval", "1s"])
     }
 
-    /// One tier and the repositories `team/app` and `team/other` in it, with `immutableTags` when given; written whole,
-    /// then renamed, so a reconcile never reads half of it.
+    /// One tier (anonymous pulls of released images; secrets scanned and blocking, its default) and the repositories
+    /// `team/app` and `team/other` in it, with `immutableTags` when given; written whole, then renamed, so a reconcile
+    /// never reads half of it.
     func declare(immutableTags: [String]?) throws {
         let tags = immutableTags.map { "\n  immutableTags: [\($0.map { "\"\($0)\"" }.joined(separator: ", "))]" } ?? ""
         let yaml = """
@@ -47,7 +48,8 @@ struct ScaleOutCluster {
             metadata:
               name: shared
             spec:
-              description: The replicas test's tier.\(tags)
+              description: The replicas test's tier.
+              anonymousPull: true\(tags)
             ---
             apiVersion: berth.dev/v1alpha1
             kind: Repository
