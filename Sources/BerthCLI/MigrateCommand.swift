@@ -17,7 +17,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(name: .customLong("to-metadata"), help: "The PostgreSQL address to copy into (see berth serve --metadata); it must hold no registry yet.")
     var toMetadata: String
 
-    @Option(name: .customLong("to-blobs"), help: "The S3 address to copy into (see berth serve --blobs).")
+    @Option(name: .customLong("to-blobs"), help: "The S3 address to copy into (see berth serve --blobs); the bucket is created when missing.")
     var toBlobs: String
 
     @Option(help: "File holding the PostgreSQL password (else PGPASSWORD).")
@@ -37,7 +37,7 @@ struct MigrateCommand: AsyncParsableCommand {
         options.metadataPasswordFile = metadataPasswordFile
         options.blobs = toBlobs
         options.blobsCredentialsFile = blobsCredentialsFile
-        guard let target = try await options.sharedStores(logger: logger) else { return }
+        guard let target = try await options.sharedStores(logger: logger, creatingBucket: true) else { return }
         do {
             try await migrate(from: folder, to: target)
         } catch {

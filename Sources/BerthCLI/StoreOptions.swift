@@ -35,8 +35,9 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// The scale-out stores; nil for the embedded default (neither option given).
-    func sharedStores(logger: Logger) async throws -> BerthStores? {
+    /// The scale-out stores; nil for the embedded default (neither option given). With `creatingBucket`, the bucket is
+    /// created when missing (`berth migrate`); a server expects it.
+    func sharedStores(logger: Logger, creatingBucket: Bool = false) async throws -> BerthStores? {
         guard let metadata, let blobs else { return nil }
         let address: PostgresAddress
         let blobAddress: S3Address
@@ -49,6 +50,7 @@ struct StoreOptions: ParsableArguments {
         let credentials = try blobsCredentialsFile.map { try S3Credentials.fromFile($0) } ?? S3Credentials.fromEnvironment()
         let database = try await PostgresDatabase(address: address, password: try password(), logger: logger)
         let blobStore = try S3BlobStore(address: blobAddress, credentials: credentials, logger: logger)
+        if creatingBucket { try await blobStore.createBucketIfMissing() }
         let coordination = PostgresCoordination(database: database, logger: logger)
         return BerthStores(blobs: blobStore, database: PostgresMetadataStore(database: database), audit: PostgresAuditStore(database: database),
                            coordination: coordination, close: {

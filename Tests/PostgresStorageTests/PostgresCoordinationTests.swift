@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Two replicas' coordinations on one schema of the real server.
-@Suite struct PostgresCoordinationTests {
+@Suite(.timeLimit(.minutes(1))) struct PostgresCoordinationTests {
     private func replicas(_ count: Int, schema: String = "coordination_\(UInt32.random(in: 0...UInt32.max))") async throws -> [PostgresCoordination] {
         let server = try await RealServers.postgres()
         let address = try PostgresAddress(server.url + "?sslmode=disable&schema=\(schema)")
@@ -55,20 +55,43 @@ import Testing
         let replicas = try await replicas(2)
         let repository = RepositoryName("team/app")!
         let digest = Digest.compute(Array("manifest".utf8))
-        var heardByOther = replicas[1].changes().makeAsyncIterator()
-        let heardBySelf = Mutex<[ReplicaChange?]>([])
-        let selfListener = Task {
-            for await change in replicas[0].changes() { heardBySelf.withLock { $0.append(change) } }
+        let heardByOther = ChangeLog(listening: replicas[1])
+        let heardBySelf = ChangeLog(listening: replicas[0])
+        // A change published before a replica listens is not heard: publish a first one until it is, so both listen.
+        try await waitUntil {
+            let heard = !heardByOther.changes.isEmpty
+            if !heard { Task { await replicas[0].publish(.robotCredentials) } }
+            return heard
         }
-        try await Task.sleep(for: .milliseconds(500))  // both LISTENs are in place
+        await replicas[1].publish(.vulnerabilityDatabase)
+        try await waitUntil { heardBySelf.changes.contains(.vulnerabilityDatabase) }
+        let before = heardByOther.changes.count
         await replicas[0].publish(.manifest(repository, digest))
         await replicas[0].publish(.configuration)
-        #expect(await heardByOther.next() == .some(.manifest(repository, digest)))
-        #expect(await heardByOther.next() == .some(.configuration))
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(heardBySelf.withLock { $0 }.isEmpty)
-        selfListener.cancel()
+        try await waitUntil { heardByOther.changes.count >= before + 2 }
+        #expect(Array(heardByOther.changes[before...]) == [.manifest(repository, digest), .configuration], "in the order published")
+        #expect(!heardBySelf.changes.contains { $0 != .vulnerabilityDatabase }, "a replica does not hear its own changes")
+        heardByOther.stop()
+        heardBySelf.stop()
         for replica in replicas { await replica.shutdown() }
+    }
+
+    /// What one replica heard, in order.
+    private final class ChangeLog: Sendable {
+        private let heard = Mutex<[ReplicaChange?]>([])
+        private let listening = Mutex<Task<Void, Never>?>(nil)
+
+        init(listening replica: PostgresCoordination) {
+            let stream = replica.changes()
+            let task = Task { [weak self] in
+                for await change in stream { self?.heard.withLock { $0.append(change) } }
+            }
+            listening.withLock { $0 = task }
+        }
+
+        var changes: [ReplicaChange?] { heard.withLock { $0 } }
+
+        func stop() { listening.withLock { $0?.cancel() } }
     }
 
     @Test func everyReplicaGetsTheSameSharedKey() async throws {

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Every `MetadataStore` contract check against the real PostgreSQL server, each in a schema of its own.
-@Suite struct PostgresMetadataConformanceTests {
+@Suite(.timeLimit(.minutes(2))) struct PostgresMetadataConformanceTests {
     @Test(arguments: MetadataStoreConformance(makeStore: { folder in
         PostgresMetadataStore(database: try await ConformanceDatabases.database(for: folder))
     }).allChecks)

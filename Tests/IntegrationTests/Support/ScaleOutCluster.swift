@@ -11,15 +11,18 @@ struct ScaleOutCluster {
     let credentialsFile: URL
     let declarations: URL
 
-    static func make(in directory: URL) async throws -> ScaleOutCluster {
+    /// Without `creatingBucket`, the bucket is left for `berth migrate` to create.
+    static func make(in directory: URL, creatingBucket: Bool = true) async throws -> ScaleOutCluster {
         let postgres = try await RealServers.postgres()
         let s3 = try await RealServers.s3()
         let name = "replicas\(UInt32.random(in: 0...UInt32.max))"
         let blobs = "s3://\(name)?endpoint=\(s3.endpoint)&region=\(s3.region)"
         let credentials = S3Credentials(accessKeyID: s3.accessKey, secretAccessKey: s3.secretKey)
-        let store = try S3BlobStore(address: try S3Address(blobs), credentials: credentials)
-        try await store.createBucketIfMissing()
-        try await store.shutdown()
+        if creatingBucket {
+            let store = try S3BlobStore(address: try S3Address(blobs), credentials: credentials)
+            try await store.createBucketIfMissing()
+            try await store.shutdown()
+        }
         let credentialsFile = directory.appendingPathComponent("s3-credentials")
         FileManager.default.createFile(atPath: credentialsFile.path, contents: Data("access_key_id=\(s3.accessKey)\nsecret_access_key=\(s3.secretKey)\n".utf8),
                                        attributes: [.posixPermissions: 0o600])
