@@ -153,7 +153,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PostgresStorageTests", dependencies: ["PostgresStorage", "StorageConformance", "TestSupport"]),
+        .testTarget(
+            name: "PostgresStorageTests",
+            dependencies: [
+                "Audit", "AuditRecords", "PostgresStorage", "Storage", "StorageConformance", "TestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The scale-out blob driver: `BlobStore` on S3-compatible object storage, signed with AWS Signature V4.
         .target(
             name: "S3Storage",

@@ -42,6 +42,18 @@ struct ThreeReplicaTests {
                     #expect(range.status == 206 && range.body == Array(layer[3_145_720...3_145_735]), "a range read across chunks")
                 }
 
+                // A token A issued is accepted by B: the replicas sign with one shared key.
+                let token = try await RegistryClient.with(baseURL: a.baseURL, authorization: a.adminAuthorization) { client in
+                    let answer = try await client.request(.GET, "/auth/token?service=berth&scope=repository:team/app:pull")
+                    try #require(answer.status == 200, "token from A: \(answer.status)")
+                    struct TokenAnswer: Decodable { let token: String }
+                    return try answer.json(TokenAnswer.self).token
+                }
+                try await RegistryClient.with(baseURL: b.baseURL, authorization: "Bearer \(token)") { client in
+                    let pulled = try await client.getManifest("team/app", reference: "v1")
+                    #expect(pulled.status == 200 && pulled.body == manifest, "B accepts A's token: \(pulled.status)")
+                }
+
                 // The image is quarantined until A's replica scanned its layers; C scans nothing itself and releases it
                 // only when told: an anonymous pull through C is refused, then served.
                 let skopeoFolder = tmp.url.appendingPathComponent("skopeo")
