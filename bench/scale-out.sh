@@ -165,8 +165,9 @@ wait_ready scaleout2
 for rep in $(seq "$REPS"); do
     one=$(wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua")
     wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-a" &
+    first=$!
     wrk_rps "${URL[scaleout2]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-b"
-    wait
+    wait "$first"
     two=$(python3 -c 'import sys; print(float(open(sys.argv[1]).read()) + float(open(sys.argv[2]).read()))' "$TMP/two-a" "$TMP/two-b")
     record scaleout "$rep" "{\"scenario\":\"hot-get-one-replica\",\"ops_per_sec\":$one}"
     record scaleout "$rep" "{\"scenario\":\"hot-get-two-replicas\",\"ops_per_sec\":$two}"

@@ -5,14 +5,7 @@ extension DeclaredPolicy {
     /// from the shared stores (and those of the images it signs), without reporting anything — the replica where it
     /// changed reported it — and without scanning: the replica that took the push scans, and tells when done.
     public func changedElsewhere(_ repository: RepositoryName, _ digest: Digest) async {
-        if let used = try? await metadata.usage(repository: repository) {
-            metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
-        }
-        guard rules(for: repository).needsVerdicts else { return }
-        await updates.run {
-            let (rules, trust) = state.withLock { ($0.rules(for: repository), $0.trust) }
-            guard rules.needsVerdicts else { return }
-            let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
+        await updatingVerdicts(in: repository) { rules, computer in
             var pending = [digest]
             var done: Set<Digest> = []
             while let next = pending.popLast() {

@@ -72,14 +72,7 @@ extension DeclaredPolicy {
     /// claims to sign. Repositories that neither require signatures nor scan have no verdicts and return at once.
     public func written(_ write: ManifestWrite) async {
         let repository = write.repository
-        if let used = try? await metadata.usage(repository: repository) {
-            metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
-        }
-        guard rules(for: repository).needsVerdicts else { return }
-        await updates.run {
-            let (rules, trust) = state.withLock { ($0.rules(for: repository), $0.trust) }
-            guard rules.needsVerdicts else { return }
-            let computer = VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock())
+        await updatingVerdicts(in: repository) { rules, computer in
             var affected: Set<Digest> = []
             switch write {
             case .put(_, let digest, let tags, _):
@@ -117,6 +110,20 @@ extension DeclaredPolicy {
                 pending.append(contentsOf: verdict.signs.filter { !done.contains($0) })
             }
             metrics.recount(state.withLock { $0.verdicts }, now: clock())
+        }
+    }
+
+    /// Records the repository's usage, then, where its rules need verdicts, runs `update` in turn with the other
+    /// updates, with the rules and a verdict computer of this moment.
+    func updatingVerdicts(in repository: RepositoryName, _ update: @Sendable (RepositoryRules, VerdictComputer) async -> Void) async {
+        if let used = try? await metadata.usage(repository: repository) {
+            metrics.recordUsage(repository, used: used, quota: quota(for: repository)?.bytes)
+        }
+        guard rules(for: repository).needsVerdicts else { return }
+        await updates.run {
+            let (rules, trust) = state.withLock { ($0.rules(for: repository), $0.trust) }
+            guard rules.needsVerdicts else { return }
+            await update(rules, VerdictComputer(artifacts: SignatureArtifacts(blobs: blobs, metadata: metadata), trust: trust, now: clock()))
         }
     }
 

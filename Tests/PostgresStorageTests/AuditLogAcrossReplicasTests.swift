@@ -13,13 +13,12 @@ import Testing
 /// whichever batch no longer continues the head, and its writer chains it again on top. One chain, nothing lost.
 @Suite(.timeLimit(.minutes(2))) struct AuditLogAcrossReplicasTests {
     @Test func twoReplicasRecordingAtOnceBuildOneIntactChain() async throws {
-        let server = try await RealServers.postgres()
-        let address = try PostgresAddress(server.url + "?sslmode=disable&schema=audit_replicas_\(UInt32.random(in: 0...UInt32.max))")
+        let schema = PostgresTestSchemas.uniqueName("audit_replicas")
         let key = Curve25519.Signing.PrivateKey()
         var databases: [PostgresDatabase] = []
         var logs: [AuditLog] = []
         for _ in 0..<2 {
-            let database = try await PostgresDatabase(address: address, maximumConnections: 4, logger: Logger(label: "test"))
+            let database = try await PostgresTestSchemas.open(schema: schema)
             databases.append(database)
             logs.append(try await AuditLog(store: PostgresAuditStore(database: database), key: key, checkpointEvery: 25,
                                            metrics: NOOPMetricsHandler.instance, logger: Logger(label: "test")))

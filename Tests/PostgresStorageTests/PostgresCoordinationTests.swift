@@ -9,19 +9,17 @@ import Testing
 
 /// Two replicas' coordinations on one schema of the real server.
 @Suite(.timeLimit(.minutes(1))) struct PostgresCoordinationTests {
-    private func replicas(_ count: Int, schema: String = "coordination_\(UInt32.random(in: 0...UInt32.max))") async throws -> [PostgresCoordination] {
-        let server = try await RealServers.postgres()
-        let address = try PostgresAddress(server.url + "?sslmode=disable&schema=\(schema)")
+    private func replicas(_ count: Int, schema: String = PostgresTestSchemas.uniqueName("coordination")) async throws -> [PostgresCoordination] {
         var replicas: [PostgresCoordination] = []
         for _ in 0..<count {
-            let database = try await PostgresDatabase(address: address, maximumConnections: 4, logger: Logger(label: "test"))
+            let database = try await PostgresTestSchemas.open(schema: schema)
             replicas.append(PostgresCoordination(database: database, retryInterval: .milliseconds(200), logger: Logger(label: "test")))
         }
         return replicas
     }
 
     @Test func oneReplicaHoldsALeaseAndAnotherTakesOverWhenItsConnectionDies() async throws {
-        let schema = "coordination_\(UInt32.random(in: 0...UInt32.max))"
+        let schema = PostgresTestSchemas.uniqueName("coordination")
         let replicas = try await replicas(2, schema: schema)
         let log = LeaseLog()
         var tasks: [Task<Void, any Error>] = []

@@ -98,11 +98,10 @@ import Testing
 
 /// Runs `body` with two stores on one fresh schema, each through its own pool, as two replicas would be.
 private func withReplicas(_ body: ([PostgresMetadataStore]) async throws -> Void) async throws {
-    let server = try await RealServers.postgres()
-    let address = try PostgresAddress(server.url + "?sslmode=disable&schema=replicas_\(UInt32.random(in: 0...UInt32.max))")
+    let schema = PostgresTestSchemas.uniqueName("replicas")
     var databases: [PostgresDatabase] = []
     do {
-        for _ in 0..<2 { databases.append(try await PostgresDatabase(address: address, maximumConnections: 8, logger: Logger(label: "test"))) }
+        for _ in 0..<2 { databases.append(try await PostgresTestSchemas.open(schema: schema)) }
         try await body(databases.map { PostgresMetadataStore(database: $0) })
     } catch {
         for database in databases { await database.shutdown() }
