@@ -63,6 +63,7 @@ bench: deps
 	bash bench/rescan.sh
 	bash bench/audit.sh
 	bash bench/console.sh
+	bash bench/scale-out.sh
 
 clean:
 	rm -rf .build
