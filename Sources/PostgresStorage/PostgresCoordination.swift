@@ -48,9 +48,15 @@ public final class PostgresCoordination: ReplicaCoordination {
     // MARK: Leases
 
     private enum LeaseOutcome: Sendable {
-        case taken
+        /// Another replica holds the lease.
+        case heldElsewhere
         case finished
         case lost
+    }
+
+    /// What the job, or the wait before it, threw while the lease was held: passed on as it is, after the lease is let go.
+    private struct WhileHeld: Error {
+        let error: any Error
     }
 
     public func whileHolding(_ job: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
@@ -66,48 +72,59 @@ public final class PostgresCoordination: ReplicaCoordination {
                         "SELECT pg_try_advisory_lock(hashtext(current_schema() || \(lock)))", logger: logger).decode(Bool.self)
                     var held = false
                     for try await value in taken { held = value }
-                    guard held else { return .taken }
+                    guard held else { return .heldElsewhere }
                     logger.info("lease taken", metadata: ["job": "\(job)"])
-                    // A holder that lost its connection without dying notices within two intervals (below) and stops;
-                    // waiting that long before starting means two replicas never run the job at once.
-                    try await Task.sleep(for: retryInterval * 5 / 2)
-                    let outcome = try await withThrowingTaskGroup(of: LeaseOutcome.self) { group in
-                        group.addTask {
-                            try await body()
-                            return .finished
-                        }
-                        // The lease lasts as long as its connection: a check that fails, or goes unanswered for an
-                        // interval, means PostgreSQL let it go or soon will.
-                        group.addTask {
-                            while true {
-                                try await Task.sleep(for: retryInterval)
-                                let answered = await Self.answered(within: retryInterval) {
-                                    (try? await connection.query("SELECT 1", logger: logger)) != nil
-                                }
-                                if !answered { return .lost }
+                    // The lock is the connection's, which goes back to the pool: it is let go however the job ends, but
+                    // for a lost connection, whose lock PostgreSQL already let go.
+                    func letGo() async {
+                        _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(current_schema() || \(lock)))", logger: logger)
+                    }
+                    let outcome: LeaseOutcome
+                    do {
+                        // A holder that lost its connection without dying notices within two intervals (below) and
+                        // stops; waiting that long before starting means two replicas never run the job at once.
+                        try await Task.sleep(for: retryInterval * 5 / 2)
+                        outcome = try await withThrowingTaskGroup(of: LeaseOutcome.self) { group in
+                            group.addTask {
+                                try await body()
+                                return .finished
                             }
+                            // The lease lasts as long as its connection: a check that fails, or goes unanswered for an
+                            // interval, means PostgreSQL let it go or soon will.
+                            group.addTask {
+                                while true {
+                                    try await Task.sleep(for: retryInterval)
+                                    let answered = await Self.answered(within: retryInterval) {
+                                        (try? await connection.query("SELECT 1", logger: logger)) != nil
+                                    }
+                                    if !answered { return .lost }
+                                }
+                            }
+                            let first = try await group.next() ?? .lost
+                            group.cancelAll()
+                            return first
                         }
-                        let first = try await group.next() ?? .lost
-                        group.cancelAll()
-                        return first
+                    } catch {
+                        await letGo()
+                        throw WhileHeld(error: error)
                     }
                     if outcome == .finished {
-                        _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(current_schema() || \(lock)))", logger: logger)
+                        await letGo()
                     } else {
                         logger.warning("lease lost: its database connection failed", metadata: ["job": "\(job)"])
                     }
                     return outcome
                 }
-            } catch is CancellationError {
-                throw CancellationError()
+            } catch let failed as WhileHeld {
+                throw failed.error
             } catch {
                 if Task.isCancelled { throw CancellationError() }
                 logger.warning("cannot contend for a lease; trying again", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
-                outcome = .taken
+                outcome = .heldElsewhere
             }
             switch outcome {
             case .finished, .lost: return
-            case .taken: try await Task.sleep(for: retryInterval)
+            case .heldElsewhere: try await Task.sleep(for: retryInterval)
             }
         }
     }

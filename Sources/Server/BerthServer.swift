@@ -169,11 +169,13 @@ public struct BerthServer: Sendable {
             audit: audit, interval: configuration.garbageCollectionInterval, metrics: metrics.factory, logger: logger)
         self.configuration = configuration
         self.logger = logger
-        await adoptLiveConfiguration()
+        // A configuration that cannot be read fails the start: serving without it would enforce nothing.
+        try await adoptLiveConfiguration()
     }
 
-    /// Reads the live configuration and puts it in force: at start, and when another replica applied one.
-    func adoptLiveConfiguration() async {
+    /// Reads the live configuration and puts it in force: at start, and when another replica applied one. Throws, having
+    /// changed nothing, when the stored configuration cannot be read.
+    func adoptLiveConfiguration() async throws {
         let live: DesiredState
         do {
             live = try await admin.liveDeclarations()
@@ -182,12 +184,7 @@ public struct BerthServer: Sendable {
             // with the structural checks, whose unusable keys simply verify nothing, rather than not start at all.
             logger.error("the stored configuration does not pass today's key checks; serving it as stored until the next apply fixes it",
                          metadata: ["error": "\(error)"])
-            do {
-                live = try await LocalAdmin(configuration: stores.database, metadata: stores.database).liveDeclarations()
-            } catch {
-                logger.error("cannot read the stored configuration", metadata: ["error": "\(error)"])
-                return
-            }
+            live = try await LocalAdmin(configuration: stores.database, metadata: stores.database).liveDeclarations()
         }
         await Self.adopt(live, access: access, policy: policy, webhooks: webhooks, dataDirectory: configuration.dataDirectory, logger: logger)
     }

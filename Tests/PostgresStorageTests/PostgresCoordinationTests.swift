@@ -49,6 +49,20 @@ import Testing
         for replica in replicas { await replica.shutdown() }
     }
 
+    @Test func aJobThatFailsGivesItsLeaseUp() async throws {
+        struct JobFailed: Error {}
+        let replicas = try await replicas(2)
+        await #expect(throws: JobFailed.self, "the job's own error reaches the caller") {
+            try await replicas[0].whileHolding("garbage-collection") { throw JobFailed() }
+        }
+        // The lock was the connection's, which went back to the pool: had it been kept, nobody would ever run the job.
+        let ran = LeaseLog()
+        let other = Task { try await replicas[1].whileHolding("garbage-collection") { ran.began(1); ran.ended() } }
+        try await waitUntil { ran.holders == [1] }
+        try await other.value
+        for replica in replicas { await replica.shutdown() }
+    }
+
     @Test func changesReachTheOtherReplicasButNotTheirPublisher() async throws {
         let replicas = try await replicas(2)
         let repository = RepositoryName("team/app")!

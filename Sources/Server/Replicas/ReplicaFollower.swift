@@ -26,7 +26,7 @@ struct ReplicaFollower: Service {
         case .repository(let repository)?:
             server.registry.manifestsChanged(in: repository)
         case .configuration?:
-            await server.adoptLiveConfiguration()
+            await adoptLiveConfiguration()
         case .vulnerabilityDatabase?:
             do {
                 try await server.vulnerabilities.load()
@@ -37,7 +37,18 @@ struct ReplicaFollower: Service {
             await server.access.refreshRobotCredentials()
         case nil:
             server.registry.manifestsChangedEverywhere()
-            await server.adoptLiveConfiguration()
+            await adoptLiveConfiguration()
+        }
+    }
+
+    /// The configuration as the other replica applied it; one that cannot be read leaves this replica's in force (the
+    /// last it read), and says so.
+    private func adoptLiveConfiguration() async {
+        do {
+            try await server.adoptLiveConfiguration()
+        } catch {
+            server.logger.error("could not read the configuration another replica applied; the one read before stays in force",
+                                metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }

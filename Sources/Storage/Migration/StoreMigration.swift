@@ -66,7 +66,7 @@ public struct StoreMigration: Sendable {
 
     /// Copies everything, then compares what can be compared (inventories, configuration fingerprint, audit head).
     public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Report {
-        try await requireEmptyTarget()
+        try await requireMigratable()
         var report = Report()
         let inventory = try await source.database.inventory()
         guard inventory.unreadable.isEmpty else {
@@ -116,7 +116,8 @@ public struct StoreMigration: Sendable {
         return report
     }
 
-    private func requireEmptyTarget() async throws {
+    /// The target holds nothing yet, and the source's chain starts at record 1.
+    private func requireMigratable() async throws {
         let inventory = try await target.database.inventory()
         if !inventory.blobLinks.isEmpty || !inventory.manifests.isEmpty { throw Refusal.targetNotEmpty("repositories") }
         if try await !target.database.configuration().objects.isEmpty { throw Refusal.targetNotEmpty("a configuration") }
