@@ -48,7 +48,7 @@ struct StoreOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
         let credentials = try blobsCredentialsFile.map { try S3Credentials.fromFile($0) } ?? S3Credentials.fromEnvironment()
-        let database = try await PostgresDatabase(address: address, password: try password(), logger: logger)
+        let database = try await Self.connecting(to: address, password: try password(), logger: logger)
         let blobStore = try S3BlobStore(address: blobAddress, credentials: credentials, logger: logger)
         if creatingBucket { try await blobStore.createBucketIfMissing() }
         let coordination = PostgresCoordination(database: database, logger: logger)
@@ -58,6 +58,29 @@ struct StoreOptions: ParsableArguments {
                                try? await blobStore.shutdown()
                                await database.shutdown()
                            })
+    }
+
+    /// How long a command waits for the metadata database to accept a connection and migrate.
+    static let startLimit: Duration = .seconds(60)
+
+    /// The database, or a clear error: the pool tries to connect again and again, for ever, so an unreachable server, a
+    /// wrong password or a missing database would otherwise hang the command without a word.
+    private static func connecting(to address: PostgresAddress, password: String?, logger: Logger) async throws -> PostgresDatabase {
+        try await withThrowingTaskGroup(of: PostgresDatabase?.self) { group in
+            group.addTask { try await PostgresDatabase(address: address, password: password, logger: logger) }
+            group.addTask {
+                try await Task.sleep(for: startLimit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let database = try await group.next() ?? nil else {
+                throw ValidationError("""
+                    PostgreSQL at \(address) accepted no connection within \(startLimit); the PostgresNIO log lines above \
+                    say why (refused, authentication, an unknown database)
+                    """)
+            }
+            return database
+        }
     }
 
     private func password() throws -> String? {

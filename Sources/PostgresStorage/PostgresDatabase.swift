@@ -31,33 +31,10 @@ public final class PostgresDatabase: Sendable {
         self.logger = logger
         running = Task { await client.run() }
         do {
-            // The pool tries to connect again and again, for ever: without a limit, an unreachable server, a wrong
-            // password or a missing database would hang the start without a word.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await PostgresSchema.migrate(self) }
-                group.addTask {
-                    try await Task.sleep(for: Self.startLimit)
-                    throw Unreachable(address: address)
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await PostgresSchema.migrate(self)
         } catch {
             running.cancel()
             throw error
-        }
-    }
-
-    /// How long a start waits for the database to accept a connection and migrate.
-    static let startLimit: Duration = .seconds(30)
-
-    /// The database accepted no connection within ``startLimit``.
-    public struct Unreachable: Error, Sendable, CustomStringConvertible {
-        public let address: PostgresAddress
-
-        public var description: String {
-            "PostgreSQL at \(address) accepted no connection within \(PostgresDatabase.startLimit); the PostgresNIO log lines above say why "
-                + "(refused, authentication, an unknown database)"
         }
     }
 

@@ -137,7 +137,8 @@ import Testing
     }
 
     private func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: under the whole suite's load a new LISTEN can take seconds to be in place.
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
             guard ContinuousClock.now < deadline else { throw ToolFailure("timed out") }
             try await Task.sleep(for: .milliseconds(50))
