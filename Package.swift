@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "AuditRecords", "OCI", "Storage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

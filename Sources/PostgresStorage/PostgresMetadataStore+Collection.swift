@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import OCI
 import PostgresNIO
 import Storage
@@ -84,10 +85,12 @@ extension MetadataTransaction {
     /// Inside a linking transaction: refuses a blob whose file garbage collection is deleting, or has deleted. The
     /// marker covers the deletion itself; `isPresent`, asked inside the same transaction (under the digest's lock, so
     /// no marking can start meanwhile), covers a deletion that finished after the linker found the file in place.
-    func requireLinkable(_ digest: Digest, isPresent: () -> Bool) async throws {
+    /// `isPresent` may block (object storage answers over the network), so it runs on NIO's thread pool rather than on
+    /// one of the few threads every task shares.
+    func requireLinkable(_ digest: Digest, isPresent: @escaping @Sendable () -> Bool) async throws {
         try await lockBlob(digest)
-        guard try await !exists("SELECT 1 FROM blob_deletions WHERE digest = \(digest.description)"), isPresent() else {
-            throw MetadataError.blobCollected(digest)
-        }
+        guard try await !exists("SELECT 1 FROM blob_deletions WHERE digest = \(digest.description)"),
+              try await NIOThreadPool.singleton.runIfActive(isPresent)
+        else { throw MetadataError.blobCollected(digest) }
     }
 }

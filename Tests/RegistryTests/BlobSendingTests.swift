@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Blob bodies leave through sendfile; these tests pin down what that must not change.
-@Suite(.timeLimit(.minutes(1))) struct BlobSendingTests {
+@Suite(.timeLimit(.minutes(3))) struct BlobSendingTests {
     @Test func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder() async throws {
         try await withRegistry { client in
             let large = patternBytes(3 << 20)
@@ -123,12 +123,14 @@ final class RawConnection {
     private let socket: Int32
     private var buffered: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port` and runs `body` with the connection on its own thread; a read waits at most `timeout` seconds.
-    static func run<T: Sendable>(port: Int, timeout: Int = 30, _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
+    /// Connects to 127.0.0.1:`port` and runs `body` with the connection on its own thread; a read waits at most `timeout`
+    /// seconds. A `receiveBuffer` size pins the socket's buffer, which the kernel otherwise grows as it sees fit.
+    static func run<T: Sendable>(port: Int, timeout: Int = 30, receiveBuffer: Int? = nil,
+                                 _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    let connection = try RawConnection(port: port, timeout: timeout)
+                    let connection = try RawConnection(port: port, timeout: timeout, receiveBuffer: receiveBuffer)
                     defer { close(connection.socket) }
                     return try body(connection)
                 })
@@ -136,11 +138,15 @@ final class RawConnection {
         }
     }
 
-    private init(port: Int, timeout: Int) throws {
+    private init(port: Int, timeout: Int, receiveBuffer: Int?) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket: \(errno)") }
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        // Before connecting, so the window offered to the server is this small from the start.
+        if var size = receiveBuffer.map(Int32.init) {
+            setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -9,8 +9,9 @@ import Testing
 
 /// Connections the client leaves idle are closed after the idle timeout (here 2 s); connections that are moving
 /// a request along, however slowly, are not. The timeout leaves room for a test process starved of CPU by the
-/// rest of the suite: the server would rightly close a client that stalls for longer.
-@Suite(.timeLimit(.minutes(1))) struct IdleConnectionTests {
+/// rest of the suite: the server would rightly close a client that stalls for longer. The time limit, too: on two
+/// cores busy with the whole suite, the slow reads below have taken over a minute.
+@Suite(.timeLimit(.minutes(3))) struct IdleConnectionTests {
     static let timeout = Duration.seconds(2)
 
     func withShortTimeout(_ body: @escaping @Sendable (RegistryClient) async throws -> Void) async throws {
@@ -82,19 +83,28 @@ import Testing
         }
     }
 
+    /// A blob far larger than the socket buffers hold (the client's is pinned small, so the kernel cannot grow it), so
+    /// the server is still sending long after it handed the file over.
+    static let slowlyReadSize = 16 << 20
+    static let receiveBuffer = 64 << 10
+
+    /// Reads the body 1 MiB every quarter second: four seconds in all, twice the idle timeout.
+    static func readSlowly(_ response: inout RawConnection.Response, from connection: RawConnection) throws {
+        let length = try #require(Int(response.header("Content-Length") ?? ""))
+        while response.body.count < length {
+            response.body += try connection.read(min(1 << 20, length - response.body.count))
+            usleep(250_000)
+        }
+    }
+
     @Test func aBlobReadSlowlyIsSentToTheEnd() async throws {
         try await withShortTimeout { client in
-            // Far more than the socket buffers hold, so the server is still sending long after it handed the file over.
-            let blob = randomBytes(48 << 20)
+            let blob = randomBytes(Self.slowlyReadSize)
             let digest = try await client.pushBlob("r", blob)
-            let response = try await RawConnection.run(port: client.port, timeout: 10) { connection in
+            let response = try await RawConnection.run(port: client.port, timeout: 10, receiveBuffer: Self.receiveBuffer) { connection in
                 try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 var response = try connection.readResponse(bodyless: true)
-                let length = try #require(Int(response.header("Content-Length") ?? ""))
-                while response.body.count < length {
-                    response.body += try connection.read(min(2 << 20, length - response.body.count))
-                    usleep(200_000)
-                }
+                try Self.readSlowly(&response, from: connection)
                 return response
             }
             #expect(response.status == 200)
@@ -104,22 +114,18 @@ import Testing
 
     @Test func anUploadPipelinedBehindASlowlyReadBlobCompletes() async throws {
         try await withShortTimeout { client in
-            let blob = randomBytes(48 << 20)
+            let blob = randomBytes(Self.slowlyReadSize)
             let digest = try await client.pushBlob("r", blob)
             let location = try #require(try await client.request(.POST, "/v2/r/blobs/uploads/")["Location"])
             let upload = randomBytes(2 << 20)
-            let (first, second) = try await RawConnection.run(port: client.port, timeout: 10) { connection in
+            let (first, second) = try await RawConnection.run(port: client.port, timeout: 10, receiveBuffer: Self.receiveBuffer) { connection in
                 // The upload is answered while the blob is still on its way, and its 201 waits behind it.
                 try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     + "PUT \(appendQuery(location, "digest=\(Digest.compute(upload))")) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: \(upload.count)\r\n\r\n")
                 try connection.send(upload)
                 var first = try connection.readResponse(bodyless: true)
-                let length = try #require(Int(first.header("Content-Length") ?? ""))
-                while first.body.count < length {
-                    first.body += try connection.read(min(2 << 20, length - first.body.count))
-                    usleep(200_000)
-                }
+                try Self.readSlowly(&first, from: connection)
                 return (first, try connection.readResponse())
             }
             #expect(first.status == 200)

@@ -168,36 +168,4 @@ import Testing
         #expect(try await store.readAll(digest) == Array("owned".utf8))
         try await store.shutdown()
     }
-
-    /// 64 MiB pushed, committed and read back with the default part size; prints the rate.
-    @Test func throughputOf64MiB() async throws {
-        let server = try await RealServers.s3()
-        let store = try S3BlobStore(
-            address: try await SeaweedFS.address(prefix: SeaweedFS.uniquePrefix("throughput")),
-            credentials: S3Credentials(accessKeyID: server.accessKey, secretAccessKey: server.secretKey),
-            httpClient: .shared
-        )
-        try await store.createBucketIfMissing()
-        let bytes = randomBytes(64 << 20)
-        let digest = Digest.compute(bytes)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let writer = try await store.openUpload(id: "throughput")
-        for offset in stride(from: 0, to: bytes.count, by: 1 << 20) {
-            try await writer.append(ByteBuffer(bytes: bytes[offset..<offset + (1 << 20)]))
-        }
-        try await writer.finish()
-        let staged = clock.now
-        try await store.commitUpload(id: "throughput", as: digest)
-        let committed = clock.now
-        var read = 0
-        try await store.read(digest, range: 0..<Int64.max) { read += $0.readableBytes }
-        let done = clock.now
-        #expect(read == bytes.count)
-        func rate(_ duration: Duration) -> String {
-            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            return String(format: "%.0f MiB/s (%.2f s)", 64 / seconds, seconds)
-        }
-        print("S3 throughput, 64 MiB: upload \(rate(staged - start)), commit \(rate(committed - staged)), read \(rate(done - committed))")
-    }
 }
