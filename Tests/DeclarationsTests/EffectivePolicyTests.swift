@@ -54,7 +54,7 @@ metadata: {name: accepted}
 spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 2027-01-31, reason: unreachable}
 """
 
-@Suite(.timeLimit(.minutes(1))) struct EffectivePolicyTests {
+@Suite(.timeLimit(.minutes(5))) struct EffectivePolicyTests {
     let state: DesiredState = {
         let result = load(policyDeclarations, file: "policy.yaml")
         precondition(!result.hasErrors, rendered(result))
@@ -168,7 +168,7 @@ spec: {vulnerability: CVE-2024-0001, repositories: ["payments/api"], expires: 20
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct GlobScaleTests {
+@Suite(.timeLimit(.minutes(5))) struct GlobScaleTests {
     /// Thousands of `**` globs of one shape must not be compared pairwise,
     /// and binding globs must not be matched against every declaration.
     @Test func manyGlobsValidateWithoutQuadraticWork() {

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// Environment knobs: `BERTH_CRASH_SEED` (reproduce a run), `BERTH_CRASH_WORKERS` (default 6),
 /// `BERTH_CRASH_ROUNDS` (default 3).
-@Suite("crash recovery", .timeLimit(.minutes(3)))
+@Suite("crash recovery", .timeLimit(.minutes(5)))
 struct CrashRecoveryTests {
     /// With `collecting`, the server also collects garbage every second with a grace of 0, so blobs go while pushes
     /// that name them are in flight: a push may then fail cleanly (an upload answered 409, a manifest naming a blob

@@ -8,7 +8,7 @@ import Glibc
 
 /// SIGTERM stops `berth serve` gracefully: the listener closes, a request in flight still finishes, the services (the
 /// reconcile loop among them) stop, and the process exits 0.
-@Suite("graceful shutdown", .timeLimit(.minutes(2)))
+@Suite("graceful shutdown", .timeLimit(.minutes(5)))
 struct GracefulShutdownTests {
     @Test("an upload in flight at SIGTERM completes, then the server exits 0 and the blob is there after a restart")
     func uploadInFlightCompletes() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `berth serve --log-format json`: standard output holds JSON records only, one per line, the listening announcement
 /// among them, and nothing goes to standard error (spec/logging.md).
-@Suite("json logs", .timeLimit(.minutes(2)))
+@Suite("json logs", .timeLimit(.minutes(5)))
 struct JSONLogTests {
     @Test("every line of standard output is a record, from start to a SIGTERM")
     func serveWritesOneRecordPerLine() async throws {

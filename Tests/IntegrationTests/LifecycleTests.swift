@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Process-level behaviour of `berth serve` / `berth fsck`.
-@Suite("berth process lifecycle", .timeLimit(.minutes(3)))
+@Suite("berth process lifecycle", .timeLimit(.minutes(5)))
 struct LifecycleTests {
     @Test("listening line parser")
     func parsesListeningLine() {

@@ -9,7 +9,7 @@ import Glibc
 
 /// A declared `Webhook` receives the registry's audit records as signed CloudEvents: a real server, a real receiver
 /// (Python's http.server), a push with skopeo, and the signature checked here with swift-crypto.
-@Suite("webhook delivery", .timeLimit(.minutes(3)))
+@Suite("webhook delivery", .timeLimit(.minutes(5)))
 struct WebhookDeliveryTests {
     /// Answers 200 to every POST and appends `{"headers":…,"body":…}` to the file named in argv[1]; writes its port to argv[2].
     static let receiver = #"""

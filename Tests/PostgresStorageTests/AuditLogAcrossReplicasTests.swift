@@ -11,7 +11,7 @@ import Testing
 
 /// Two replicas' audit logs on one PostgreSQL chain: each numbers its batches from the head it knows, the store refuses
 /// whichever batch no longer continues the head, and its writer chains it again on top. One chain, nothing lost.
-@Suite(.timeLimit(.minutes(2))) struct AuditLogAcrossReplicasTests {
+@Suite(.timeLimit(.minutes(5))) struct AuditLogAcrossReplicasTests {
     @Test func twoReplicasRecordingAtOnceBuildOneIntactChain() async throws {
         let schema = PostgresTestSchemas.uniqueName("audit_replicas")
         let key = Curve25519.Signing.PrivateKey()

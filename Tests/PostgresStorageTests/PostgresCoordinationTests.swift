@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Two replicas' coordinations on one schema of the real server.
-@Suite(.timeLimit(.minutes(3))) struct PostgresCoordinationTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresCoordinationTests {
     private func replicas(_ count: Int, schema: String = PostgresTestSchemas.uniqueName("coordination")) async throws -> [PostgresCoordination] {
         var replicas: [PostgresCoordination] = []
         for _ in 0..<count {

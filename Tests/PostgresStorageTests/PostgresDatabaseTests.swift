@@ -3,7 +3,7 @@ import Logging
 import TestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2))) struct PostgresDatabaseTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresDatabaseTests {
     @Test func addressesAreParsedAndPasswordsRefused() throws {
         let address = try PostgresAddress("postgres://berth@db.example:6543/registry?schema=tenant_a&sslmode=require")
         #expect(address.host == "db.example")

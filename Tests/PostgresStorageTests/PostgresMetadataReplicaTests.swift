@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// What several replicas writing one database must not break: each test runs two pools on one schema, two replicas.
-@Suite(.timeLimit(.minutes(2))) struct PostgresMetadataReplicaTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresMetadataReplicaTests {
     @Test func aFixedTagIsCreatedByExactlyOneOfManyRacingPushes() async throws {
         try await withReplicas { replicas in
             let repository = RepositoryName("race/fixed")!

@@ -6,7 +6,7 @@ import Testing
 
 /// Two replicas, each with a pool of its own, writing to one schema at the same moment: the stores must serialize them
 /// where the protocols promise an order (the audit chain, the configuration's fingerprint, import versions).
-@Suite(.timeLimit(.minutes(2))) struct PostgresReplicaTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresReplicaTests {
     /// Two pools on one new schema.
     private static func replicas(_ prefix: String) async throws -> (PostgresDatabase, PostgresDatabase) {
         let schema = PostgresTestSchemas.uniqueName(prefix)

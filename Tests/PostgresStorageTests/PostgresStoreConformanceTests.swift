@@ -5,7 +5,7 @@ import Testing
 
 /// The conformance suites of the stores this module drives besides `MetadataStore`, each check in a schema of its own on
 /// the real PostgreSQL server.
-@Suite(.timeLimit(.minutes(2))) struct PostgresStoreConformanceTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresStoreConformanceTests {
     private static func metadataStore(_ folder: URL) async throws -> PostgresMetadataStore {
         PostgresMetadataStore(database: try await PostgresTestSchemas.database(for: folder))
     }

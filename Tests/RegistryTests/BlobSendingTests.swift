@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Blob bodies leave through sendfile; these tests pin down what that must not change.
-@Suite(.timeLimit(.minutes(3))) struct BlobSendingTests {
+@Suite(.timeLimit(.minutes(5))) struct BlobSendingTests {
     @Test func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder() async throws {
         try await withRegistry { client in
             let large = patternBytes(3 << 20)

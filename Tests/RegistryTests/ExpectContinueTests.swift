@@ -5,7 +5,7 @@ import Testing
 
 /// `Expect: 100-continue`: the client sends the body only once it has the 100 (curl does this for every large
 /// PATCH and PUT, and waits a second for a server that never answers).
-@Suite(.timeLimit(.minutes(3))) struct ExpectContinueTests {
+@Suite(.timeLimit(.minutes(5))) struct ExpectContinueTests {
     @Test func aChunkWaitsForNoMoreThanTheContinue() async throws {
         try await withRegistry { client in
             let location = try #require(try await client.request(.POST, "/v2/r/blobs/uploads/")["Location"])

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The console over real HTTP (no browser): who may sign in, what each viewer sees, and what leaks nowhere.
-@Suite("console access", .timeLimit(.minutes(3)))
+@Suite("console access", .timeLimit(.minutes(5)))
 struct ConsoleAccessTests {
     static let declarations = """
         apiVersion: berth.dev/v1alpha1

@@ -7,7 +7,7 @@ import Testing
 /// and three people (a consumer, the administrator, an outsider) walking the pages in headless Chromium, driven by
 /// console_browser.py next to this file. Each step of the walk is one expectation here; the screenshots of the pages
 /// are left in `.build/console-screenshots/` (or `$BERTH_SCREENSHOTS`) to look at.
-@Suite("the web console in a real browser", .timeLimit(.minutes(3)))
+@Suite("the web console in a real browser", .timeLimit(.minutes(5)))
 struct ConsoleBrowserTests {
     static let signedRepository = "vault/app"
     static let vulnerableRepository = "scans/app"

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `berth diff BASE..HEAD` and `berth validate` over real git repositories.
-@Suite("berth diff / validate", .timeLimit(.minutes(2)))
+@Suite("berth diff / validate", .timeLimit(.minutes(5)))
 struct DiffValidateTests {
     static let brokenTier = """
         apiVersion: berth.dev/v1alpha1

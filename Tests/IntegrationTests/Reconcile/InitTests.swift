@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `berth init DIR`: a new declarations repository anywhere, so a tour never edits the project's own files.
-@Suite("berth init", .timeLimit(.minutes(2)))
+@Suite("berth init", .timeLimit(.minutes(5)))
 struct InitTests {
     @Test("init writes the examples as one commit on main; the result validates and plans; a non-empty folder is refused")
     func initCreatesARepositoryOfTheExamples() async throws {

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `berth plan` and `berth apply` end to end: real git repositories, a real data folder or a running server.
-@Suite("berth plan / apply", .timeLimit(.minutes(3)))
+@Suite("berth plan / apply", .timeLimit(.minutes(5)))
 struct PlanApplyTests {
     /// Creates in apply order (spec/plan.md, "Order").
     static let kindOrder = ["Signer", "Tier", "Role", "User", "Team", "RobotAccount", "Repository", "RoleBinding",

@@ -4,7 +4,7 @@ import Testing
 
 /// The reconcile loop of `berth serve --git …`: applying commits, drift detection and revert, report-only mode,
 /// refusing invalid and untrusted commits; and the admin API's authentication.
-@Suite("berth serve reconcile loop", .timeLimit(.minutes(3)))
+@Suite("berth serve reconcile loop", .timeLimit(.minutes(5)))
 struct ServeReconcileTests {
     static let exception = ["op": "delete", "kind": "VulnerabilityException", "name": "cve-2024-45337-payments"]
 

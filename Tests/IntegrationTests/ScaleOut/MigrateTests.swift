@@ -5,7 +5,7 @@ import Testing
 
 /// `berth migrate` moves an embedded registry onto PostgreSQL and S3: a replica on the copy serves the same images, with
 /// the same audit chain, byte for byte.
-@Suite("berth migrate", .timeLimit(.minutes(3)))
+@Suite("berth migrate", .timeLimit(.minutes(5)))
 struct MigrateTests {
     @Test("a migrated registry serves the same images and the same audit chain from PostgreSQL and S3")
     func migratedRegistryServesTheSame() async throws {

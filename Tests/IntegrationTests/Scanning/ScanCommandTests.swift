@@ -4,7 +4,7 @@ import Testing
 
 /// `berth scan`, the CI pre-flight, on images Python wrote: exit statuses, every finding, SARIF, and the policy and
 /// exceptions of declarations.
-@Suite("berth scan", .timeLimit(.minutes(3)))
+@Suite("berth scan", .timeLimit(.minutes(5)))
 struct ScanCommandTests {
     func scan(_ arguments: [String]) async throws -> CommandResult {
         try await runCommand(TestEnvironment.berthBinary, ["scan"] + arguments, timeout: .seconds(60))

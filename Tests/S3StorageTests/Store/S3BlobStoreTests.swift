@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The S3 driver's own behaviour on SeaweedFS: uploads shared by replicas, memory bounds, server-side commits, errors.
-@Suite(.timeLimit(.minutes(2))) struct S3BlobStoreTests {
+@Suite(.timeLimit(.minutes(5))) struct S3BlobStoreTests {
     /// Two stores over one prefix are two replicas sharing the bucket: a 21 MiB upload goes in unaligned chunks, each
     /// through the other replica than the one before, each writer finished and dropped as a PATCH's is.
     @Test func replicasTakeTurnsOnOneUpload() async throws {
