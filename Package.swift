@@ -177,11 +177,17 @@ let package = Package(
         ),
         .testTarget(
             name: "S3StorageTests",
-            dependencies: ["S3Storage", "Storage", "StorageConformance", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "S3Storage", "Storage", "StorageConformance", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "StorageConformance",
-            dependencies: ["AuditRecords", "OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "AuditRecords", "OCI", "Storage", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         // The audit log: group-committed appends to the chain, signed checkpoints, retention, verification and queries.
         .target(

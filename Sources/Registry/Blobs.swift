@@ -33,8 +33,10 @@ extension Registry {
         guard includeBody, !range.isEmpty else { return Response(status: status, headers: headers) }
         let blobs = self.blobs
         let served = range
+        let stream = file == nil ? blobs.stream(digest, range: served, on: channel.eventLoop) : nil
         let body = ResponseBody(contentLength: Int(served.count)) { writer in
-            if let file, try await Self.send(file, range: served, on: channel, writer: &writer) { return }
+            if let file, try await Self.send(.file(file, range: served), on: channel, writer: &writer) { return }
+            if let stream, try await Self.send(.stream(stream), on: channel, writer: &writer) { return }
             try await blobs.read(digest, range: served) { chunk in try await writer.write(chunk) }
             try await writer.finish(nil)
         }

@@ -20,6 +20,9 @@ public protocol BlobStore: Sendable {
     /// kernel (sendfile) instead of copying it through `read`. Nil when the store does not have the blob, or
     /// cannot offer a file.
     func openFile(_ digest: Digest) async throws -> BlobFile?
+    /// `range` of the blob (which the caller found in the store), to be sent on `eventLoop`, when the store can produce
+    /// it there; nil when it cannot (the caller then uses `read`). Nothing is requested before `send`.
+    func stream(_ digest: Digest, range: Range<Int64>, on eventLoop: any EventLoop) -> (any BlobStream)?
     /// Whether the blob is there now, answered at once: asked inside the metadata transaction that links it.
     func contains(_ digest: Digest) -> Bool
     func delete(_ digest: Digest) async throws
@@ -42,6 +45,7 @@ public protocol BlobStore: Sendable {
 
 extension BlobStore {
     public func openFile(_ digest: Digest) async throws -> BlobFile? { nil }
+    public func stream(_ digest: Digest, range: Range<Int64>, on eventLoop: any EventLoop) -> (any BlobStream)? { nil }
 }
 
 /// A blob's open file descriptor. Whoever `take`s the descriptor closes it; until then, and whenever it is

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import OCI
 import Storage
 import TestSupport
@@ -25,6 +26,7 @@ public struct BlobStoreConformance: Sendable {
             ConformanceCheck("deletesAndLists", deletesAndLists),
             ConformanceCheck("committingTheSameContentTwiceKeepsOneBlob", committingTheSameContentTwiceKeepsOneBlob),
             ConformanceCheck("uploadsResumeWhereTheyStopped", uploadsResumeWhereTheyStopped),
+            ConformanceCheck("streamsWhatItReads", streamsWhatItReads),
         ]
     }
 
@@ -145,5 +147,47 @@ public struct BlobStoreConformance: Sendable {
             #expect(try await reopened.allUploads().isEmpty, check)
         }
     }
+
+    /// A store that offers streams on an event loop sends through one exactly the bytes `read` gives, and asks for
+    /// the next piece only after the previous write completed. A store that offers none has nothing to check here.
+    public func streamsWhatItReads() async throws {
+        let check: Comment = "BlobStoreConformance.streamsWhatItReads"
+        try await withTemporaryDirectory { directory in
+            let store = try await makeStore(directory)
+            let bytes = randomBytes(3 * (1 << 20) + 17)
+            let digest = try await put(store, bytes)
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+            let size = Int64(bytes.count)
+            let ranges: [Range<Int64>] = [0..<size, 10..<20, size - 3..<size, Int64(1 << 20) - 5..<Int64(1 << 20) + 5]
+            for range in ranges {
+                guard let stream = store.stream(digest, range: range, on: eventLoop) else { return }
+                let received = try await SlowConnection.receive(stream, on: eventLoop)
+                let named: Comment = "\(check) (range \(range))"
+                #expect(received.bytes == Array(bytes[Int(range.lowerBound)..<Int(range.upperBound)]), named)
+                #expect(received.writesWhilePending == 0, named)
+            }
+        }
+    }
 }
 
+/// What a stream sends, collected as a slow connection would: each write completes a moment after it was made.
+/// Unchecked `Sendable`: the state is touched only on the stream's event loop.
+private final class SlowConnection: @unchecked Sendable {
+    private(set) var bytes: [UInt8] = []
+    /// Writes made while the previous one had not completed: a stream that does not wait.
+    private(set) var writesWhilePending = 0
+    private var pending = false
+
+    static func receive(_ stream: any BlobStream, on eventLoop: any EventLoop) async throws -> SlowConnection {
+        let connection = SlowConnection()
+        try await eventLoop.flatSubmit {
+            stream.send { piece in
+                if connection.pending { connection.writesWhilePending += 1 }
+                connection.pending = true
+                connection.bytes += piece.readableBytesView
+                return eventLoop.scheduleTask(in: .milliseconds(1)) { connection.pending = false }.futureResult
+            }
+        }.get()
+        return connection
+    }
+}

@@ -7,10 +7,12 @@ import Storage
 import TestSupport
 import Testing
 
-/// Blob bodies leave through sendfile; these tests pin down what that must not change.
+/// Blob bodies leave through sendfile, or as a store's stream on the connection's event loop; these tests pin down
+/// what that must not change.
 @Suite(.timeLimit(.minutes(5))) struct BlobSendingTests {
-    @Test func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder() async throws {
-        try await withRegistry { client in
+    @Test(arguments: [false, true])
+    func pipelinedRequestsOnOneConnectionGetTheirOwnBodiesInOrder(streamed: Bool) async throws {
+        try await withRegistry(blobs: { streamed ? StreamedBlobStore(inner: $0) : $0 }) { client in
             let large = patternBytes(3 << 20)
             let small = randomBytes(10_000)
             let largeDigest = try await client.pushBlob("r", large)
@@ -40,6 +42,42 @@ import Testing
                 #expect(response.body == request.expected, "\(request.method) \(request.path) \(request.range ?? ""): \(response.body.count) bytes")
                 #expect(!response.head.lowercased().contains("berth-send-file"))
             }
+        }
+    }
+
+    /// After a `Connection: close` request the server closes once the response is written: not before a stream
+    /// has sent the whole body.
+    @Test(arguments: [false, true])
+    func aBlobAskedForWithConnectionCloseArrivesWhole(streamed: Bool) async throws {
+        try await withRegistry(blobs: { streamed ? StreamedBlobStore(inner: $0) : $0 }) { client in
+            let bytes = randomBytes(1 << 20)
+            let digest = try await client.pushBlob("r", bytes)
+            let (response, body) = try await RawConnection.run(port: client.port) { connection in
+                try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                return (try connection.readResponse(bodyless: true), try connection.readUntilClosed())
+            }
+            #expect(response.status == 200)
+            #expect(body.count == bytes.count)
+            #expect(Digest.compute(body) == digest)
+        }
+    }
+
+    /// The head promised the whole blob, so a stream that fails midway can only cut the connection: the client gets
+    /// the bytes sent so far and then the end, never a later response in place of the rest.
+    @Test func aStreamFailingMidwayCutsTheConnection() async throws {
+        let sent = 4 * StreamedBlobStore.pieceSize
+        try await withRegistry(blobs: { StreamedBlobStore(inner: $0, failingAfter: sent) }) { client in
+            let bytes = randomBytes(1 << 20)
+            let digest = try await client.pushBlob("r", bytes)
+            let (response, rest) = try await RawConnection.run(port: client.port) { connection in
+                try connection.send("GET /v2/r/blobs/\(digest) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                return (try connection.readResponse(bodyless: true), try connection.readUntilClosed())
+            }
+            #expect(response.status == 200)
+            #expect(response.header("Content-Length") == String(bytes.count))
+            #expect(rest.count == sent)
+            #expect(Digest.compute(rest) == Digest.compute(Array(bytes.prefix(sent))), "not the blob's first bytes")
         }
     }
 
@@ -184,6 +222,22 @@ final class RawConnection {
         while buffered.count < count { try fill() }
         defer { buffered.removeFirst(count) }
         return Array(buffered.prefix(count))
+    }
+
+    /// Everything the server sends until it closes the connection; throws if the read limit passes first.
+    func readUntilClosed() throws -> [UInt8] {
+        var received = buffered
+        buffered = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += chunk[..<count]
+                continue
+            }
+            if count == 0 || errno == ECONNRESET { return received }
+            throw TestFailure("the connection stayed open past the read limit (errno \(errno))")
+        }
     }
 
     /// Seconds until the server closes the connection, discarding what it sends; throws if the read limit passes first.

@@ -27,6 +27,7 @@ func withRegistry<T: Sendable>(
     dataDirectory: URL? = nil,
     idleTimeout: Duration = .seconds(120),
     policy: any ManifestPolicy = AllowEveryManifest(),
+    blobs wrapBlobs: (any BlobStore) -> any BlobStore = { $0 },
     _ body: @Sendable (RegistryClient) async throws -> T
 ) async throws -> T {
     let temporary = dataDirectory == nil ? try TemporaryDirectory("registry") : nil
@@ -35,7 +36,7 @@ func withRegistry<T: Sendable>(
     var logger = Logger(label: "berth-test")
     logger.logLevel = .critical
     let stores = try EmbeddedStores(dataDirectory: directory)
-    let registry = Registry(blobs: stores.blobs, metadata: stores.metadata, access: PermitEveryone(), policy: policy, logger: logger)
+    let registry = Registry(blobs: wrapBlobs(stores.blobs), metadata: stores.metadata, access: PermitEveryone(), policy: policy, logger: logger)
     return try await withServing({ [logger] reportPort in
         try await Application(
             responder: registry,

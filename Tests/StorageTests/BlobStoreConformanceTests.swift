@@ -32,4 +32,9 @@ import Testing
     func uploadsResumeWhereTheyStopped(driver: BlobDriver) async throws {
         try await driver.blobs.uploadsResumeWhereTheyStopped()
     }
+
+    @Test(arguments: BlobDriver.allCases)
+    func streamsWhatItReads(driver: BlobDriver) async throws {
+        try await driver.blobs.streamsWhatItReads()
+    }
 }

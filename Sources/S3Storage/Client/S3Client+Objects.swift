@@ -18,24 +18,22 @@ extension S3Client {
     /// GetObject of `range` (nil: the whole object), streamed to `sink` a network read at a time. Throws `S3Error`
     /// for a missing object (404) or a range that starts past the end (416).
     func get(_ key: String, range: Range<Int64>? = nil, into sink: (ByteBuffer) async throws -> Void) async throws {
+        let response = try await send(Self.getObject(key, range: range))
+        var cut = RangeCut(requested: range, status: response.status)
+        for try await chunk in response.body {
+            if let piece = cut.cut(chunk) { try await sink(piece) }
+            if cut.isComplete { break }
+        }
+    }
+
+    /// The GetObject request of `range` (nil: the whole object; an upper bound of `Int64.max`: to the end).
+    static func getObject(_ key: String, range: Range<Int64>?) -> Call {
         var call = Call(operation: "GetObject \(key)", method: .GET, key: key)
         if let range {
             let last = range.upperBound == .max ? "" : String(range.upperBound - 1)
             call.headers.append(("range", "bytes=\(range.lowerBound)-\(last)"))
         }
-        let response = try await send(call)
-        // A server that ignores the range answers 200 with the whole object: cut the range out of it here.
-        var skip = range != nil && response.status == .ok ? range!.lowerBound : 0
-        var remaining = range != nil && response.status == .ok ? Int64(range!.count) : .max
-        for try await var chunk in response.body {
-            let skipped = Int(min(skip, Int64(chunk.readableBytes)))
-            chunk.moveReaderIndex(forwardBy: skipped)
-            skip -= Int64(skipped)
-            if Int64(chunk.readableBytes) > remaining { chunk = chunk.getSlice(at: chunk.readerIndex, length: Int(remaining))! }
-            remaining -= Int64(chunk.readableBytes)
-            if chunk.readableBytes > 0 { try await sink(chunk) }
-            if remaining == 0 { break }
-        }
+        return call
     }
 
     /// PutObject of bytes held in memory (at most one upload part).

@@ -13,7 +13,7 @@ struct S3Client: Sendable {
     let address: S3Address
     let http: HTTPClient
     private let signer: SignatureV4
-    private let logger: Logger
+    let logger: Logger
     private let host: String
 
     static let attempts = 3
@@ -114,7 +114,7 @@ struct S3Client: Sendable {
     }
 
     /// The URL and every header of `call`, signed now.
-    private func prepare(_ call: Call) -> (url: String, headers: HTTPHeaders) {
+    func prepare(_ call: Call) -> (url: String, headers: HTTPHeaders) {
         let path = "/" + address.bucket + (call.key.map { "/" + $0 } ?? "")
         var toSign = call.headers
         toSign.append(("host", host))

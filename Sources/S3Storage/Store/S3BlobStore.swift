@@ -79,6 +79,12 @@ public final class S3BlobStore: BlobStore {
         }
     }
 
+    /// Offered only on the HTTP client's own event loops (a server on NIO's shared group, as `berth serve` is).
+    public func stream(_ digest: Digest, range: Range<Int64>, on eventLoop: any EventLoop) -> (any BlobStream)? {
+        guard client.runs(on: eventLoop) else { return nil }
+        return S3ObjectStream(client: client, key: key(of: digest), range: range, eventLoop: eventLoop)
+    }
+
     /// A blocking HEAD: the protocol wants the answer at once, inside the metadata transaction that links the blob.
     /// Must not be called on an event loop thread (it checks). A failed request answers false, which makes the
     /// caller refuse the link rather than link a blob that may be missing.

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import OCI
 @testable import S3Storage
 import Storage
@@ -167,5 +168,17 @@ import Testing
         let digest = try await store.put(Array("owned".utf8), id: "owned")
         #expect(try await store.readAll(digest) == Array("owned".utf8))
         try await store.shutdown()
+    }
+
+    /// The conformance check `streamsWhatItReads` checks the bytes of a stream; this, that one is offered at all, on
+    /// the HTTP client's own event loops (where a server on NIO's shared group runs), and never elsewhere, where
+    /// AsyncHTTPClient could not run the request.
+    @Test func streamsAreOfferedOnTheClientsEventLoopsOnly() async throws {
+        let store = try await SeaweedFS.store(prefix: SeaweedFS.uniquePrefix("streams"))
+        let digest = try await store.put(Array("streamed".utf8), id: "streamed")
+        #expect(store.stream(digest, range: 0..<8, on: MultiThreadedEventLoopGroup.singleton.next()) != nil)
+        let elsewhere = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        #expect(store.stream(digest, range: 0..<8, on: elsewhere.next()) == nil)
+        try await elsewhere.shutdownGracefully()
     }
 }
