@@ -48,9 +48,19 @@ struct StoreOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
         let credentials = try blobsCredentialsFile.map { try S3Credentials.fromFile($0) } ?? S3Credentials.fromEnvironment()
-        let database = try await Self.connecting(to: address, password: try password(), logger: logger)
         let blobStore = try S3BlobStore(address: blobAddress, credentials: credentials, logger: logger)
-        if creatingBucket { try await blobStore.createBucketIfMissing() }
+        let database: PostgresDatabase
+        do {
+            do {
+                if creatingBucket { try await blobStore.createBucketIfMissing() } else { try await blobStore.checkBucket() }
+            } catch {
+                throw ValidationError("\(blobAddress) cannot be used: \(error)")
+            }
+            database = try await Self.connecting(to: address, password: try password(), logger: logger)
+        } catch {
+            try? await blobStore.shutdown()
+            throw error
+        }
         let coordination = PostgresCoordination(database: database, logger: logger)
         return BerthStores(blobs: blobStore, database: PostgresMetadataStore(database: database), audit: PostgresAuditStore(database: database),
                            coordination: coordination, close: {

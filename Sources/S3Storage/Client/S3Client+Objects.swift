@@ -78,6 +78,13 @@ extension S3Client {
     }
 
     /// CreateBucket; a bucket this account already owns is fine.
+    /// A listing of at most one key under `prefix`: the cheapest request that needs both the bucket and credentials
+    /// allowed to read it.
+    func probe(prefix: String) async throws {
+        _ = try await document(Call(operation: "ListObjectsV2 \(prefix)", method: .GET, key: nil,
+                                    query: [("list-type", "2"), ("max-keys", "1"), ("prefix", prefix)]))
+    }
+
     func createBucket() async throws {
         var body = ByteBuffer()
         // us-east-1 is the default location, which S3 refuses to be named.

@@ -55,6 +55,12 @@ public final class S3BlobStore: BlobStore {
         try await mapped { try await client.createBucket() }
     }
 
+    /// Throws S3's own answer (`S3Error`) when the bucket is missing or the credentials cannot read it: a server checks
+    /// at start, rather than fail every push later.
+    public func checkBucket() async throws {
+        try await client.probe(prefix: address.keyPrefix)
+    }
+
     func key(of digest: Digest) -> String { "\(address.keyPrefix)blobs/\(digest.algorithm.rawValue)/\(digest.hex)" }
 
     public func size(of digest: Digest) async throws -> Int64? {
