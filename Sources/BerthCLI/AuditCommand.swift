@@ -3,6 +3,8 @@ import ArgumentParser
 import Audit
 import AuditRecords
 import Foundation
+import Logging
+import Server
 import Storage
 
 /// `berth audit verify|export`: check the audit chain of a data folder, and read records out of it (or out of a running
@@ -21,25 +23,26 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         discussion: """
             Exits 0 when the chain is intact and 1 naming the first bad record otherwise. A checkpoint you kept \
             (GET /admin/v1/audit/checkpoint) proves the log was not cut short or rewritten up to it; without one, records \
-            removed from the end after the last stored checkpoint cannot be noticed. Reads only: safe next to a running server.
+            removed from the end after the last stored checkpoint cannot be noticed. Reads only: safe next to a running server. \
+            The log is the data folder's (--data), or the one replicas share (--metadata and --blobs, as given to them).
             """)
 
     @Option(help: "Data folder of the registry.")
-    var data: String
+    var data: String?
+
+    @OptionGroup(title: "Scale-out stores") var stores: StoreOptions
 
     @Option(help: "A checkpoint kept earlier (JSON, as GET /admin/v1/audit/checkpoint serves it).")
     var checkpoint: String?
 
-    @Option(help: "The audit public key (PEM) to check signatures with; by default the data folder's own key.")
+    @Option(help: "The audit public key (PEM) to check signatures with; by default the registry's own key.")
     var key: String?
 
     func run() async throws {
-        let folder = URL(fileURLWithPath: data).appendingPathComponent("audit")
-        let store = try SegmentedAuditStore(folder: folder, readOnly: true)
-        let publicKey = try key.map { path in
+        let given = try key.map { path in
             guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("--key \(path): unreadable") }
             return try AuditKey.publicKey(pem: pem)
-        } ?? AuditKey.publicKey(in: folder)
+        }
         let kept = try checkpoint.map { path -> AuditCheckpoint in
             guard let contents = FileManager.default.contents(atPath: path),
                   let checkpoint = try? JSONDecoder().decode(AuditCheckpoint.self, from: contents) else {
@@ -47,7 +50,26 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             }
             return checkpoint
         }
-        let result = try await AuditVerification.check(store, key: publicKey, kept: kept)
+        let result: AuditVerification
+        switch (data, stores.isScaleOut) {
+        case (nil, true):
+            guard let shared = try await stores.sharedStores(logger: Logger(label: "berth")) else { return }
+            do {
+                let sharedKey = try await shared.sharedAuditKey()?.publicKey
+                let publicKey = given ?? sharedKey
+                result = try await AuditVerification.check(shared.audit, key: publicKey, kept: kept)
+            } catch {
+                await shared.close()
+                throw error
+            }
+            await shared.close()
+        case (let data?, false):
+            let folder = URL(fileURLWithPath: data).appendingPathComponent("audit")
+            let store = try SegmentedAuditStore(folder: folder, readOnly: true)
+            result = try await AuditVerification.check(store, key: given ?? AuditKey.publicKey(in: folder), kept: kept)
+        case (.some, true): throw ValidationError("give either --data or the scale-out stores (--metadata and --blobs), not both")
+        case (nil, false): throw ValidationError("give the registry to verify: --data DIR, or --metadata and --blobs")
+        }
         if let failure = result.failure {
             Output.error("audit log NOT intact: \(failure)")
             throw ExitCode(1)

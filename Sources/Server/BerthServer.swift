@@ -107,14 +107,9 @@ public struct BerthServer: Sendable {
                 .finishInterruptedDeletions()
         }
         let metrics = ServerMetrics()
-        let auditFolder = configuration.dataDirectory.appendingPathComponent("audit")
         let webhooks = WebhookDispatcher(records: AuditStoreRecords(store: stores.audit), outbox: stores.database,
                                          options: .init(source: configuration.eventSource), metrics: metrics.factory, logger: logger)
-        let auditKey = if let pem = try await coordination.sharedKey(named: "audit-key", create: { Curve25519.Signing.PrivateKey().pemRepresentation }) {
-            try Curve25519.Signing.PrivateKey(pemRepresentation: pem)
-        } else {
-            try AuditKey.loadOrCreate(in: auditFolder)
-        }
+        let auditKey = try await stores.sharedAuditKey() ?? AuditKey.loadOrCreate(in: configuration.dataDirectory.appendingPathComponent("audit"))
         let audit = try await AuditLog(store: stores.audit, key: auditKey, metrics: metrics.factory, logger: logger,
                                        appended: { _ in webhooks.recordsAppended() })
         let dataDirectory = configuration.dataDirectory

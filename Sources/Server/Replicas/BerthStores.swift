@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Storage
 
@@ -26,5 +27,12 @@ public struct BerthStores: Sendable {
         let audit = try SegmentedAuditStore(folder: dataDirectory.appendingPathComponent("audit"), segmentBytes: auditSegmentBytes)
         await audit.compressClosedSegments()
         return BerthStores(blobs: stores.blobs, database: stores.metadata, audit: audit, coordination: SingleReplica(), close: {})
+    }
+
+    /// The replicas' shared key that signs audit checkpoints (created by whichever asks first); nil for one replica,
+    /// whose key is in its data folder (`AuditKey`).
+    public func sharedAuditKey() async throws -> Curve25519.Signing.PrivateKey? {
+        try await coordination.sharedKey(named: "audit-key", create: { Curve25519.Signing.PrivateKey().pemRepresentation })
+            .map { try Curve25519.Signing.PrivateKey(pemRepresentation: $0) }
     }
 }

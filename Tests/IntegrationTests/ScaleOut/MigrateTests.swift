@@ -64,12 +64,33 @@ struct MigrateTests {
                 #expect(Array(chainAfter.prefix(chainBefore.count)) == chainBefore, "the audit chain was copied byte for byte")
                 #expect(chainAfter.count > chainBefore.count, "the replica continues the chain")
                 await replica.stop()
+                try await verifySharedChain(cluster)
             } catch {
                 Issue.record("replica log:\n\(replica.logTail())")
                 await replica.stop()
                 throw error
             }
         }
+    }
+
+    /// `berth audit verify` on the shared stores finds the chain intact, its checkpoints signed by the shared key; after
+    /// one record is edited in PostgreSQL behind Berth's back, it names the chain broken.
+    private func verifySharedChain(_ cluster: ScaleOutCluster) async throws {
+        let verify = ["audit", "verify"] + cluster.storeArguments
+        let intact = try await runCommand(TestEnvironment.berthBinary, verify)
+        let intactOutput = String(decoding: intact.stdout + intact.stderr, as: UTF8.self)
+        #expect(intact.succeeded && intactOutput.contains("audit log intact") && !intactOutput.contains(" 0 checkpoint(s)"), "\(intactOutput)")
+
+        let schema = try #require(URLComponents(string: cluster.metadata)?.queryItems?.first { $0.name == "schema" }?.value)
+        let postgres = try await RealServers.postgres()
+        let edit = try await runCommand(URL(fileURLWithPath: "/usr/bin/psql"), [postgres.url, "-v", "ON_ERROR_STOP=1", "-c", """
+            UPDATE "\(schema)".audit_records SET line = convert_to(replace(convert_from(line, 'UTF8'), 'team/app', 'team/apq'), 'UTF8')
+            WHERE sequence = (SELECT min(sequence) FROM "\(schema)".audit_records WHERE convert_from(line, 'UTF8') LIKE '%team/app%')
+            """])
+        try #require(edit.succeeded, "psql: \(String(decoding: edit.stderr, as: UTF8.self))")
+        let broken = try await runCommand(TestEnvironment.berthBinary, verify)
+        let brokenOutput = String(decoding: broken.stdout + broken.stderr, as: UTF8.self)
+        #expect(broken.status == 1 && !broken.signaled && brokenOutput.contains("audit log NOT intact"), "\(brokenOutput)")
     }
 
     /// Every audit line the server holds, as stored (the admin API answers lines exactly as stored).
