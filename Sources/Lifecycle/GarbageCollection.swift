@@ -11,8 +11,8 @@ import Storage
 /// 3. For each blob file no repository links: mark it in a transaction that checks again it is unlinked, delete the
 ///    file, drop the mark. While marked, and after, a link of it is refused unless the file is there.
 public struct GarbageCollection: Sendable {
-    let blobs: any BlobStore
-    let metadata: any MetadataStore
+    public let blobs: any BlobStore
+    public let metadata: any MetadataStore
     /// How long a link nothing references is kept (`--gc-grace`).
     let grace: TimeInterval
 

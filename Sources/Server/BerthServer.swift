@@ -100,7 +100,8 @@ public struct BerthServer: Sendable {
         }
         let coordination = stores.coordination
         if !coordination.isShared {
-            // With replicas, another may be writing these very uploads and deleting these blobs: left to its GC lease.
+            // With replicas, another may be writing these very uploads and deleting these blobs: left to the GC lease's
+            // holder (`GarbageCollectionService.run`).
             try await AbandonedUploads.remove(blobs: stores.blobs, metadata: stores.database, logger: logger)
             // Blob deletions a crash interrupted refuse links of their blob until finished: finish them before serving.
             try await GarbageCollection(blobs: stores.blobs, metadata: stores.database, grace: configuration.garbageCollectionGrace)

@@ -4,6 +4,7 @@ import CoreMetrics
 import Lifecycle
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// Collects garbage every interval (`--gc-interval`), while the registry serves, until the service group shuts down.
 struct GarbageCollectionService: Service {
@@ -27,16 +28,32 @@ struct GarbageCollectionService: Service {
         lastRunSeconds = Gauge(label: "berth_gc_last_run_seconds", factory: metrics)
     }
 
+    /// With replicas, this runs on whichever holds the garbage-collection lease, from when it takes it: the clean-up a
+    /// single server does before it serves (interrupted deletions, abandoned uploads) happens here, first at once, then
+    /// every interval.
     func run() async throws {
+        var suspects: Set<String> = []
+        do {
+            // Their markers refuse links of their blobs until finished: pushes of those blobs fail meanwhile.
+            try await collection.finishInterruptedDeletions()
+            suspects = try await sweepAbandonedUploads(suspects: suspects)
+        } catch {
+            logger.error("clean-up of interrupted deletions and uploads failed; it runs again next interval", metadata: ["error": "\(error)"])
+        }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
             do {
                 _ = try await collect()
+                suspects = try await sweepAbandonedUploads(suspects: suspects)
             } catch {
                 logger.error("garbage collection failed; it runs again next interval", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    private func sweepAbandonedUploads(suspects: Set<String>) async throws -> Set<String> {
+        try await AbandonedUploads.sweep(suspects: suspects, blobs: collection.blobs, metadata: collection.metadata, logger: logger)
     }
 
     /// One run, now (the schedule's, or the admin API's), counted and logged.
