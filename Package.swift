@@ -427,7 +427,10 @@ let package = Package(
             dependencies: ["ContentAnalysis", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EnforcementTests", dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport"]),
+        .testTarget(
+            name: "EnforcementTests",
+            dependencies: ["Enforcement", "Declarations", "Registry", "OCI", "Storage", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -59,6 +59,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a manifest push waits for its layers' secret scans before the image is stored quarantined, e.g. 30s.")
     var scanWait: String = "30s"
 
+    @Option(help: "With --metadata and --blobs: how long an image may wait for a layer scan before another replica starts it (the replica that took the push may have died), e.g. 60s.")
+    var scanRecoveryInterval: String = "60s"
+
     /// For bench/audit.sh only: what the audit log costs the registry's hot paths is measured against a server that
     /// does not record them. The audit log's `server-start` record says so, and a warning is logged.
     @Flag(help: .hidden)
@@ -140,6 +143,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--scan-wait \(scanWait): expected a duration such as 30s, or 0s")
         }
         configuration.scanWait = .seconds(scanWaitSeconds)
+        guard let scanRecoverySeconds = TimeSpan(scanRecoveryInterval)?.totalSeconds, scanRecoverySeconds > 0 else {
+            throw ValidationError("--scan-recovery-interval \(scanRecoveryInterval): expected a duration such as 60s")
+        }
+        configuration.scanRecoveryInterval = .seconds(scanRecoverySeconds)
         if let scanWorkers {
             guard scanWorkers > 0 else { throw ValidationError("--scan-workers must be at least 1") }
             configuration.scanWorkers = scanWorkers

@@ -22,4 +22,20 @@ extension DeclaredPolicy {
             metrics.recount(state.withLock { $0.verdicts }, now: clock())
         }
     }
+
+    /// The images whose verdict here waits for a layer scan.
+    public var imagesAwaitingScans: Set<ManifestKey> {
+        state.withLock { state in
+            Set(state.verdicts.values.lazy.flatMap(\.verdicts.values).filter { !Self.awaitedLayers(of: $0).isEmpty }
+                .map { ManifestKey(repository: $0.repository, digest: $0.digest) })
+        }
+    }
+
+    /// Starts here the scans the verdicts of `images` still wait for: the replica that took their push scans them, and
+    /// may have died doing it. A report stored meanwhile (that replica finished after all) is used, not scanned again.
+    public func resumeScans(of images: Set<ManifestKey>) async {
+        let verdicts = state.withLock { state in images.compactMap { state.verdicts[$0.repository]?[$0.digest] } }
+        for verdict in verdicts { await requestScans(verdict) }
+    }
 }
+

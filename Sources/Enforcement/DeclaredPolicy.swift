@@ -164,15 +164,20 @@ public final class DeclaredPolicy: ManifestPolicy {
     /// computed found no one waiting, so the verdict is computed again.
     func requestScans(_ verdict: Verdict) async {
         guard let scans else { return }
-        var waiting = verdict.vulnerabilities?.pendingLayers ?? []
-        if let scan = verdict.scan, scan.status == .pending { waiting += scan.layers.filter { $0.scannedAt == nil }.map(\.descriptor) }
-        for layer in Set(waiting) {
+        for layer in Self.awaitedLayers(of: verdict) {
             if await scans.known(layer) != nil {
                 Task { await self.layerScanned(layer.digest) }
             } else {
                 await scans.request([layer])
             }
         }
+    }
+
+    /// The layers whose scan `verdict` waits for.
+    static func awaitedLayers(of verdict: Verdict) -> Set<Descriptor> {
+        var waiting = verdict.vulnerabilities?.pendingLayers ?? []
+        if let scan = verdict.scan, scan.status == .pending { waiting += scan.layers.filter { $0.scannedAt == nil }.map(\.descriptor) }
+        return Set(waiting)
     }
 
     func rules(for repository: RepositoryName) -> RepositoryRules {

@@ -45,6 +45,9 @@ public struct BerthServer: Sendable {
         public var scanWait: Duration = .seconds(30)
         /// How many layers are scanned at once (`--scan-workers`): half the cores by default, so pushes are not starved.
         public var scanWorkers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+        /// Among replicas, how long an image may wait for a scan before another replica starts it (`ScanRecovery`): between
+        /// one and two of these (`--scan-recovery-interval`).
+        public var scanRecoveryInterval: Duration = .seconds(60)
         /// What makes a layer unscannable rather than read to its end (`--scan-max-*`).
         public var scanLimits: ScanLimits = .standard
         /// A folder of OSV exports imported at start and whenever it changes (`--vulndb`); nil imports only through
@@ -220,7 +223,10 @@ public struct BerthServer: Sendable {
             leased(VulnerabilityRescans(policy: policy, checkInterval: configuration.vulnerabilityCheckInterval, clock: configuration.clock,
                                         logger: logger), "vulnerability-rescans"),
         ]
-        if coordination.isShared { services.append(ReplicaFollower(coordination: coordination, server: self)) }
+        if coordination.isShared {
+            services.append(ReplicaFollower(coordination: coordination, server: self))
+            services.append(leased(ScanRecovery(policy: policy, interval: configuration.scanRecoveryInterval, logger: logger), "scan-recovery"))
+        }
         if let folder = configuration.vulnerabilityFolder {
             services.append(leased(VulnerabilityFolderWatch(folder: folder, feed: vulnerabilities, interval: configuration.vulnerabilityCheckInterval,
                                                             logger: logger), "vulnerability-import"))

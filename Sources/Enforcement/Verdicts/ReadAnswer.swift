@@ -2,9 +2,14 @@ import Foundation
 import OCI
 
 /// A manifest in a repository: the key of the answers a read looks up.
-struct ManifestKey: Hashable, Sendable {
-    let repository: RepositoryName
-    let digest: Digest
+public struct ManifestKey: Hashable, Sendable {
+    public let repository: RepositoryName
+    public let digest: Digest
+
+    public init(repository: RepositoryName, digest: Digest) {
+        self.repository = repository
+        self.digest = digest
+    }
 }
 
 /// What a read of one manifest gets, derived from its verdict when the verdict is stored, so the pull path looks up a
