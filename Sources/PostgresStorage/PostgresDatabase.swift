@@ -29,7 +29,13 @@ public final class PostgresDatabase: Sendable {
         self.client = client
         schema = address.schema
         self.logger = logger
-        running = Task { await client.run() }
+        // The pool warns about (and waits for) any query made before `run()` began: start it before the migration's.
+        let started = AsyncStream<Void>.makeStream()
+        running = Task {
+            started.continuation.finish()
+            await client.run()
+        }
+        for await _ in started.stream {}
         do {
             try await PostgresSchema.migrate(self)
         } catch {
