@@ -211,7 +211,10 @@ public struct SharedKeyError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ReplicaChange {
-    /// One line of words: the kind, then its repository and digest. Names and digests hold no spaces.
+    /// One line of words: the kind, then its repository and digest (names and digests hold no spaces), or the login's
+    /// identity and address in unpadded base64url (a failed login's name is whatever the client sent), `.` for none.
+    /// NOTIFY takes under 8000 bytes, so an identity longer than `longestIdentity` bytes is passed on as none: no user
+    /// has such a name, and the address still counts.
     var payload: String {
         switch self {
         case .manifest(let repository, let digest): "manifest \(repository) \(digest)"
@@ -219,7 +222,26 @@ extension ReplicaChange {
         case .configuration: "configuration"
         case .vulnerabilityDatabase: "vulnerability-database"
         case .robotCredentials: "robot-credentials"
+        case .loginFailed(let identity, let address): "login-failed \(Self.word(identity)) \(Self.word(address))"
+        case .loginSucceeded(let identity): "login-succeeded \(Self.word(identity))"
         }
+    }
+
+    static let longestIdentity = 1024
+
+    private static func word(_ text: String?) -> String {
+        guard let text, !text.isEmpty, text.utf8.count <= longestIdentity else { return "." }
+        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// What `word` holds: `.some(nil)` for `.`, and nil when it is not base64url of UTF-8.
+    private static func text(_ word: String) -> String?? {
+        if word == "." { return .some(nil) }
+        var base64 = word.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        return .some(text)
     }
 
     init?(payload: String) {
@@ -234,6 +256,12 @@ extension ReplicaChange {
         case ("configuration", 1): self = .configuration
         case ("vulnerability-database", 1): self = .vulnerabilityDatabase
         case ("robot-credentials", 1): self = .robotCredentials
+        case ("login-failed", 3):
+            guard let identity = Self.text(words[1]), let address = Self.text(words[2]).flatMap({ $0 }) else { return nil }
+            self = .loginFailed(identity: identity, address: address)
+        case ("login-succeeded", 2):
+            guard let identity = Self.text(words[1]).flatMap({ $0 }) else { return nil }
+            self = .loginSucceeded(identity: identity)
         default: return nil
         }
     }

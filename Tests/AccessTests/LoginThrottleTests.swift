@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Access
 
@@ -146,5 +147,23 @@ import Testing
         for index in 0..<6 { await throttle.recordFailure(identity: "new\(index)", address: "b", now: at(70)) }
         #expect(await throttle.trackedKeys == 7 + 2)
         #expect(await throttle.check(identity: "victim", address: "z", now: at(70)) != .allowed)
+    }
+
+    /// Among replicas: what one records is told, and another that hears it counts it as its own, without telling it again.
+    @Test func outcomesRecordedHereAreToldAndCountWhereHeard() {
+        let toldHere = Mutex<[LoginOutcome]>([])
+        let toldThere = Mutex<[LoginOutcome]>([])
+        let here = LoginThrottle(told: { outcome in toldHere.withLock { $0.append(outcome) } })
+        let there = LoginThrottle(told: { outcome in toldThere.withLock { $0.append(outcome) } })
+        for second in 0..<5 { here.recordFailure(identity: "alice", address: "10.0.0.1", now: at(Double(second))) }
+        let outcomes = toldHere.withLock { $0 }
+        #expect(outcomes == Array(repeating: .failed(identity: "alice", address: "10.0.0.1"), count: 5))
+        #expect(there.check(identity: "alice", address: "10.9.9.9", now: at(5)) == .allowed)
+        for outcome in outcomes { there.heard(outcome, now: at(5)) }
+        #expect(there.check(identity: "alice", address: "10.9.9.9", now: at(5)) == .throttled(retryAfter: 60))
+        #expect(toldThere.withLock { $0 }.isEmpty, "what a replica heard is not told again")
+
+        here.recordSuccess(identity: "bob", address: "10.0.0.2", now: at(6))
+        #expect(toldHere.withLock { $0.last } == .succeeded(identity: "bob"))
     }
 }

@@ -59,6 +59,11 @@ public final class Authenticator: Sendable {
         live.withLock { $0.robotTokens = robotTokens }
     }
 
+    /// A login another replica recorded, counted by this one's throttle too.
+    public func heard(_ outcome: LoginOutcome, now: Date = Date()) {
+        throttle.heard(outcome, now: now)
+    }
+
     /// Reads an `Authorization` header: none, `Basic`, or `Bearer` with a registry token.
     public func authenticate(authorization: String?, address: String, now: Date = Date()) async -> Authentication {
         guard let authorization, !authorization.isEmpty else { return .anonymous }

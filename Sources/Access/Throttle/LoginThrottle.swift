@@ -11,6 +11,8 @@ import Synchronization
 /// State is per process and in memory: a restart forgets it, which is acceptable for a
 /// limit that lasts minutes. Every authenticated request passes through here, so the state
 /// sits behind a lock rather than an actor: a check is a lookup, not worth a task hop.
+/// Among replicas, each tells the others the outcomes it records (`told`) and counts theirs
+/// (``heard(_:now:)``), so a lock earned on one replica holds on all of them.
 public final class LoginThrottle: Sendable {
     private struct Keys {
         var identities = InsertionOrderedMap<String, Counter>()
@@ -19,9 +21,12 @@ public final class LoginThrottle: Sendable {
 
     public let policy: ThrottlePolicy
     private let keys = Mutex(Keys())
+    private let told: (@Sendable (LoginOutcome) -> Void)?
 
-    public init(policy: ThrottlePolicy = .default) {
+    /// `told` hears every outcome recorded here (not those heard from elsewhere), to pass on to other replicas.
+    public init(policy: ThrottlePolicy = .default, told: (@Sendable (LoginOutcome) -> Void)? = nil) {
         self.policy = policy
+        self.told = told
     }
 
     /// `.throttled` when either the identity or the address is locked, with the longer wait.
@@ -40,21 +45,37 @@ public final class LoginThrottle: Sendable {
     /// A failed login: counts against the address, and against the identity when the client
     /// named one (a malformed or anonymous attempt has none).
     public func recordFailure(identity: String?, address: String, now: Date) {
-        let addressKey = addressKey(address)
-        let policy = self.policy
-        keys.withLock { keys in
-            if let identity {
-                Self.fail(&keys.identities, key: identity, limit: policy.identity, policy: policy, now: now)
-            }
-            Self.fail(&keys.addresses, key: addressKey, limit: policy.address, policy: policy, now: now)
-        }
+        count(.failed(identity: identity, address: address), now: now)
+        told?(.failed(identity: identity, address: address))
     }
 
     /// A successful login clears the identity's failures: the owner got in, so earlier typos
     /// should not count against them. The address keeps its count, or an attacker holding one
     /// valid account could reset their address's count between guesses at others.
     public func recordSuccess(identity: String, address: String, now: Date) {
-        _ = keys.withLock { $0.identities.removeValue(forKey: identity) }
+        count(.succeeded(identity: identity), now: now)
+        told?(.succeeded(identity: identity))
+    }
+
+    /// A login another replica recorded: counted as if it happened here, at `now`, and not told again.
+    public func heard(_ outcome: LoginOutcome, now: Date) {
+        count(outcome, now: now)
+    }
+
+    private func count(_ outcome: LoginOutcome, now: Date) {
+        let policy = self.policy
+        switch outcome {
+        case .failed(let identity, let address):
+            let addressKey = addressKey(address)
+            keys.withLock { keys in
+                if let identity {
+                    Self.fail(&keys.identities, key: identity, limit: policy.identity, policy: policy, now: now)
+                }
+                Self.fail(&keys.addresses, key: addressKey, limit: policy.address, policy: policy, now: now)
+            }
+        case .succeeded(let identity):
+            _ = keys.withLock { $0.identities.removeValue(forKey: identity) }
+        }
     }
 
     /// Keys currently remembered (identities plus addresses), for tests and metrics.

@@ -20,7 +20,13 @@ public final class AccessService: Sendable {
 
     init(tokens: TokenAuthority, store: any AccessStore, audit: AuditLog, coordination: any ReplicaCoordination, administrator: AdminCredentials?,
          metrics: any MetricsFactory, logger: Logger) {
-        authenticator = Authenticator(administrator: administrator, tokens: tokens)
+        // Among replicas, a login counts on every replica's throttle.
+        var tell: (@Sendable (LoginOutcome) -> Void)?
+        if coordination.isShared {
+            tell = { outcome in Task { await coordination.publish(ReplicaChange(outcome)) } }
+        }
+        let throttle = LoginThrottle(told: tell)
+        authenticator = Authenticator(administrator: administrator, tokens: tokens, throttle: throttle)
         events = SecurityEventLog(audit: audit, logger: logger, metrics: metrics)
         keeper = RobotCredentialKeeper(store: store, audit: audit, coordination: coordination, logger: logger)
         self.store = store
@@ -46,6 +52,15 @@ public final class AccessService: Sendable {
             authenticator.update(robotTokens: accepted)
         } catch {
             logger.error("could not update robot credentials", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension ReplicaChange {
+    init(_ outcome: LoginOutcome) {
+        switch outcome {
+        case .failed(let identity, let address): self = .loginFailed(identity: identity, address: address)
+        case .succeeded(let identity): self = .loginSucceeded(identity: identity)
         }
     }
 }

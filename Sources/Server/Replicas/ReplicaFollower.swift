@@ -4,8 +4,9 @@ import ServiceLifecycle
 import Storage
 
 /// Keeps this replica's caches in step with what other replicas change in the shared stores: manifests (the registry's
-/// manifest cache, verdicts), the configuration, the vulnerability database, robot credentials. Changes arrive within a
-/// second of their commit; after a gap in hearing them, everything is read again.
+/// manifest cache, verdicts), the configuration, the vulnerability database, robot credentials, the login throttle.
+/// Changes arrive within a second of their commit; after a gap in hearing them, everything is read again (the throttle
+/// keeps what it counted).
 struct ReplicaFollower: Service {
     let coordination: any ReplicaCoordination
     let server: BerthServer
@@ -35,6 +36,10 @@ struct ReplicaFollower: Service {
             }
         case .robotCredentials?:
             await server.access.refreshRobotCredentials()
+        case .loginFailed(let identity, let address)?:
+            server.access.authenticator.heard(.failed(identity: identity, address: address))
+        case .loginSucceeded(let identity)?:
+            server.access.authenticator.heard(.succeeded(identity: identity))
         case nil:
             server.registry.manifestsChangedEverywhere()
             await adoptLiveConfiguration()

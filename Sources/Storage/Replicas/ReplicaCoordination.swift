@@ -13,6 +13,9 @@ public enum ReplicaChange: Sendable, Hashable {
     case vulnerabilityDatabase
     /// Robot credentials were minted, rotated or revoked.
     case robotCredentials
+    /// A login failed (`identity` nil: it named none), or succeeded: the other replicas' throttles count it too.
+    case loginFailed(identity: String?, address: String)
+    case loginSucceeded(identity: String)
 }
 
 /// How replicas sharing one set of stores work together (spec/scale-out.md): singleton jobs run under leases, so one

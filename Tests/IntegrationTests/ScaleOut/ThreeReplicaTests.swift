@@ -54,6 +54,21 @@ struct ThreeReplicaTests {
                     #expect(pulled.status == 200 && pulled.body == manifest, "B accepts A's token: \(pulled.status)")
                 }
 
+                // Five failed logins through A lock the name on B and C too: replicas count each other's failures. One
+                // attempt on each, after the 2 s a change takes to reach them, cannot lock it on its own (the limit is 5).
+                let wrong = "Basic " + Data("mallory:wrong-password".utf8).base64EncodedString()
+                try await RegistryClient.with(baseURL: a.baseURL, authorization: wrong) { client in
+                    for _ in 0..<5 {
+                        let status = try await client.request(.GET, "/v2/").status
+                        #expect(status == 401)
+                    }
+                }
+                try await Task.sleep(for: .seconds(2))
+                for (name, replica) in [("B", b), ("C", c)] {
+                    let status = try await RegistryClient.with(baseURL: replica.baseURL, authorization: wrong) { try await $0.request(.GET, "/v2/").status }
+                    #expect(status == 429, "\(name) refuses the name A locked: \(status)")
+                }
+
                 // The image is quarantined until A's replica scanned its layers; C scans nothing itself and releases it
                 // only when told: an anonymous pull through C is refused, then served.
                 let skopeoFolder = tmp.url.appendingPathComponent("skopeo")
