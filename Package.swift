@@ -242,7 +242,7 @@ let package = Package(
         // the SVG charts, sessions.
         .target(
             name: "Console",
-            dependencies: [.product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Storage", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
         .target(

@@ -62,8 +62,9 @@ struct StoreOptions: ParsableArguments {
             throw error
         }
         let coordination = PostgresCoordination(database: database, logger: logger)
-        return BerthStores(blobs: blobStore, database: PostgresMetadataStore(database: database), audit: PostgresAuditStore(database: database),
-                           coordination: coordination, close: {
+        let metadataStore = PostgresMetadataStore(database: database)
+        return BerthStores(blobs: blobStore, database: metadataStore, audit: PostgresAuditStore(database: database),
+                           coordination: coordination, consoleSessions: metadataStore, close: {
                                await coordination.shutdown()
                                try? await blobStore.shutdown()
                                await database.shutdown()

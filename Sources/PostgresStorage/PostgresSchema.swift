@@ -11,7 +11,9 @@ struct PostgresMigration: Sendable {
 /// Berth's schema, as migrations each store's file declares (`PostgresSchema+Metadata.swift` and its siblings).
 enum PostgresSchema {
     /// Every migration, in the order applied. A store adds its own list here; within a list, order is history.
-    static var migrations: [PostgresMigration] { metadata + configuration + access + layerScans + vulnerabilities + audit + webhooks + coordination }
+    static var migrations: [PostgresMigration] {
+        metadata + configuration + access + layerScans + vulnerabilities + audit + webhooks + coordination + consoleSessions
+    }
 
     /// Applies the migrations not yet recorded, all in one transaction under a transaction-scoped advisory lock: two
     /// replicas starting together migrate once, and a failed migration leaves the schema as it was.

@@ -32,7 +32,7 @@ extension BerthServer {
                     retention: retention,
                     garbageCollection: garbageCollection, status: status, logger: logger)
             .add(to: router, authentication: AdminAuthentication(credentials: configuration.adminCredentials, access: access))
-        ConsoleRoutes(admin: admin, access: access, policy: policy, audit: audit, retention: retention, status: status, sessions: ConsoleSessions(),
+        ConsoleRoutes(admin: admin, access: access, policy: policy, audit: audit, retention: retention, status: status, sessions: ConsoleSessions(store: stores.consoleSessions),
                       renderer: ConsoleRenderer(), chain: ChainCheck(audit: audit), digest: ConsoleAuditDigest(audit: audit),
                       catalog: ConsoleCatalog(admin: admin))
             .add(to: router)

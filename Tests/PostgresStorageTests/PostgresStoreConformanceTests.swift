@@ -25,6 +25,9 @@ import Testing
     @Test(arguments: WebhookOutboxStoreConformance(makeStore: { try await metadataStore($0) }).allChecks)
     func webhookOutboxStore(check: ConformanceCheck) async throws { try await check.run() }
 
+    @Test(arguments: ConsoleSessionStoreConformance(makeStore: { try await metadataStore($0) }).allChecks)
+    func consoleSessionStore(check: ConformanceCheck) async throws { try await check.run() }
+
     @Test(arguments: AuditStoreConformance(openStore: { PostgresAuditStore(database: try await PostgresTestSchemas.database(for: $0)) }).allChecks)
     func auditStore(check: ConformanceCheck) async throws { try await check.run() }
 }

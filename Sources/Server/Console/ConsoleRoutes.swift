@@ -65,9 +65,9 @@ struct ConsoleRoutes: Sendable {
             return Self.respond(Answer(body: renderer.render(LoginPage(next: next))), started: started)
         }
         router.post("/ui/login") { request, context in try await login(request, context) }
-        router.post("/ui/logout") { request, _ in
+        router.post("/ui/logout") { request, _ async throws in
             guard Self.sameOrigin(request) else { return Self.forbiddenOrigin() }
-            if let cookie = Self.sessionCookie(in: request) { sessions.end(cookie: cookie) }
+            if let cookie = Self.sessionCookie(in: request) { try await sessions.end(cookie: cookie) }
             var response = Self.redirect(to: "/ui/login")
             response.headers[.setCookie] = Self.clearedCookie(secure: Self.isSecure(request))
             return response
@@ -85,7 +85,7 @@ struct ConsoleRoutes: Sendable {
     /// Runs `handler` for a signed-in viewer; without a live session, sends the browser to sign in first.
     private func page(_ request: Request, _ handler: PageHandler) async throws -> Response {
         let started = ContinuousClock.now
-        guard let viewer = viewer(of: request) else {
+        guard let viewer = try await viewer(of: request) else {
             let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             return Self.redirect(to: "/ui/login" + ConsoleText.query([("next", Self.safeNext(target))]))
         }
@@ -97,13 +97,13 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    func viewer(of request: Request) -> Viewer? {
-        guard let cookie = Self.sessionCookie(in: request), let session = sessions.session(cookie: cookie),
+    func viewer(of request: Request) async throws -> Viewer? {
+        guard let cookie = Self.sessionCookie(in: request), let session = try await sessions.session(cookie: cookie),
               let principal = Principal(subject: session.identity) else { return nil }
         let accessPolicy = access.authenticator.policy
         // A user removed from git, or whose password hash changed there, since signing in is signed out.
         if case .user(let name) = principal, accessPolicy.passwordHash(ofUser: name).map(Self.credentialDigest) != session.credential {
-            sessions.end(identity: session.identity)
+            try await sessions.end(identity: session.identity)
             return nil
         }
         return Viewer(identity: session.identity, principal: principal, isAdministrator: accessPolicy.isAdministrator(principal),
@@ -135,7 +135,7 @@ struct ConsoleRoutes: Sendable {
             }
             var credential = ""
             if case .user(let user) = principal { credential = passwordHash(ofUser: user).map(Self.credentialDigest) ?? "" }
-            let cookie = sessions.start(identity: principal.description, credential: credential)
+            let cookie = try await sessions.start(identity: principal.description, credential: credential)
             var response = Self.redirect(to: next)
             response.headers[.setCookie] = Self.sessionCookieHeader(cookie, secure: Self.isSecure(request))
             return response

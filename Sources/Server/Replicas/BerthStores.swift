@@ -9,15 +9,18 @@ public struct BerthStores: Sendable {
     public var database: any RegistryDatabase
     public var audit: any AuditStore
     public var coordination: any ReplicaCoordination
+    /// Who is signed in to the console: in memory for one server, shared by replicas.
+    public var consoleSessions: any ConsoleSessionStore
     /// Closes connections when the server stops.
     public var close: @Sendable () async -> Void
 
     public init(blobs: any BlobStore, database: any RegistryDatabase, audit: any AuditStore, coordination: any ReplicaCoordination,
-                close: @escaping @Sendable () async -> Void) {
+                consoleSessions: any ConsoleSessionStore, close: @escaping @Sendable () async -> Void) {
         self.blobs = blobs
         self.database = database
         self.audit = audit
         self.coordination = coordination
+        self.consoleSessions = consoleSessions
         self.close = close
     }
 
@@ -26,7 +29,8 @@ public struct BerthStores: Sendable {
         let stores = try EmbeddedStores(dataDirectory: dataDirectory)
         let audit = try SegmentedAuditStore(folder: dataDirectory.appendingPathComponent("audit"), segmentBytes: auditSegmentBytes)
         await audit.compressClosedSegments()
-        return BerthStores(blobs: stores.blobs, database: stores.metadata, audit: audit, coordination: SingleReplica(), close: {})
+        return BerthStores(blobs: stores.blobs, database: stores.metadata, audit: audit, coordination: SingleReplica(),
+                           consoleSessions: MemoryConsoleSessionStore(), close: {})
     }
 
     /// The replicas' shared key that signs audit checkpoints (created by whichever asks first); nil for one replica,

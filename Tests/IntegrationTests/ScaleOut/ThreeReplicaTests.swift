@@ -69,6 +69,19 @@ struct ThreeReplicaTests {
                     #expect(status == 429, "\(name) refuses the name A locked: \(status)")
                 }
 
+                // A console session opened on A is good on B, and signing out on C ends it on A: replicas share sessions.
+                let cookie = try await ConsoleAccessTests.withBrowserlessClient(a) { client in
+                    try await ConsoleAccessTests.signIn(client, "admin", TestEnvironment.adminPassword)
+                }
+                let onB = try await ConsoleAccessTests.withBrowserlessClient(b) { try await ConsoleAccessTests.get($0, "/ui/", cookie: cookie) }
+                #expect(onB.status == 200, "B knows the session A opened: \(onB.status)")
+                let signedOut = try await ConsoleAccessTests.withBrowserlessClient(c) { client in
+                    try await client.request(.POST, "/ui/logout", headers: [("Cookie", cookie)])
+                }
+                #expect(signedOut.status == 303)
+                let onA = try await ConsoleAccessTests.withBrowserlessClient(a) { try await ConsoleAccessTests.get($0, "/ui/", cookie: cookie) }
+                #expect(onA.status == 303 && onA.header("Location")?.hasPrefix("/ui/login") == true, "signed out on C, so on A too: \(onA.status)")
+
                 // The image is quarantined until A's replica scanned its layers; C scans nothing itself and releases it
                 // only when told: an anonymous pull through C is refused, then served.
                 let skopeoFolder = tmp.url.appendingPathComponent("skopeo")
