@@ -89,8 +89,16 @@ public final class PostgresCoordination: ReplicaCoordination {
                                 try await body()
                                 return .finished
                             }
-                            // The lease lasts as long as its connection: a check that fails, or goes unanswered for an
-                            // interval, means PostgreSQL let it go or soon will.
+                            // The lease lasts as long as its connection. One that closes (the server ended it) is lost
+                            // at once, without waiting for the next check: a busy machine may run that check late.
+                            group.addTask {
+                                await Self.closed(connection)
+                                // Cancelled (the job ended, or the replica stops) is not lost: the lock is let go below.
+                                try Task.checkCancellation()
+                                return .lost
+                            }
+                            // A check that fails, or goes unanswered for an interval, means PostgreSQL let it go or soon
+                            // will (a connection cut without a word never closes on this side).
                             group.addTask {
                                 while true {
                                     try await Task.sleep(for: retryInterval)
@@ -143,12 +151,54 @@ public final class PostgresCoordination: ReplicaCoordination {
         }
     }
 
-    /// A continuation resumed by whichever answer comes first.
-    private final class FirstAnswer: Sendable {
-        private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+    /// Returns once `connection` has closed, or at once when the task is cancelled (a future's `get` would not).
+    private static func closed(_ connection: PostgresConnection) async {
+        let answer = FirstAnswer()
+        await withTaskCancellationHandler {
+            _ = await withCheckedContinuation { continuation in
+                answer.await(continuation)
+                connection.closeFuture.whenComplete { _ in answer.give(true) }
+            }
+        } onCancel: {
+            answer.give(false)
+        }
+    }
 
-        func await(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation.withLock { $0 = continuation } }
-        func give(_ answer: Bool) { continuation.withLock { $0.take() }?.resume(returning: answer) }
+    /// A continuation resumed once, by whichever answer comes first, even one given before the continuation is.
+    private final class FirstAnswer: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Bool, Never>?
+            var early: Bool?
+            var resumed = false
+        }
+
+        private let state = Mutex(State())
+
+        func await(_ continuation: CheckedContinuation<Bool, Never>) {
+            let early = state.withLock { state -> Bool? in
+                guard let early = state.early, !state.resumed else {
+                    state.continuation = continuation
+                    return nil
+                }
+                state.resumed = true
+                return early
+            }
+            if let early { continuation.resume(returning: early) }
+        }
+
+        func give(_ answer: Bool) {
+            let waiting = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+                guard !state.resumed else { return nil }
+                guard let continuation = state.continuation else {
+                    if state.early == nil { state.early = answer }
+                    return nil
+                }
+                state.resumed = true
+                state.continuation = nil
+                return continuation
+            }
+            waiting?.resume(returning: answer)
+        }
     }
 
     // MARK: Changes
