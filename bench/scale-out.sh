@@ -7,6 +7,7 @@
 # Environment knobs (defaults in brackets):
 #   BENCH_REPS [3]  BENCH_SKIP_BUILD [0]  BENCH_WRK_DURATION [10s]  BENCH_BIG_MIB [128]  BENCH_CHUNK_MIB [16]
 #   BENCH_SMALL_COUNT [1000]  BENCH_MANIFEST_COUNT [1000]  BENCH_CONCURRENCY [16]  BENCH_TIMEOUT [300]  BENCH_KEEP [0]
+#   BENCH_REPLICA_CPU_QUOTA_US [40000]: the CPU each replica gets per 100 ms in the capped two-replica rows
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,6 +40,7 @@ cleanup() {
     local rc=$?
     for s in "${!PID[@]}"; do kill "${PID[$s]}" 2>/dev/null || true; done
     for s in "${!PID[@]}"; do wait "${PID[$s]}" 2>/dev/null || true; done
+    rmdir /sys/fs/cgroup/cpu/berth-bench-* 2>/dev/null || true
     # The real servers' scripts stop themselves when this script exits (they watch its pid).
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
     exit $rc
@@ -173,12 +175,48 @@ for rep in $(seq "$REPS"); do
     record scaleout "$rep" "{\"scenario\":\"hot-get-two-replicas\",\"ops_per_sec\":$two}"
 done
 
+# The same with each replica held to a share of a core (a cgroup v1 CPU quota), so that the replicas run out of CPU
+# before the machine does: on two cores, two uncapped replicas and two wrk only share what one replica and one wrk
+# already use up. This is what a second replica on a machine of its own adds.
+CPU_CGROUP=/sys/fs/cgroup/cpu
+CAP_US=${BENCH_REPLICA_CPU_QUOTA_US:-40000}
+capped=()
+for s in scaleout scaleout2; do
+    group="$CPU_CGROUP/berth-bench-$s"
+    if mkdir -p "$group" 2>/dev/null && echo 100000 >"$group/cpu.cfs_period_us" && echo "$CAP_US" >"$group/cpu.cfs_quota_us" \
+        && echo "${PID[$s]}" >"$group/cgroup.procs"; then
+        capped+=("$s")
+    fi
+done
+uncap() {
+    for s in "${capped[@]}"; do
+        echo "${PID[$s]}" >"$CPU_CGROUP/cgroup.procs" 2>/dev/null || true
+        rmdir "$CPU_CGROUP/berth-bench-$s" 2>/dev/null || true
+    done
+}
+if ((${#capped[@]} == 2)); then
+    log "each replica held to $CAP_US µs of CPU per 100 ms"
+    for rep in $(seq "$REPS"); do
+        one=$(wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua")
+        wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-a" &
+        first=$!
+        wrk_rps "${URL[scaleout2]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-b"
+        wait "$first"
+        two=$(python3 -c 'import sys; print(float(open(sys.argv[1]).read()) + float(open(sys.argv[2]).read()))' "$TMP/two-a" "$TMP/two-b")
+        record scaleout "$rep" "{\"scenario\":\"hot-get-one-capped-replica\",\"ops_per_sec\":$one}"
+        record scaleout "$rep" "{\"scenario\":\"hot-get-two-capped-replicas\",\"ops_per_sec\":$two}"
+    done
+else
+    log "not measured: the capped two-replica rows need a writable cgroup v1 cpu controller at $CPU_CGROUP"
+fi
+uncap
+
 # ---------------------------------------------------------------- report
 mkdir -p "$ROOT/bench/results"
-python3 - "$RESULTS" "$REPS" "$BIG_MIB" "$CHUNK_MIB" "$SMALL_COUNT" "$MANIFEST_COUNT" "$CONCURRENCY" "$WRK_DURATION" \
+python3 - "$RESULTS" "$REPS" "$BIG_MIB" "$CHUNK_MIB" "$SMALL_COUNT" "$MANIFEST_COUNT" "$CONCURRENCY" "$WRK_DURATION" "$CAP_US" \
     >"$ROOT/bench/results/scale-out.md" <<'PY'
 import json, statistics, sys, datetime
-path, reps, big, chunk, small, mans, conc, wrkd = sys.argv[1:]
+path, reps, big, chunk, small, mans, conc, wrkd, cap = sys.argv[1:]
 rows = [json.loads(l) for l in open(path) if l.strip()]
 def med(server, scen, key):
     v = [r[key] for r in rows if r["server"] == server and r.get("scenario") == scen and r.get(key) is not None]
@@ -198,8 +236,10 @@ for label, scen, key in [(f"push {big} MiB blob, monolithic (MB/s)", "push-blob"
     e, s, r = med("embedded", scen, key), med("scaleout", scen, key), med("ref", scen, key)
     out.append(f"| {label} | {f(e)} | {f(s)} | {f(r)} | {ratio(s, r)} | {ratio(s, e)} |")
 one, two = med("scaleout", "hot-get-one-replica", "ops_per_sec"), med("scaleout", "hot-get-two-replicas", "ops_per_sec")
+one_capped, two_capped = med("scaleout", "hot-get-one-capped-replica", "ops_per_sec"), med("scaleout", "hot-get-two-capped-replicas", "ops_per_sec")
 out += ["", "| hot manifest GET on PostgreSQL + S3 | one replica | two replicas (sum of two wrk at once) | two / one |", "|---|---:|---:|---:|",
-        f"| req/s | {f(one)} | {f(two)} | {ratio(two, one)} |", ""]
+        f"| req/s, replicas uncapped | {f(one)} | {f(two)} | {ratio(two, one)} |",
+        f"| req/s, each replica held to {int(cap) / 1000:g}% of a core | {f(one_capped)} | {f(two_capped)} | {ratio(two_capped, one_capped)} |", ""]
 print("\n".join(out))
 PY
 cat "$ROOT/bench/results/scale-out.md"

@@ -25,6 +25,8 @@ public final class AuditLog: Sendable {
         var noted = 0
         var writing = false
         var timerSet = false
+        /// Callers of ``flush()`` waiting for a batch another caller is writing.
+        var waitingForIdle: [CheckedContinuation<Void, Never>] = []
 
         /// Empties the queue into a batch, leaving room for as many events again.
         mutating func take() -> Batch {
@@ -133,13 +135,16 @@ public final class AuditLog: Sendable {
                 logger.error("could not write to the audit log", metadata: ["error": "\(error)", "records": "\(batch.events.count)"])
                 for continuation in batch.continuations { continuation.resume(throwing: error) }
             }
-            let (writeAgain, arm) = queue.withLock { queue in
-                if !queue.continuations.isEmpty { return (true, false) }
+            let (writeAgain, arm, idle) = queue.withLock { queue -> (Bool, Bool, [CheckedContinuation<Void, Never>]) in
+                if !queue.continuations.isEmpty { return (true, false, []) }
                 queue.writing = false
-                guard !queue.events.isEmpty, !queue.timerSet else { return (false, false) }
+                let idle = queue.waitingForIdle
+                queue.waitingForIdle = []
+                guard !queue.events.isEmpty, !queue.timerSet else { return (false, false, idle) }
                 queue.timerSet = true
-                return (false, true)
+                return (false, true, idle)
             }
+            for waiter in idle { waiter.resume() }
             if arm { writeAfterDelay() }
             if !writeAgain { return }
         }
@@ -154,8 +159,17 @@ public final class AuditLog: Sendable {
             return true
         }
         if start { await write() }
-        // Another caller's batch may be on its way to disk: it holds records queued before this call.
-        while queue.withLock({ $0.writing }) { try? await Task.sleep(for: .milliseconds(1)) }
+        // Another caller's batch may be on its way to disk: it holds records queued before this call. Its writer says
+        // when it is done; polling instead would spin without ever yielding in a cancelled task (a server stopping),
+        // where every sleep throws at once, and could keep that writer from the thread it needs.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = queue.withLock { queue in
+                guard queue.writing else { return false }
+                queue.waitingForIdle.append(continuation)
+                return true
+            }
+            if !waiting { continuation.resume() }
+        }
     }
 
     public var head: AuditHead {

@@ -21,7 +21,8 @@ func eventually(within timeout: Duration = .seconds(60), _ condition: () async t
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
+        // Cancelled, a sleep throws at once: stop polling rather than spin until the deadline.
+        do { try await Task.sleep(for: .milliseconds(10)) } catch { break }
     }
     return try await condition()
 }

@@ -114,7 +114,13 @@ final class BerthProcess: @unchecked Sendable {
                     \(tail(String(decoding: files.readStderr(), as: UTF8.self), maxLines: 60))
                     """)
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                // Cancelled: a sleep that throws at once would make this loop spin until the deadline.
+                sendSignal(SIGKILL, to: process.processIdentifier)
+                throw error
+            }
         }
     }
 

@@ -112,7 +112,8 @@ func waitForProcessExit(of process: ChildProcess, timeout: Duration) async -> Bo
     let deadline = clock.now + timeout
     while process.isRunning {
         if clock.now >= deadline { return false }
-        try? await Task.sleep(for: .milliseconds(10))
+        // Cancelled, a sleep throws at once: answer now rather than spin until the deadline.
+        do { try await Task.sleep(for: .milliseconds(10)) } catch { return !process.isRunning }
     }
     return true
 }
