@@ -163,7 +163,11 @@ import Testing
         #expect(there.check(identity: "alice", address: "10.9.9.9", now: at(5)) == .throttled(retryAfter: 60))
         #expect(toldThere.withLock { $0 }.isEmpty, "what a replica heard is not told again")
 
+        // A success is told only where it clears failures: every authenticated request is one.
         here.recordSuccess(identity: "bob", address: "10.0.0.2", now: at(6))
-        #expect(toldHere.withLock { $0.last } == .succeeded(identity: "bob"))
+        #expect(toldHere.withLock { $0.count } == 5)
+        here.recordFailure(identity: "bob", address: "10.0.0.2", now: at(7))
+        here.recordSuccess(identity: "bob", address: "10.0.0.2", now: at(8))
+        #expect(toldHere.withLock { $0.suffix(2) } == [.failed(identity: "bob", address: "10.0.0.2"), .succeeded(identity: "bob")])
     }
 }

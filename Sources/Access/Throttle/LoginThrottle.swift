@@ -52,9 +52,11 @@ public final class LoginThrottle: Sendable {
     /// A successful login clears the identity's failures: the owner got in, so earlier typos
     /// should not count against them. The address keeps its count, or an attacker holding one
     /// valid account could reset their address's count between guesses at others.
+    /// Told only when the identity had failures here: every authenticated request is a login, and telling each one to
+    /// the other replicas would cost a database round trip per request for nothing (failures reach every replica, so
+    /// none has a count where this one has none).
     public func recordSuccess(identity: String, address: String, now: Date) {
-        count(.succeeded(identity: identity), now: now)
-        told?(.succeeded(identity: identity))
+        if count(.succeeded(identity: identity), now: now) { told?(.succeeded(identity: identity)) }
     }
 
     /// A login another replica recorded: counted as if it happened here, at `now`, and not told again.
@@ -62,7 +64,9 @@ public final class LoginThrottle: Sendable {
         count(outcome, now: now)
     }
 
-    private func count(_ outcome: LoginOutcome, now: Date) {
+    /// Whether the outcome changed what is counted: a success changes nothing for an identity without failures.
+    @discardableResult
+    private func count(_ outcome: LoginOutcome, now: Date) -> Bool {
         let policy = self.policy
         switch outcome {
         case .failed(let identity, let address):
@@ -73,8 +77,9 @@ public final class LoginThrottle: Sendable {
                 }
                 Self.fail(&keys.addresses, key: addressKey, limit: policy.address, policy: policy, now: now)
             }
+            return true
         case .succeeded(let identity):
-            _ = keys.withLock { $0.identities.removeValue(forKey: identity) }
+            return keys.withLock { $0.identities.removeValue(forKey: identity) } != nil
         }
     }
 
