@@ -126,7 +126,7 @@ let package = Package(
             dependencies: ["CLibArchive", "CSystemCalls", "WireFormats", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Retention: a pure planner (what the next run deletes, and why) and the run over the metadata store.
-        .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage"]),
+        .target(name: "Lifecycle", dependencies: ["OCI", "Declarations", "Storage", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Storage",
             dependencies: [
@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "PostgresStorage",
             dependencies: [
-                "AuditRecords", "OCI", "Storage",
+                "AuditRecords", "OCI", "Storage", "WireFormats",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -242,7 +242,7 @@ let package = Package(
         // the SVG charts, sessions.
         .target(
             name: "Console",
-            dependencies: ["Storage", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Storage", "WireFormats", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
         .target(

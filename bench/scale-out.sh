@@ -162,18 +162,22 @@ for rep in $(seq "$REPS"); do
 done
 
 # Two replicas: a second one on the same stores; wrk against each at once, the sum against one replica alone.
+two_replica_rows() { # scenario-of-one scenario-of-two
+    local rep one two first
+    for rep in $(seq "$REPS"); do
+        one=$(wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua")
+        wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-a" &
+        first=$!
+        wrk_rps "${URL[scaleout2]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-b"
+        wait "$first"
+        two=$(python3 -c 'import sys; print(float(open(sys.argv[1]).read()) + float(open(sys.argv[2]).read()))' "$TMP/two-a" "$TMP/two-b")
+        record scaleout "$rep" "{\"scenario\":\"$1\",\"ops_per_sec\":$one}"
+        record scaleout "$rep" "{\"scenario\":\"$2\",\"ops_per_sec\":$two}"
+    done
+}
 start_berth scaleout2 "${SHARED[@]}"
 wait_ready scaleout2
-for rep in $(seq "$REPS"); do
-    one=$(wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua")
-    wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-a" &
-    first=$!
-    wrk_rps "${URL[scaleout2]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-b"
-    wait "$first"
-    two=$(python3 -c 'import sys; print(float(open(sys.argv[1]).read()) + float(open(sys.argv[2]).read()))' "$TMP/two-a" "$TMP/two-b")
-    record scaleout "$rep" "{\"scenario\":\"hot-get-one-replica\",\"ops_per_sec\":$one}"
-    record scaleout "$rep" "{\"scenario\":\"hot-get-two-replicas\",\"ops_per_sec\":$two}"
-done
+two_replica_rows hot-get-one-replica hot-get-two-replicas
 
 # The same with each replica held to a share of a core (a cgroup v1 CPU quota), so that the replicas run out of CPU
 # before the machine does: on two cores, two uncapped replicas and two wrk only share what one replica and one wrk
@@ -196,16 +200,7 @@ uncap() {
 }
 if ((${#capped[@]} == 2)); then
     log "each replica held to $CAP_US µs of CPU per 100 ms"
-    for rep in $(seq "$REPS"); do
-        one=$(wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua")
-        wrk_rps "${URL[scaleout]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-a" &
-        first=$!
-        wrk_rps "${URL[scaleout2]}${HOT[scaleout]}" "$TMP/hot-auth.lua" >"$TMP/two-b"
-        wait "$first"
-        two=$(python3 -c 'import sys; print(float(open(sys.argv[1]).read()) + float(open(sys.argv[2]).read()))' "$TMP/two-a" "$TMP/two-b")
-        record scaleout "$rep" "{\"scenario\":\"hot-get-one-capped-replica\",\"ops_per_sec\":$one}"
-        record scaleout "$rep" "{\"scenario\":\"hot-get-two-capped-replicas\",\"ops_per_sec\":$two}"
-    done
+    two_replica_rows hot-get-one-capped-replica hot-get-two-capped-replicas
 else
     log "not measured: the capped two-replica rows need a writable cgroup v1 cpu controller at $CPU_CGROUP"
 fi

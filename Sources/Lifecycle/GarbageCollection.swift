@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OCI
 import Storage
 
@@ -11,8 +12,8 @@ import Storage
 /// 3. For each blob file no repository links: mark it in a transaction that checks again it is unlinked, delete the
 ///    file, drop the mark. While marked, and after, a link of it is refused unless the file is there.
 public struct GarbageCollection: Sendable {
-    public let blobs: any BlobStore
-    public let metadata: any MetadataStore
+    let blobs: any BlobStore
+    let metadata: any MetadataStore
     /// How long a link nothing references is kept (`--gc-grace`).
     let grace: TimeInterval
 
@@ -58,6 +59,13 @@ public struct GarbageCollection: Sendable {
             bytes += size
         }
         return Report(startedAt: now, finishedAt: Date(), dryRun: dryRun, linksRemoved: unlinked.links, blobsDeleted: count, bytesReclaimed: bytes)
+    }
+
+    /// Removes the staged uploads without a session that the previous sweep (`suspects`, its answer) found so too, and
+    /// answers this sweep's suspects: where replicas share the stores, one may be staging such an upload right now
+    /// (`AbandonedUploads.sweep`).
+    public func sweepAbandonedUploads(suspects: Set<String>, logger: Logger) async throws -> Set<String> {
+        try await AbandonedUploads.sweep(suspects: suspects, blobs: blobs, metadata: metadata, logger: logger)
     }
 
     /// A crash between marking a blob and dropping the mark leaves the mark; the file may or may not be gone.

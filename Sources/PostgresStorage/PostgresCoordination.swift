@@ -4,6 +4,7 @@ import OCI
 import PostgresNIO
 import Storage
 import Synchronization
+import WireFormats
 
 /// Replicas coordinating through their PostgreSQL database (spec/scale-out.md):
 /// - a lease is a session-level advisory lock, held on a connection of its own for as long as its job runs. PostgreSQL
@@ -281,16 +282,13 @@ extension ReplicaChange {
 
     private static func word(_ text: String?) -> String {
         guard let text, !text.isEmpty, text.utf8.count <= longestIdentity else { return "." }
-        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(text.utf8)
     }
 
     /// What `word` holds: `.some(nil)` for `.`, and nil when it is not base64url of UTF-8.
     private static func text(_ word: String) -> String?? {
         if word == "." { return .some(nil) }
-        var base64 = word.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let bytes = Base64URL.decode(word), let text = String(validating: bytes, as: UTF8.self) else { return nil }
         return .some(text)
     }
 

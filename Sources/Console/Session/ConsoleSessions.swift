@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Storage
+import WireFormats
 
 /// Who is signed in to the console (spec/console.md, "Signing in"). The cookie holds a random 256-bit id; the store
 /// keeps only its SHA-256, so a copy of it (a heap dump, a database backup, a log line) lets no one sign in. The store
@@ -32,9 +33,7 @@ public final class ConsoleSessions: Sendable {
 
     /// Starts a session for `identity`, signed in with the credential `credential` digests, and returns the cookie value.
     public func start(identity: String, credential: String = "", now: Date = Date()) async throws -> String {
-        let id = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let cookie = id.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let cookie = SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) }
         try await store.insert(StoredConsoleSession(key: Self.key(cookie), identity: identity, credential: credential, started: now, lastSeen: now),
                                capacity: Self.capacity)
         return cookie

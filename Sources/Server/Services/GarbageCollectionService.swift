@@ -4,7 +4,6 @@ import CoreMetrics
 import Lifecycle
 import Logging
 import ServiceLifecycle
-import Storage
 
 /// Collects garbage every interval (`--gc-interval`), while the registry serves, until the service group shuts down.
 struct GarbageCollectionService: Service {
@@ -36,7 +35,7 @@ struct GarbageCollectionService: Service {
         do {
             // Their markers refuse links of their blobs until finished: pushes of those blobs fail meanwhile.
             try await collection.finishInterruptedDeletions()
-            suspects = try await sweepAbandonedUploads(suspects: suspects)
+            suspects = try await collection.sweepAbandonedUploads(suspects: suspects, logger: logger)
         } catch {
             logger.error("clean-up of interrupted deletions and uploads failed; it runs again next interval", metadata: ["error": "\(error)"])
         }
@@ -45,15 +44,11 @@ struct GarbageCollectionService: Service {
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
             do {
                 _ = try await collect()
-                suspects = try await sweepAbandonedUploads(suspects: suspects)
+                suspects = try await collection.sweepAbandonedUploads(suspects: suspects, logger: logger)
             } catch {
                 logger.error("garbage collection failed; it runs again next interval", metadata: ["error": "\(error)"])
             }
         }
-    }
-
-    private func sweepAbandonedUploads(suspects: Set<String>) async throws -> Set<String> {
-        try await AbandonedUploads.sweep(suspects: suspects, blobs: collection.blobs, metadata: collection.metadata, logger: logger)
     }
 
     /// One run, now (the schedule's, or the admin API's), counted and logged.
