@@ -18,9 +18,11 @@ enum PostgresSchema {
     /// Applies the migrations not yet recorded, all in one transaction under a transaction-scoped advisory lock: two
     /// replicas starting together migrate once, and a failed migration leaves the schema as it was.
     static func migrate(_ database: PostgresDatabase) async throws {
-        try await database.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: quoted(database.schema))")
         try await database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/berth-migrations'))", logger: database.logger)
+            // The lock comes first, since two `CREATE SCHEMA IF NOT EXISTS` at once can fail on each other. It is named
+            // from the address, as `current_schema()` names nothing until the schema exists.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(database.schema + "/berth-migrations")))", logger: database.logger)
+            try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: quoted(database.schema))", logger: database.logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS berth_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: database.logger)
